@@ -1,0 +1,338 @@
+"""The demo workbook's rows: a realistic fine-jewelry catalog, returns and gifting, with documented mistakes.
+
+`build(today)` returns tab -> list of rows (header -> value). Dates are relative to `today`, so the
+demo always has something overdue. Every deliberate mistake is listed in MISTAKES with the job
+and reason code expected to flag it; tests check each one is flagged.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sheetsync.values import Formula
+
+
+@dataclass(frozen=True)
+class Mistake:
+    tab: str
+    key: str  # the row's key (SKU, RMA, Handle, Gift ID) or "row N" for rows without one
+    column: str
+    what: str
+    codes: tuple[str, ...]  # any of these reason codes flags it
+
+
+COLLECTIONS = ["Aurora", "Solstice", "Tidal", "Heirloom", "Meridian", "Ember", "Luna", "Petal"]
+PIECES = {
+    "Ring": ["Solitaire Ring", "Halo Ring", "Eternity Band", "Signet Ring", "Stacking Ring", "Cocktail Ring"],
+    "Necklace": ["Tennis Necklace", "Station Necklace", "Chain Necklace", "Lariat"],
+    "Pendant": ["Drop Pendant", "Bezel Pendant", "Medallion Pendant", "Initial Pendant"],
+    "Earrings": ["Stud Earrings", "Huggie Hoops", "Drop Earrings", "Climber Earrings"],
+    "Bracelet": ["Tennis Bracelet", "Bangle", "Chain Bracelet", "Cuff"],
+    "Anklet": ["Chain Anklet", "Station Anklet"],
+    "Charm": ["Star Charm", "Heart Charm", "Moon Charm"],
+    "Brooch": ["Bee Brooch", "Floral Brooch"],
+}
+PREFIX = {"Ring": "RG", "Necklace": "NK", "Pendant": "PD", "Earrings": "ER", "Bracelet": "BR",
+          "Anklet": "AK", "Charm": "CH", "Brooch": "BC"}
+METALS = [("Yellow Gold", "14K"), ("White Gold", "18K"), ("Rose Gold", "14K"), ("Platinum", "950"),
+          ("Sterling Silver", "925"), ("Palladium", "950"), ("Gold Vermeil", "925"), ("Gold Filled", "14K"),
+          ("Gold Plated", "925"), ("Yellow Gold", "18K"), ("Yellow Gold", "10K")]
+# stone -> (origin, treatment)
+STONES = {
+    "None": (None, None), "Diamond": ("Natural", "None"), "Sapphire": ("Natural", "Heat"),
+    "Ruby": ("Natural", "Heat"), "Emerald": ("Natural", "Oiled"), "Pearl": ("Natural", "None"),
+    "Moissanite": ("Lab-Grown", "None"), "Topaz": ("Natural", "Irradiated"), "Amethyst": ("Natural", "None"),
+    "Aquamarine": ("Natural", "Heat"), "Morganite": ("Natural", "Heat"), "Opal": ("Natural", "None"),
+    "Garnet": ("Natural", "None"), "Peridot": ("Natural", "None"), "Tanzanite": ("Natural", "Heat"),
+    "Other": ("Simulated", "None"),
+}
+STONE_CYCLE = ["Diamond", "None", "Sapphire", "Diamond", "Ruby", "None", "Emerald", "Pearl", "Moissanite",
+               "Diamond", "Topaz", "Amethyst", "Aquamarine", "None", "Morganite", "Opal", "Garnet", "Peridot",
+               "Tanzanite", "Other", "Diamond"]
+SHAPES = ["Round", "Oval", "Cushion", "Pear", "Princess", "Emerald", "Marquise", "Radiant", "Asscher", "Heart"]
+STATUSES = ["Brief", "Drafting", "Brief", "In Review", "Approved", "Published", "Published", "Published",
+            "Changes Requested", "Needs Update", "Drafting"]
+WRITERS = ["Priya Shah", "Tom Ellery", "Ava Brooks"]
+CHANNEL_SETS = ["Shopify, Etsy", "Shopify", "Shopify, NOTHS", "Shopify, Etsy, Wholesale", "Etsy",
+                "Shopify, Etsy, NOTHS, Wholesale"]
+FIRST = ["Lena", "Maya", "Chloe", "Sofia", "Ines", "Grace", "Harper", "Zoe", "Nora", "Iris", "Ruby", "Elle",
+         "Mia", "Cleo", "Ada", "Jade", "Luna", "Rosa", "Tess", "Willa", "Nina", "Amara", "Freya", "Hana", "Lila"]
+LAST = ["Marsh", "Okafor", "Bennett", "Reyes", "Laurent", "Kim", "Novak", "Haddad", "Fischer", "Moreau"]
+
+
+def build(today: date) -> dict[str, list[dict[str, Any]]]:
+    rng = random.Random(20261126)
+    skus = _skus(rng, today)
+    influencers = _influencers(rng, today)
+    returns = _returns(rng, today, skus)
+    gifts = _gifts(rng, today, skus, influencers)
+    _plant_mistakes(skus, returns, influencers, gifts)
+    return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts}
+
+
+def _skus(rng: random.Random, today: date) -> list[dict[str, Any]]:
+    rows = []
+    categories = list(PIECES)
+    for i in range(64):
+        category = categories[i % len(categories)]
+        metal, purity = METALS[i % len(METALS)]
+        stone = STONE_CYCLE[i % len(STONE_CYCLE)]
+        if category == "Ring" and i % 3 == 0:
+            stone = "Diamond"
+        if stone == "Diamond" and i % 4 == 1:
+            origin = "Lab-Grown"
+        else:
+            origin = STONES[stone][0]
+        collection = COLLECTIONS[(i + i // 8) % len(COLLECTIONS)]
+        piece = PIECES[category][i % len(PIECES[category])]
+        sku = f"{PREFIX[category]}-{collection[:3].upper()}-{100 + i:03d}"
+        row = _spec_row(rng, i, sku, f"{collection} {piece}", collection, category, metal, purity, stone, origin)
+        _money_and_stock(rng, row, i)
+        _copy_fields(rng, row, i, today)
+        rows.append(row)
+    return rows
+
+
+def _spec_row(rng, i, sku, name, collection, category, metal, purity, stone, origin) -> dict[str, Any]:
+    row: dict[str, Any] = {"SKU": sku, "Product Name": name, "Collection": collection, "Category": category,
+                           "Metal": metal, "Purity": purity, "Stone": stone}
+    if stone != "None":
+        count = 1 if category in ("Ring", "Pendant", "Charm") else (2 if category == "Earrings" else 12)
+        carat = Decimal(rng.choice(["0.25", "0.33", "0.50", "0.75", "1.00", "1.25", "2.10"]))
+        row.update({"Stone Origin": origin, "Treatment": STONES[stone][1], "Shape": SHAPES[i % len(SHAPES)],
+                    "Carat Weight": carat, "Stone Count": count})
+        if stone == "Diamond":
+            row.update({"Color": "DEFGHIJ"[i % 7], "Clarity": ["VVS1", "VVS2", "VS1", "VS2", "SI1"][i % 5],
+                        "Cut": ["Excellent", "Very Good"][i % 2]})
+            if origin == "Natural" and carat >= Decimal("0.50"):
+                row["Certificate"] = f"GIA {2141438000 + i * 7919:010d}"
+            elif origin == "Lab-Grown":
+                row["Certificate"] = f"IGI LG{512345000 + i * 31:09d}"
+    row["Metal Weight (g)"] = Decimal(str(round(rng.uniform(1.2, 14.0), 2)))
+    row["Dimensions (mm)"] = f"{rng.randint(4, 30)} x {rng.randint(3, 20)}"
+    if category == "Ring":
+        row["Ring Size"] = Decimal(str(rng.choice([5, 5.5, 6, 6.25, 6.5, 7, 7.5, 8])))
+    elif category in ("Necklace", "Pendant"):
+        row["Chain Length (in)"] = Decimal(rng.choice(["16", "18", "20"]))
+    elif category == "Bracelet":
+        row["Chain Length (in)"] = Decimal(rng.choice(["6.5", "7", "7.5"]))
+    elif category == "Anklet":
+        row["Chain Length (in)"] = Decimal("10")
+    return row
+
+
+def _money_and_stock(rng, row: dict[str, Any], i: int) -> None:
+    base = {"Platinum": 2.4, "White Gold": 1.8, "Yellow Gold": 1.6, "Rose Gold": 1.6, "Palladium": 1.5,
+            "Sterling Silver": 0.3, "Gold Vermeil": 0.45, "Gold Filled": 0.35, "Gold Plated": 0.25}[row["Metal"]]
+    stone = {"Diamond": 2.5, "None": 0.0}.get(row["Stone"], 0.8) * float(row.get("Carat Weight") or 0)
+    price = round((base + stone) * rng.uniform(380, 620) / 5) * 5 + 0.0
+    cost = round(price * rng.uniform(0.22, 0.34), 2)
+    row["Price"] = f"${price:,.2f}" if i % 3 == 0 else price  # people type money both ways
+    row["Cost"] = cost
+    row["Wholesale Price"] = round(price * 0.5, 2)
+    row["Stock"] = 0 if i % 9 == 4 else rng.randint(1, 40)
+    row["Units Sold"] = rng.randint(8, 220)
+    row["Margin"] = Formula("=[Price]-[Cost]")  # a column of the team's own, with a formula
+
+
+def _copy_fields(rng, row: dict[str, Any], i: int, today: date) -> None:
+    status = STATUSES[i % len(STATUSES)]
+    row["Launch Date"] = today + timedelta(days=rng.randint(-200, 60))
+    row["Channels"] = CHANNEL_SETS[i % len(CHANNEL_SETS)]
+    row["Engraved / Custom"] = "Yes" if i % 13 == 5 else "No"
+    row["Brief"] = f"{row['Collection']} mood: {rng.choice(['quiet luxury', 'sunlit', 'heirloom', 'modern'])}; " \
+                   f"keywords: {row['Category'].lower()}, {row['Metal'].lower()}, gift"
+    row["Copywriter"] = WRITERS[i % len(WRITERS)]
+    row["Copy Due"] = row["Launch Date"] - timedelta(days=14)
+    row["Description Status"] = status
+    if status in ("Approved", "Published", "Needs Update"):
+        row["Final Description"] = final_description(row)
+        row["Approved By"] = "Claire (founder)"
+        row["Approved On"] = row["Copy Due"]
+
+
+def metal_phrase(metal: str, purity: str) -> str:
+    if metal in ("Yellow Gold", "White Gold", "Rose Gold"):
+        return f"{purity} {metal.lower()}"
+    return {"Platinum": f"{purity} platinum", "Sterling Silver": "sterling silver", "Palladium": f"{purity} palladium",
+            "Gold Vermeil": "gold vermeil over sterling silver", "Gold Filled": f"1/20 {purity} gold filled",
+            "Gold Plated": "gold plated sterling silver"}[metal]
+
+
+def final_description(row: dict[str, Any]) -> str:
+    """Approved copy as a careful person writes it: the facts exactly as specified."""
+    text = f"The {row['Product Name']} is crafted in {metal_phrase(row['Metal'], row['Purity'])}."
+    stone = row.get("Stone")
+    if stone and stone != "None":
+        origin = {"Natural": "natural", "Lab-Grown": "lab-grown", "Simulated": "simulated"}[row["Stone Origin"]]
+        text += f" It is set with {row['Carat Weight']:.2f} ct tw of {row['Shape'].lower()} {origin} {stone.lower()}"
+        if stone == "Diamond":
+            text += f" ({row['Color']} color, {row['Clarity']} clarity)"
+        text += "."
+        treatment = row.get("Treatment")
+        if treatment and treatment != "None":
+            text += f" The {stone.lower()} is {treatment.lower()}-treated, a common and stable enhancement."
+    return text + " Presented in our signature box."
+
+
+def _influencers(rng, today: date) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(25):
+        first, last = FIRST[i], LAST[i % len(LAST)]
+        platform = ["Instagram", "TikTok", "Instagram", "YouTube", "Pinterest"][i % 5]
+        status = "Do Not Gift" if i in (6, 17) else ["Active", "Active", "Contacted", "Prospect", "Paused"][i % 5]
+        rows.append({
+            "Handle": f"@{first.lower()}.{['gems', 'sparkle', 'styles', 'loves', 'edit'][i % 5]}",
+            "Platform": platform, "Name": f"{first} {last}", "Email": f"{first.lower()}@{last.lower()}studio.com",
+            "Followers": rng.choice([4200, 12800, 38000, 91000, 240000, 0 if i == 21 else 15500]),
+            "Niche": rng.choice(["bridal", "minimalist", "vintage", "everyday luxury"]),
+            "Shipping Address": f"{rng.randint(10, 999)} {rng.choice(['Elm', 'Oak', 'Pine'])} St, New York, NY",
+            "Address Confirmed On": None if i in (9, 14) else today - timedelta(days=rng.randint(30, 300)),
+            "Status": status,
+        })
+    return rows
+
+
+def _returns(rng, today: date, skus: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    reasons = ["Size Too Small", "Not As Described", "Color", "Style", "Size Too Large", "Changed Mind",
+               "Defective", "Damaged In Transit", "Not As Described", "Wrong Item"]
+    flow = ["Requested", "Requested", "Authorized", "In Transit", "Received", "Inspecting", "At Workshop",
+            "Resolved", "Resolved", "Resolved", "Declined", "Authorized"]
+    for i in range(40):
+        sku = skus[(i * 7) % 20]
+        if i % 5 == 1:
+            sku = skus[0]  # one piece keeps coming back: copy review
+        reason = reasons[i % len(reasons)]
+        if sku["Category"] == "Ring" and i % 4 == 0:
+            reason = "Size Too Small"
+        status = flow[i % len(flow)]
+        requested = today - timedelta(days=rng.randint(1, 70))
+        delivered = requested - timedelta(days=rng.randint(2, 40) if i % 11 else 45)
+        row: dict[str, Any] = {
+            "RMA": f"RMA-2026-{i + 1:04d}" if i < 34 else None, "Order Number": f"#{5100 + i * 3}",
+            "Channel": ["Shopify", "Etsy", "NOTHS", "Shopify"][i % 4], "Customer": f"{FIRST[i % 25]} {LAST[i % 10]}",
+            "Customer Email": f"{FIRST[i % 25].lower()}.{LAST[i % 10].lower()}@example.com", "SKU": sku["SKU"],
+            "Order Date": delivered - timedelta(days=4), "Delivered On": delivered, "Requested On": requested,
+            "Reason": reason, "Request Type": "Resize" if reason.startswith("Size") and sku["Category"] == "Ring"
+            else ["Refund", "Exchange", "Refund"][i % 3], "Status": status,
+        }
+        _return_progress(rng, row, status, requested, sku, i, today)
+        rows.append(row)
+    return rows
+
+
+def _return_progress(rng, row: dict[str, Any], status: str, requested: date, sku: dict[str, Any], i: int,
+                     today: date) -> None:
+    price = float(str(sku["Price"]).replace("$", "").replace(",", ""))
+    if status in ("Received", "Inspecting", "At Workshop", "Resolved", "Declined"):
+        row["Received On"] = min(requested + timedelta(days=rng.randint(3, 9)), today)
+        row["Condition"] = "As New" if i % 6 else "Worn"
+    if status == "At Workshop":
+        row["Workshop Due"] = row["Received On"] + timedelta(days=10)
+    if status == "Resolved":
+        kind = {"Refund": "Refund", "Exchange": "Exchange", "Resize": "Resized", "Repair": "Repaired"}
+        row["Resolution"] = kind[row["Request Type"]] if i % 4 else "Store Credit"
+        row["Resolved On"] = min(row["Received On"] + timedelta(days=rng.randint(1, 6)), today)
+        if row["Resolution"] == "Refund":
+            row["Refund Amount"] = round(price * 0.85, 2)
+            row["Restocking Fee"] = round(price * 0.15, 2)
+        row["Relisted"] = "Yes" if row["Condition"] == "As New" else "No"
+    if status == "Declined":
+        row["Resolution"] = "Declined"
+        row["Resolved On"] = min(row["Received On"] + timedelta(days=2), today)
+
+
+def _gifts(rng, today: date, skus, influencers) -> list[dict[str, Any]]:
+    rows = []
+    giftable = [s for s in skus if s["Description Status"] == "Published" and s["Stock"]]
+    active = [p for p in influencers if p["Status"] in ("Active", "Contacted") and p["Address Confirmed On"]]
+    for i in range(50):
+        person, sku = active[i % len(active)], giftable[i % len(giftable)]
+        shipped = today - timedelta(days=rng.randint(0, 80)) if i % 10 else None
+        row: dict[str, Any] = {
+            "Gift ID": f"GFT-{i + 1:04d}" if i < 45 else None, "Handle": person["Handle"],
+            "Campaign": ["Holiday Edit", "Bridal Season", "Spring Launch"][i % 3], "SKU": sku["SKU"],
+            "Gift Value": sku["Cost"] if i % 4 else None, "Shipping Cost": 12.5,
+            "Shipped On": shipped, "Carrier": "UPS" if shipped else None,
+            "Tracking Number": f"1Z999AA1{rng.randint(10**9, 10**10 - 1)}" if shipped else None,
+        }
+        if shipped and (today - shipped).days > 5:
+            row["Delivered On"] = shipped + timedelta(days=3)
+        _gift_post(rng, row, person, i, today)
+        rows.append(row)
+    return rows
+
+
+def _gift_post(rng, row: dict[str, Any], person: dict[str, Any], i: int, today: date) -> None:
+    delivered = row.get("Delivered On")
+    if not delivered or i % 3 == 0:
+        return
+    posted = delivered + timedelta(days=rng.randint(2, 20))
+    if posted > today:
+        return
+    site = {"Instagram": "https://www.instagram.com/p/", "TikTok": "https://www.tiktok.com/@x/video/",
+            "YouTube": "https://www.youtube.com/watch?v=", "Pinterest": "https://www.pinterest.com/pin/"}
+    row.update({
+        "Post URL": f"{site[person['Platform']]}C{rng.randint(10**6, 10**7)}", "Posted On": posted,
+        "Disclosure": "Yes", "Likes": rng.randint(80, 5000), "Comments": rng.randint(3, 300),
+        "Shares": rng.randint(0, 120), "Saves": rng.randint(0, 400), "Views": rng.randint(2000, 90000),
+        "Discount Code": f"{person['Handle'][1:].split('.')[0].upper()}15",
+        "Attributed Orders": rng.randint(0, 9),
+    })
+    row["Attributed Revenue"] = round(row["Attributed Orders"] * rng.uniform(180, 900), 2)
+
+
+MISTAKES: list[Mistake] = [
+    Mistake("SKUs", "RG-AUR-100", "Price", "price typed with a letter O for a zero", ("not_money",)),
+    Mistake("SKUs", "NK-SOL-101", "Launch Date", "a date that does not exist (31st of February)", ("not_a_date",)),
+    Mistake("SKUs", "PD-TID-102", "Clarity", "SI3 is not a GIA clarity grade", ("not_allowed",)),
+    Mistake("SKUs", "ER-HEI-103", "SKU", "the same SKU typed on two rows", ("duplicate_key",)),
+    Mistake("SKUs", "BR-MER-104", "Purity", "14K on a sterling silver piece", ("purity_metal_mismatch",)),
+    Mistake("SKUs", "AK-EMB-105", "Carat Weight", "a carat weight on a piece with no stone",
+            ("stone_none_has_details",)),
+    Mistake("SKUs", "CH-LUN-106", "Ring Size", "a ring size on a charm", ("ring_size_not_ring",)),
+    Mistake("SKUs", "BC-PET-107", "Wholesale Price", "wholesale above retail", ("price_order",)),
+    Mistake("SKUs", "PD-HEI-110", "Stock", "negative stock", ("negative", "out_of_range")),
+    Mistake("Returns", "RMA-2026-0003", "Customer Email", "an email without a domain", ("bad_email",)),
+    Mistake("Returns", "RMA-2026-0005", "SKU", "a SKU that is not in the SKUs tab", ("unknown_sku",)),
+    Mistake("Returns", "RMA-2026-0007", "Reason", "a reason not on the list", ("not_allowed",)),
+    Mistake("Returns", "RMA-2026-0009", "Order Number", "order number left blank", ("required",)),
+    Mistake("Influencers", "row 12", "Handle", "a handle without the @", ("bad_pattern",)),
+    Mistake("Influencers", "@maya.sparkle", "Handle", "the same handle typed twice in another case",
+            ("duplicate_key",)),
+    Mistake("Gifts", "GFT-0004", "Handle", "a handle that is not in the Influencers tab", ("unknown_influencer",)),
+    Mistake("Gifts", "GFT-0006", "Likes", "likes typed as text", ("not_an_integer",)),
+    Mistake("Gifts", "GFT-0008", "Shipped On", "a date in D/M order in an M/D workbook (13/10/2026)", ("not_a_date",)),
+]
+
+
+def _plant_mistakes(skus, returns, influencers, gifts) -> None:
+    by_sku = {row["SKU"]: row for row in skus}
+    by_sku["RG-AUR-100"]["Price"] = "$1,2O0.00"
+    by_sku["NK-SOL-101"]["Launch Date"] = "2/31/2026"
+    by_sku["PD-TID-102"].update({"Stone": "Diamond", "Stone Origin": "Natural", "Clarity": "SI3",
+                                  "Color": "G", "Cut": "Excellent", "Shape": "Round", "Carat Weight": Decimal("0.30"),
+                                  "Stone Count": 1, "Treatment": "None"})
+    by_sku["BR-MER-104"].update({"Metal": "Sterling Silver", "Purity": "14K"})
+    by_sku["AK-EMB-105"].update({"Stone": "None", "Stone Origin": None, "Shape": None, "Treatment": None,
+                                 "Carat Weight": Decimal("0.10"), "Stone Count": None, "Color": None,
+                                 "Clarity": None, "Cut": None, "Certificate": None})
+    by_sku["CH-LUN-106"]["Ring Size"] = Decimal("6")
+    by_sku["BC-PET-107"]["Wholesale Price"] = float(str(by_sku["BC-PET-107"]["Price"]).strip("$").replace(",", "")) + 50
+    by_sku["PD-HEI-110"]["Stock"] = -2
+    duplicate = dict(by_sku["ER-HEI-103"], **{"Product Name": "Heirloom Stud Earrings (copy)"})
+    skus.insert(30, duplicate)
+    returns[2]["Customer Email"] = "sofia.reyes@"
+    returns[4]["SKU"] = "RG-XXX-999"
+    returns[6]["Reason"] = "Broken clasp"
+    returns[8]["Order Number"] = None
+    newcomer = dict(influencers[10], Handle="rosie.gems", Name="Rosie Dunn", Status="Prospect")
+    influencers.insert(10, newcomer)  # sheet row 12 (the header is row 1)
+    influencers.append(dict(influencers[1], Handle="@Maya.Sparkle", Notes="added again by mistake"))
+    gifts[3]["Handle"] = "@unknown.creator"
+    gifts[5]["Likes"] = "about 300"
+    gifts[7]["Shipped On"] = "13/10/2026"

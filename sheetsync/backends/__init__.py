@@ -1,0 +1,26 @@
+"""Backends by target string: `memory:[name]`, `path/to/file.xlsx`, `gsheets:<key or URL>`."""
+from __future__ import annotations
+
+from ..errors import UsageError
+from .base import Backend
+
+
+def open_backend(target: str) -> Backend:
+    """The backend a target string names."""
+    if target.startswith("memory:"):
+        from .memory import MemoryBackend
+
+        return MemoryBackend.named(target)
+    if target.startswith("gsheets:"):
+        try:
+            from .gsheets import GoogleSheetsBackend
+        except ImportError as ex:  # the Google backend arrives in its own module
+            raise UsageError(f"{target}: the Google Sheets backend is not available ({ex})") from ex
+        return GoogleSheetsBackend(target)
+    if target.lower().endswith((".xlsx", ".xlsm")):
+        from .xlsx import XlsxBackend
+
+        return XlsxBackend(target)
+    raise UsageError(
+        f"unknown workbook target {target!r}: use a path ending in .xlsx, gsheets:<key or URL>, or memory:"
+    )

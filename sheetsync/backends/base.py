@@ -1,0 +1,147 @@
+"""The small interface every workbook backend implements, shaped after Google's batch API.
+
+A backend reads many tabs in one call and applies one WriteBatch (values, notes, new tabs,
+whole-tab replacements) in one call. Rows and columns are 1-based sheet numbers.
+"""
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+Grid = list[list[Any]]
+NOTE_AUTHOR = "sheetsync"
+FILLS = {"error": "F4CCCC", "warning": "FFF2CC"}  # light red, light yellow: ours, so we can take them back
+
+
+@dataclass
+class TabData:
+    """Raw cells of one tab as read: values row-major from sheet row 1, and sheetsync's own notes."""
+
+    name: str
+    values: Grid
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def cell(self, row: int, col: int) -> Any:
+        if row - 1 < len(self.values) and col - 1 < len(self.values[row - 1]):
+            return self.values[row - 1][col - 1]
+        return None
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    tab: str
+    row: int
+    col: int
+    value: Any
+
+
+@dataclass(frozen=True)
+class NoteWrite:
+    """Set (note and fill) or remove (note None) sheetsync's note and highlight on one cell."""
+
+    tab: str
+    row: int
+    col: int
+    note: str | None
+    fill: str | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart on a tab; ranges are A1 on the same tab."""
+
+    kind: str  # "bar" (horizontal), "column" or "line"
+    title: str
+    anchor: str
+    categories: str
+    series: tuple[str, ...]
+    series_titles: tuple[str, ...] = ()
+    y_title: str = ""
+    width_cm: float = 16
+    height_cm: float = 8
+
+
+@dataclass
+class TabLayout:
+    """How a job-written tab looks: number formats, bold cells, widths, frozen rows, charts, links."""
+
+    frozen_rows: int = 0
+    widths: dict[int, float] = field(default_factory=dict)  # col -> width in characters
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    bold: set[tuple[int, int]] = field(default_factory=set)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "Tab!A12" or URL
+    charts: list[ChartSpec] = field(default_factory=list)
+    hidden: bool = False
+
+
+@dataclass
+class TabContent:
+    """A whole tab a job owns and rewrites (summaries, To Do)."""
+
+    name: str
+    rows: Grid
+    layout: TabLayout = field(default_factory=TabLayout)
+
+
+@dataclass
+class NewTab:
+    """A tab to create (or complete) with its header row and sheet-native helpers."""
+
+    name: str
+    headers: list[str]
+    hidden: bool = False
+    dropdowns: dict[int, list[str]] = field(default_factory=dict)  # col -> allowed values
+    header_notes: dict[int, str] = field(default_factory=dict)
+    protected_cols: list[int] = field(default_factory=list)  # job-owned: warning-only protection
+    number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for data cells
+    first_new_col: int = 1  # when completing an existing tab, headers start here
+
+
+@dataclass
+class WriteBatch:
+    """Everything one run writes, applied by the backend in as few requests as it can."""
+
+    new_tabs: list[NewTab] = field(default_factory=list)
+    cells: list[CellWrite] = field(default_factory=list)
+    notes: list[NoteWrite] = field(default_factory=list)
+    contents: list[TabContent] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new_tabs or self.cells or self.notes or self.contents)
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.cells) + sum(len(c.rows) for c in self.contents)
+
+
+class Backend(ABC):
+    """A workbook store. Subclasses translate their vendor's errors into sheetsync errors."""
+
+    target: str
+    requests: int = 0  # requests (or file loads/saves) made so far, for run records
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the workbook for one run so two runs cannot interleave."""
+        yield
+
+    @abstractmethod
+    def tab_names(self) -> list[str]:
+        """Names of the tabs in workbook order (the one metadata read)."""
+
+    @abstractmethod
+    def read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        """Raw values (and sheetsync notes) of the named existing tabs, in one request."""
+
+    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        """The current state just before writing, to catch edits made since read()."""
+        return self.read(tabs)
+
+    @abstractmethod
+    def write(self, batch: WriteBatch) -> None:
+        """Apply a batch all together (or nothing, where the backend can promise it)."""
+
+    def close(self) -> None:
+        """Release what the backend holds."""

@@ -1,0 +1,123 @@
+"""In-memory workbook: the reference behaviour, used by tests and notebooks."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from ..errors import WorkbookError
+from .base import Backend, CellWrite, Grid, TabData, TabLayout, WriteBatch
+
+_NAMED: dict[str, "MemoryBackend"] = {}
+
+
+@dataclass
+class MemoryTab:
+    values: Grid = field(default_factory=list)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: bool = False
+    layout: TabLayout = field(default_factory=TabLayout)
+    dropdowns: dict[int, list[str]] = field(default_factory=dict)
+
+
+class MemoryBackend(Backend):
+    """Tabs held in Python lists; `memory:NAME` targets share one instance per process."""
+
+    def __init__(self, tabs: dict[str, Grid] | None = None, target: str = "memory:"):
+        self.target = target
+        self.tabs: dict[str, MemoryTab] = {}
+        self.requests = 0
+        self.writes = 0
+        self.hooks: list[Callable[[str], None]] = []  # called with "read", "guard", "write": a person editing
+        for name, rows in (tabs or {}).items():
+            self.tabs[name] = MemoryTab(values=[list(r) for r in rows])
+
+    @classmethod
+    def named(cls, target: str) -> "MemoryBackend":
+        name = target.partition(":")[2]
+        if not name:
+            return cls(target=target)
+        return _NAMED.setdefault(name, cls(target=target))
+
+    def _event(self, kind: str) -> None:
+        self.requests += 1
+        for hook in list(self.hooks):
+            hook(kind)
+
+    def tab_names(self) -> list[str]:
+        self._event("metadata")
+        return list(self.tabs)
+
+    def read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        self._event("read")
+        return self._snapshot(tabs)
+
+    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        self._event("guard")
+        return self._snapshot(tabs)
+
+    def _snapshot(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        out = {}
+        for name in tabs:
+            tab = self.tabs.get(name)
+            if tab is not None:
+                out[name] = TabData(name, copy.deepcopy(_trim(tab.values)), dict(tab.notes))
+        return out
+
+    def write(self, batch: WriteBatch) -> None:
+        if not batch:
+            return
+        self._event("write")
+        self.writes += 1
+        for new in batch.new_tabs:
+            tab = self.tabs.setdefault(new.name, MemoryTab(hidden=new.hidden))
+            for offset, header in enumerate(new.headers):
+                _put(tab.values, 1, new.first_new_col + offset, header)
+            tab.dropdowns.update({new.first_new_col + c - 1: v for c, v in new.dropdowns.items()})
+        for cell in batch.cells:
+            self._tab(cell.tab, cell)
+            _put(self.tabs[cell.tab].values, cell.row, cell.col, cell.value)
+        for note in batch.notes:
+            tab = self._tab(note.tab, note)
+            if note.note is None:
+                tab.notes.pop((note.row, note.col), None)
+                tab.fills.pop((note.row, note.col), None)
+            else:
+                tab.notes[(note.row, note.col)] = note.note
+                tab.fills[(note.row, note.col)] = note.fill or ""
+        for content in batch.contents:
+            tab = self.tabs.setdefault(content.name, MemoryTab())
+            tab.values = [list(r) for r in content.rows]
+            tab.layout, tab.hidden = content.layout, content.layout.hidden
+
+    def _tab(self, name: str, where: Any) -> MemoryTab:
+        if name not in self.tabs:
+            raise WorkbookError(f"cannot write {where}: the workbook has no tab {name!r}")
+        return self.tabs[name]
+
+    def values(self, tab: str) -> Grid:
+        """Trimmed rows of a tab, as a person would see them."""
+        return _trim(self.tabs[tab].values)
+
+
+def _put(values: Grid, row: int, col: int, value: Any) -> None:
+    while len(values) < row:
+        values.append([])
+    line = values[row - 1]
+    while len(line) < col:
+        line.append(None)
+    line[col - 1] = value
+
+
+def _trim(values: Grid) -> Grid:
+    """Drop trailing blank cells and rows, as Google's values API does."""
+    rows = []
+    for line in values:
+        end = len(line)
+        while end and line[end - 1] in (None, ""):
+            end -= 1
+        rows.append(list(line[:end]))
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows

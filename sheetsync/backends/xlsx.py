@@ -1,0 +1,271 @@
+"""Local .xlsx workbook on openpyxl: the embedded default, so nobody needs a Google account to start.
+
+Reads cached values of formula cells but saves the formulas; keeps every tab, style, width,
+comment and data validation it does not own; saves atomically; refuses to save over a file
+someone changed since it was read; holds a lock file for the whole run.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import filelock
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
+from .base import NOTE_AUTHOR, Backend, TabContent, TabData, WriteBatch, NewTab
+from .memory import _trim
+from .xlsx_charts import add_chart
+from ..values import Formula
+
+HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
+
+
+class XlsxBackend(Backend):
+    """One .xlsx file; the lock file sits beside it."""
+
+    drops_charts_on_save = True  # openpyxl does not load charts back, so charted tabs are re-rendered
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path).expanduser().resolve()
+        self.target = str(self.path)
+        self.requests = 0
+        self._book: openpyxl.Workbook | None = None
+        self._digest: str | None = None
+        self._data: dict[str, TabData] = {}
+        self._lock = filelock.FileLock(str(self.path.parent / f".~{self.path.name}.sheetsync.lock"))
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._lock.acquire(timeout=0)
+        except filelock.Timeout as ex:
+            raise LockHeld(
+                f"{self.path.name} is in use by another sheetsync run (lock file {self._lock.lock_file}); "
+                "try again when it finishes"
+            ) from ex
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def tab_names(self) -> list[str]:
+        if not self.exists:
+            return []
+        self._load()
+        assert self._book is not None
+        return list(self._book.sheetnames)
+
+    def read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        if not self.exists:
+            raise WorkbookNotFound(f"{self.path}: no such workbook (sheetsync init creates one)")
+        self._load()
+        values = self._cached_values(tabs)
+        assert self._book is not None
+        self._data = {
+            name: TabData(name, values[name], _sheetsync_notes(self._book[name]))
+            for name in tabs if name in values
+        }
+        return self._data
+
+    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        self._check_unchanged()
+        return {name: self._data[name] for name in tabs if name in self._data}
+
+    def write(self, batch: WriteBatch) -> None:
+        if not batch:
+            return
+        book = self._book if self._book is not None else self._new_book()
+        for new in batch.new_tabs:
+            _add_tab(book, new)
+        for cell in batch.cells:
+            _set_value(_sheet(book, cell.tab).cell(cell.row, cell.col), cell.value)
+        for note in batch.notes:
+            _set_note(_sheet(book, note.tab).cell(note.row, note.col), note.note, note.fill)
+        for content in batch.contents:
+            _replace_tab(book, content)
+        self._check_unchanged()
+        self._save(book)
+
+    def _load(self) -> None:
+        if self._book is not None:
+            return
+        self.requests += 1
+        self._digest = _digest(self.path)
+        try:
+            self._book = openpyxl.load_workbook(self.path, rich_text=False)
+        except Exception as ex:  # openpyxl raises many types for a damaged or non-xlsx file
+            raise WorkbookError(f"{self.path}: cannot open as .xlsx ({type(ex).__name__}: {ex})") from ex
+
+    def _cached_values(self, tabs: Sequence[str]) -> dict[str, list[list[Any]]]:
+        """Cell values as last calculated (formula results), via a fast read-only load."""
+        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            return {
+                name: _trim([list(r) for r in book[name].iter_rows(values_only=True)])
+                for name in tabs if name in book.sheetnames
+            }
+        finally:
+            book.close()
+
+    def _new_book(self) -> openpyxl.Workbook:
+        if self.exists:
+            raise WorkbookChanged(f"{self.path} appeared on disk while this run was creating it; run again")
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        self._book = book
+        return book
+
+    def _check_unchanged(self) -> None:
+        current = _digest(self.path) if self.exists else None
+        if current != self._digest:
+            raise WorkbookChanged(
+                f"{self.path.name} was saved by someone else since this run read it; nothing was written. "
+                "Run again to work on their version."
+            )
+
+    def _save(self, book: openpyxl.Workbook) -> None:
+        """Write a temp file beside the workbook, then replace: a kill leaves the old or the new file."""
+        self.requests += 1
+        fd, tmp = tempfile.mkstemp(prefix=f".~{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
+        try:
+            os.chmod(tmp, self.path.stat().st_mode & 0o7777 if self.exists else 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") as fh:
+                book.save(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._digest = _digest(self.path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _sheet(book: openpyxl.Workbook, name: str) -> Worksheet:
+    if name not in book.sheetnames:
+        raise WorkbookError(f"the workbook has no tab {name!r}")
+    return book[name]
+
+
+def _sheetsync_notes(sheet: Worksheet) -> dict[tuple[int, int], str]:
+    return {
+        (cell.row, cell.column): cell.comment.text
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR
+    }
+
+
+def _set_value(cell: Any, value: Any) -> None:
+    cell.value = str(value) if isinstance(value, Formula) else value
+    if isinstance(value, str) and value.startswith("=") and not isinstance(value, Formula):
+        cell.data_type = "s"  # text a person typed that looks like a formula stays text
+
+
+def _set_note(cell: Any, note: str | None, fill: str | None) -> None:
+    ours = cell.fill is not None and str(cell.fill.fgColor.rgb)[-6:] in _OUR_FILLS
+    if note is None:
+        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR:
+            cell.comment = None
+        if ours:
+            cell.fill = PatternFill(fill_type=None)
+        return
+    comment = Comment(note, NOTE_AUTHOR)
+    comment.width, comment.height = 320, 120
+    cell.comment = comment
+    if fill and (ours or cell.fill is None or cell.fill.fill_type is None):
+        cell.fill = PatternFill("solid", fgColor=fill)  # never paint over a person's own colour
+
+
+from .base import FILLS as _FILLS  # noqa: E402
+
+_OUR_FILLS = set(_FILLS.values())
+
+
+def _add_tab(book: openpyxl.Workbook, new: NewTab) -> None:
+    sheet = book[new.name] if new.name in book.sheetnames else book.create_sheet(new.name)
+    if new.hidden:
+        sheet.sheet_state = "hidden"
+    for offset, header in enumerate(new.headers):
+        col = new.first_new_col + offset
+        cell = sheet.cell(1, col, header)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(col)].width = max(12, min(40, len(header) + 4))
+        if offset + 1 in new.header_notes:
+            cell.comment = Comment(new.header_notes[offset + 1], HEADER_NOTE_AUTHOR)
+        fmt = new.number_formats.get(offset + 1)
+        if fmt:
+            for row in range(2, 1001):
+                sheet.cell(row, col).number_format = fmt
+    if new.first_new_col == 1:
+        sheet.freeze_panes = "A2"
+    for offset, values in new.dropdowns.items():
+        _add_dropdown(sheet, new.first_new_col + offset - 1, values)
+
+
+def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:
+    listing = ",".join(values)
+    if len(listing) > 250 or any('"' in v or "," in v for v in values):
+        return  # Excel caps inline lists at 255 characters
+    letter = get_column_letter(col)
+    rule = DataValidation(type="list", formula1=f'"{listing}"', allow_blank=True)
+    rule.showErrorMessage = False  # a suggestion, not a wall: people may still type
+    rule.add(f"{letter}2:{letter}5000")
+    sheet.add_data_validation(rule)
+
+
+def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
+    index = None
+    if content.name in book.sheetnames:
+        index = book.sheetnames.index(content.name)
+        book.remove(book[content.name])
+    sheet = book.create_sheet(content.name, index)
+    layout = content.layout
+    for r, row in enumerate(content.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                _set_value(sheet.cell(r, c), value)
+    for (r, c), fmt in layout.number_formats.items():
+        sheet.cell(r, c).number_format = fmt
+    for r, c in layout.bold:
+        sheet.cell(r, c).font = Font(bold=True)
+    for (r, c), target in layout.links.items():
+        cell = sheet.cell(r, c)
+        cell.hyperlink = target if "://" in target else f"#{target}"
+        cell.font = Font(color="1155CC", underline="single")
+    for col, width in layout.widths.items():
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    if layout.frozen_rows:
+        sheet.freeze_panes = f"A{layout.frozen_rows + 1}"
+    if layout.hidden:
+        sheet.sheet_state = "hidden"
+    for chart in layout.charts:
+        add_chart(sheet, chart)

@@ -1,0 +1,165 @@
+"""The business's configuration (sheetsync.toml), loaded into frozen objects; errors name file and key."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+from .schema import Schema, Vocabulary, load_schema, load_vocabularies
+from .values import ParseOptions
+
+DEFAULT_PATH = Path("config") / "sheetsync.toml"
+_MISSING = object()
+
+
+def freeze(value: Any) -> Any:
+    """Deep read-only copy: dicts become mapping proxies, lists tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs to know about the business, read once."""
+
+    path: Path
+    target: str
+    timezone: ZoneInfo
+    parse: ParseOptions
+    schemas: Mapping[str, Schema]
+    vocabularies: Mapping[str, Vocabulary]
+    jobs_dir: Path
+    jobs_enabled: tuple[str, ...]
+    schedule: Mapping[str, str]
+    policies: Mapping[str, Any]
+    holidays: tuple[date, ...] = ()
+    templates_dir: Path | None = None
+    demo: Mapping[str, Any] = field(default_factory=dict)
+    brand: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def policy(self, dotted: str, default: Any = _MISSING) -> Any:
+        """A policy value such as 'returns.window_days'; a missing one without default names file and key."""
+        node: Any = self.policies
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                if default is _MISSING:
+                    raise ConfigError(f"{self.path}: [policies] has no '{dotted}'")
+                return default
+            node = node[part]
+        return node
+
+    def schema(self, tab: str) -> Schema:
+        try:
+            return self.schemas[tab]
+        except KeyError:
+            raise ConfigError(f"{self.path}: [tabs] does not declare a tab named {tab!r}") from None
+
+
+def find_config(explicit: str | os.PathLike | None = None) -> Path:
+    """The config to use: --config, then SHEETSYNC_CONFIG, then ./config/sheetsync.toml."""
+    chosen = explicit or os.environ.get("SHEETSYNC_CONFIG")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        return path
+    if DEFAULT_PATH.is_file():
+        return DEFAULT_PATH
+    raise ConfigError(
+        f"no config: pass --config FILE, set SHEETSYNC_CONFIG, or run from a folder holding {DEFAULT_PATH}"
+    )
+
+
+def load_config(path: str | os.PathLike | None = None, workbook: str | None = None) -> Config:
+    """Load and check the config; `workbook` (or SHEETSYNC_WORKBOOK) overrides its target."""
+    path = find_config(path).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as ex:
+        raise ConfigError(f"{path}: not valid TOML: {ex}") from ex
+    root = path.parent
+    section = _table(path, data, "workbook")
+    target = workbook or os.environ.get("SHEETSYNC_WORKBOOK") or _text(path, section, "workbook.target")
+    vocabularies = load_vocabularies(root / str(data.get("vocabularies", "vocabularies.toml")))
+    tabs = _table(path, data, "tabs")
+    schemas = {}
+    for tab, file in tabs.items():
+        schema = load_schema(root / _text(path, tabs, f"tabs.{tab}"), vocabularies)
+        if schema.tab != tab:
+            raise ConfigError(f"{path}: [tabs] {tab} points at a schema for tab {schema.tab!r}")
+        schemas[tab] = schema
+    jobs = data.get("jobs", {})
+    return Config(
+        path=path,
+        target=_resolve_target(root, target) if not workbook and not os.environ.get("SHEETSYNC_WORKBOOK") else target,
+        timezone=_zone(path, section.get("timezone", "UTC")),
+        parse=_parse_options(path, section),
+        schemas=MappingProxyType(schemas),
+        vocabularies=MappingProxyType(vocabularies),
+        jobs_dir=(root / jobs.get("dir", "../jobs")).resolve(),
+        jobs_enabled=tuple(jobs.get("enabled", ())),
+        schedule=freeze(dict(data.get("schedule", {}))),
+        policies=freeze(dict(data.get("policies", {}))),
+        holidays=_holidays(path, data.get("calendar", {})),
+        templates_dir=(root / data.get("templates", "templates")).resolve(),
+        demo=freeze(dict(data.get("demo", {}))),
+        brand=freeze(dict(data.get("brand", {}))),
+    )
+
+
+def _resolve_target(root: Path, target: str) -> str:
+    """A relative workbook path in the config is relative to the repository (the config's parent folder)."""
+    if ":" in target.split("/")[0] or Path(target).is_absolute():
+        return target
+    return str((root.parent / target))
+
+
+def _table(path: Path, data: Mapping, key: str) -> dict:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{key}] section is required")
+    return value
+
+
+def _text(path: Path, table: Mapping, dotted: str) -> str:
+    value = table.get(dotted.rsplit(".", 1)[-1])
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{path}: '{dotted}' is required (text)")
+    return value
+
+
+def _zone(path: Path, name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as ex:
+        raise ConfigError(f"{path}: workbook.timezone {name!r} is not an IANA time zone (e.g. America/New_York)") from ex
+
+
+def _parse_options(path: Path, section: Mapping) -> ParseOptions:
+    order = section.get("date_order", "MDY")
+    if order not in ("MDY", "DMY"):
+        raise ConfigError(f"{path}: workbook.date_order must be MDY or DMY, not {order!r}")
+    return ParseOptions(date_order=order, currency_symbols=section.get("currency_symbols", "$£€"))
+
+
+def _holidays(path: Path, calendar: Mapping) -> tuple[date, ...]:
+    out = []
+    for raw in calendar.get("holidays", []):
+        try:
+            out.append(raw if isinstance(raw, date) else date.fromisoformat(str(raw)))
+        except ValueError as ex:
+            raise ConfigError(f"{path}: calendar.holidays has {raw!r}, not a date like 2026-12-25") from ex
+    return tuple(sorted(out))

@@ -1,0 +1,153 @@
+"""The job API: a decorator, discovery from the business's jobs/ folder, and the context a job receives."""
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .changes import ChangeSet
+from .config import Config
+from .errors import ConfigError, JobError
+from .report import Report
+from .tab import Tab
+
+JOB_ATTR = "__sheetsync_job__"
+PACKAGE = "sheetsync_jobs"  # the name jobs/ is imported under, so its modules may import each other
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named unit of work over the workbook's tabs."""
+
+    name: str
+    fn: Callable[["Context"], ChangeSet | None]
+    after: tuple[str, ...] = ()
+    description: str = ""
+    reports_issues: bool = True  # its problems feed the Issues columns, so it is evaluated on every run
+    module: str = ""
+
+
+def job(name: str | None = None, *, after: Iterable[str] = (), reports_issues: bool = True):
+    """Mark a function `fn(ctx) -> ChangeSet` as a job; `after` names jobs whose results it reads."""
+
+    def mark(fn: Callable[["Context"], ChangeSet | None]) -> Callable:
+        doc = (fn.__doc__ or "").strip().splitlines()
+        setattr(fn, JOB_ATTR, Job(name or fn.__name__, fn, tuple(after), doc[0] if doc else "",
+                                  reports_issues, fn.__module__))
+        return fn
+
+    return mark
+
+
+@dataclass
+class Context:
+    """What a job sees: the config, the clock, typed tabs, problems found so far and earlier jobs' results."""
+
+    config: Config
+    now: datetime
+    tabs: dict[str, Tab]
+    report: Report
+    results: dict[str, Any] = field(default_factory=dict)
+    issuers: dict[str, Any] = field(default_factory=dict)
+    job: str | None = None
+
+    @property
+    def today(self) -> date:
+        """Today's date in the business's time zone (never UTC by accident)."""
+        return self.now.astimezone(self.config.timezone).date()
+
+    def tab(self, name: str) -> Tab:
+        try:
+            return self.tabs[name]
+        except KeyError:
+            raise JobError(f"job {self.job!r} asked for tab {name!r}, which the config does not declare") from None
+
+    def changes(self) -> ChangeSet:
+        """A new empty ChangeSet labelled with the running job."""
+        return ChangeSet(job=self.job)
+
+    def issue_id(self, tab: str) -> str:
+        """The next id for a row of `tab` without one (format from the tab's schema), never reused."""
+        issuer = self.issuers.get(tab)
+        if issuer is None:
+            raise JobError(f"tab {tab!r} has no issued_id format in its schema")
+        return issuer.next()
+
+
+def discover(config: Config) -> dict[str, Job]:
+    """Import every module in the jobs folder and collect its jobs, in dependency order."""
+    folder = config.jobs_dir
+    if not folder.is_dir():
+        raise ConfigError(f"{config.path}: jobs.dir {folder} is not a folder")
+    _import_package(folder)
+    found: dict[str, Job] = {}
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module = _import(f"{PACKAGE}.{path.stem}", path)
+        for value in vars(module).values():
+            spec = getattr(value, JOB_ATTR, None)
+            if isinstance(spec, Job) and spec.module == module.__name__:
+                if spec.name in found:
+                    raise JobError(f"two jobs are named {spec.name!r} ({found[spec.name].module}, {spec.module})")
+                found[spec.name] = spec
+    return _ordered(found)
+
+
+def _import_package(folder: Path) -> None:
+    current = sys.modules.get(PACKAGE)
+    if current is not None and list(getattr(current, "__path__", [])) == [str(folder)]:
+        return
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+    init = folder / "__init__.py"
+    if init.exists():
+        spec = importlib.util.spec_from_file_location(PACKAGE, init, submodule_search_locations=[str(folder)])
+    else:  # a plain folder of modules: import it as a namespace package
+        spec = importlib.machinery.ModuleSpec(PACKAGE, None, is_package=True)
+        spec.submodule_search_locations = [str(folder)]
+    if spec is None:
+        raise JobError(f"cannot import jobs from {folder}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[PACKAGE] = module
+    if spec.loader is not None:
+        spec.loader.exec_module(module)
+
+
+def _import(name: str, path: Path):
+    if name in sys.modules:
+        return sys.modules[name]
+    try:
+        return importlib.import_module(name)
+    except Exception as ex:  # a broken job module must not hide which file broke
+        sys.modules.pop(name, None)
+        raise JobError(f"{path}: cannot import job module ({type(ex).__name__}: {ex})") from ex
+
+
+def _ordered(jobs: dict[str, Job]) -> dict[str, Job]:
+    """Jobs sorted so each comes after the jobs it names in `after` (ties by name)."""
+    out: dict[str, Job] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if name in out:
+            return
+        if name in visiting:
+            raise JobError(f"jobs depend on each other in a circle: {' -> '.join(chain + (name,))}")
+        job_ = jobs.get(name)
+        if job_ is None:
+            raise JobError(f"job {chain[-1]!r} runs after {name!r}, which does not exist")
+        visiting.add(name)
+        for dep in job_.after:
+            visit(dep, chain + (name,))
+        visiting.discard(name)
+        out[name] = job_
+
+    for name in sorted(jobs):
+        visit(name, ())
+    return out

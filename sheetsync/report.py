@@ -1,0 +1,135 @@
+"""Problems found in the workbook, as data: reason codes, severities and a report table."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any, Iterable, Iterator
+
+
+class Severity(StrEnum):
+    """Error blocks publishing or payment; warning is worth a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(StrEnum):
+    """Reason codes of the generic schema checks; values are stable and used by tests and exports."""
+
+    MISSING_HEADER = "missing_header"
+    DUPLICATE_HEADER = "duplicate_header"
+    MISSING_TAB = "missing_tab"
+    REQUIRED = "required"
+    DUPLICATE_KEY = "duplicate_key"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_AN_INTEGER = "not_an_integer"
+    NOT_MONEY = "not_money"
+    NOT_A_PERCENT = "not_a_percent"
+    NOT_A_DATE = "not_a_date"
+    NOT_A_DATETIME = "not_a_datetime"
+    NOT_YES_NO = "not_yes_no"
+    NOT_ALLOWED = "not_allowed"
+    BAD_EMAIL = "bad_email"
+    BAD_URL = "bad_url"
+    BAD_PATTERN = "bad_pattern"
+    OUT_OF_RANGE = "out_of_range"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    TOO_LONG = "too_long"
+    FORMULA_NOT_CALCULATED = "formula_not_calculated"
+    WRITE_CONFLICT = "write_conflict"
+    JOB_FAILED = "job_failed"
+
+
+def column_letter(col: int) -> str:
+    """1-based column number to its letters (1 -> A, 27 -> AA)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """1-based row and column to an A1 reference."""
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, located as a person finds it: tab, sheet row number, column header, cell."""
+
+    tab: str
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    value: Any = None
+    key: str | None = None
+    job: str | None = None
+
+    @property
+    def line(self) -> str:
+        """The text that goes into the row's Issues cell: column first, then what is wrong and the fix."""
+        return f"{self.column}: {self.message}" if self.column else self.message
+
+    @property
+    def where(self) -> str:
+        """Tab, row and column in words, for logs and the CLI."""
+        parts = [self.tab]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(self.column)
+        if self.cell:
+            parts.append(f"({self.cell})")
+        return " ".join(parts)
+
+
+COLUMNS = ["tab", "row", "column", "cell", "value", "code", "severity", "message", "key", "job"]
+
+
+@dataclass
+class Report:
+    """Every problem of a run, in the order found; lazy: collects all, never stops at the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def for_row(self, tab: str, key: str) -> list[Problem]:
+        return [p for p in self.problems if p.tab == tab and p.key == key]
+
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    def codes(self) -> set[str]:
+        return {str(p.code) for p in self.problems}
+
+    def records(self) -> list[dict[str, Any]]:
+        out = []
+        for p in self.problems:
+            rec = asdict(p)
+            rec["code"] = str(p.code)
+            rec["severity"] = str(p.severity)
+            rec["value"] = None if p.value is None else str(p.value)
+            out.append({k: rec[k] for k in COLUMNS})
+        return out
+
+    def to_dataframe(self):
+        """The report as a pandas DataFrame with one row per problem."""
+        import pandas as pd
+
+        frame = pd.DataFrame.from_records(self.records(), columns=COLUMNS)
+        return frame.astype({"row": "Int64"})

@@ -1,0 +1,362 @@
+"""One run: read every tab once, evaluate the jobs, plan, guard, write once, record the run."""
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping, Sequence
+
+from .backends import open_backend
+from .backends.base import FILLS, Backend, NewTab, TabContent, TabData
+from .changes import CellChange, ChangeSet, RowAppend
+from .config import Config
+from .errors import JobError, OwnershipError, WorkbookNotFound
+from .ids import Issuer
+from .jobs import Context, Job, discover
+from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
+from .report import Code, Problem, Report, Severity
+from .system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
+from .tab import Tab, build_tab
+from .values import describe, to_cell
+
+log = logging.getLogger("sheetsync")
+NOTE_PREFIX = "sheetsync: "
+
+
+@dataclass
+class JobOutcome:
+    name: str
+    status: str = "ok"  # ok | failed | not run
+    error: str | None = None
+    cells: int = 0
+    problems: int = 0
+    conflicts: int = 0
+
+
+@dataclass
+class RunResult:
+    """What a run found and did; `planned` lists the cell changes (also for dry runs)."""
+
+    run_id: str
+    started: datetime
+    ended: datetime | None = None
+    dry_run: bool = False
+    outcomes: dict[str, JobOutcome] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+    planned: list[CellChange] = field(default_factory=list)
+    planned_appends: list[RowAppend] = field(default_factory=list)
+    planned_contents: list[str] = field(default_factory=list)
+    written: list[tuple[CellChange, Any]] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    cells_written: int = 0
+    requests: int = 0
+    target: str = ""
+    results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[str]:
+        return [o.name for o in self.outcomes.values() if o.status == "failed"]
+
+    @property
+    def wrote(self) -> bool:
+        return self.cells_written > 0
+
+
+def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | None = None,
+        dry_run: bool = False, backend: Backend | None = None) -> RunResult:
+    """Run the named jobs (default: every enabled job) once against the configured workbook."""
+    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    available = discover(config)
+    selected = _select(config, available, jobs)
+    backend = backend or open_backend(config.target)
+    result = RunResult(run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6], started=now,
+                       dry_run=dry_run, target=backend.target)
+    with backend.lock():
+        names = backend.tab_names()
+        if not any(tab in names for tab in config.schemas):
+            raise WorkbookNotFound(f"{backend.target}: none of the tabs {', '.join(config.schemas)} exist; "
+                                   "run `sheetsync init` (or `sheetsync demo`) first")
+        data = backend.read(names)
+        tabs = _build_tabs(config, data)
+        context = Context(config, now, tabs, result.report, result.results, _issuers(config, tabs, now))
+        changes, issues_ok = _evaluate(context, available, selected, result)
+        plan = _plan(config, tabs, data, changes, result, issues_ok, backend)
+        _record_counters(plan, tabs, context.issuers)
+        result.planned, result.planned_appends = plan.cells, plan.appends
+        result.planned_contents = [c.name for c in plan.contents]
+        if not dry_run and (plan.cells or plan.appends or plan.contents or plan.annotations):
+            _apply(config, backend, plan, tabs, result, now, set(names))
+    result.ended = datetime.now(timezone.utc).astimezone(config.timezone)
+    result.requests = backend.requests
+    return result
+
+
+def _select(config: Config, available: Mapping[str, Job], jobs: Sequence[str] | None) -> list[str]:
+    enabled = [j for j in available if not config.jobs_enabled or j in config.jobs_enabled]
+    if not jobs:
+        return enabled
+    unknown = [j for j in jobs if j not in available]
+    if unknown:
+        raise JobError(f"no job named {', '.join(unknown)}; jobs: {', '.join(available)}")
+    return [j for j in available if j in jobs]
+
+
+def _build_tabs(config: Config, data: Mapping[str, TabData]) -> dict[str, Tab]:
+    tabs = {name: build_tab(data.get(name), schema, config.parse) for name, schema in config.schemas.items()}
+    tabs[META] = build_tab(data.get(META) or TabData(META, [META_SCHEMA.headers]), META_SCHEMA, config.parse)
+    return tabs
+
+
+def _issuers(config: Config, tabs: Mapping[str, Tab], now: datetime) -> dict[str, Issuer]:
+    out = {}
+    today = now.date()
+    for name, schema in config.schemas.items():
+        if schema.issued_id and tabs[name].usable:
+            probe = Issuer(schema.issued_id, today, ())
+            meta = tabs[META].row(f"issued:{probe.counter}")
+            recorded = int(float(meta["Value"])) if meta is not None and _is_number(meta["Value"]) else 0
+            keys = [row.key for row in tabs[name].rows if row.has_key]
+            out[name] = Issuer(schema.issued_id, today, keys, recorded)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str],
+              result: RunResult) -> tuple[list[ChangeSet], bool]:
+    """Run selected jobs, and the unselected issue-reporting ones for their problems only."""
+    for tab in context.tabs.values():
+        result.report.extend(_keyed(tab, tab.problems))
+    changes: list[ChangeSet] = []
+    issues_ok = True
+    for name, spec in available.items():
+        chosen = name in selected
+        if not chosen and not spec.reports_issues:
+            continue
+        outcome = JobOutcome(name, "ok" if chosen else "not run")
+        context.job = name
+        try:
+            produced = spec.fn(context) or ChangeSet(job=name)
+            if not isinstance(produced, ChangeSet):
+                raise JobError(f"job {name!r} returned {type(produced).__name__}, not a ChangeSet")
+        except Exception as ex:  # a job's bug must not stop the others; it is recorded with its traceback
+            issues_ok = issues_ok and not spec.reports_issues
+            outcome.status, outcome.error = "failed", f"{type(ex).__name__}: {ex}"
+            log.error("job %s failed:\n%s", name, traceback.format_exc())
+            result.report.add(Problem("", Code.JOB_FAILED, f"job {name} failed: {outcome.error}", job=name))
+            result.outcomes[name] = outcome
+            continue
+        produced.job = name
+        for item in produced.cells + produced.appends:
+            object.__setattr__(item, "job", name)
+        result.results[name] = produced
+        result.report.extend(produced.problems)
+        outcome.problems = len(produced.problems)
+        if chosen:
+            changes.append(produced)
+            result.outcomes[name] = outcome
+    context.job = None
+    return changes, issues_ok
+
+
+def _keyed(tab: Tab, problems: Iterable[Problem]) -> list[Problem]:
+    """Attach row keys to problems found while parsing (they only knew the sheet row)."""
+    by_row = {row.sheet_row: row.key for row in tab.rows}
+    out = []
+    for p in problems:
+        if p.key is None and p.row in by_row:
+            p = Problem(**{**p.__dict__, "key": by_row[p.row]})
+        out.append(p)
+    return out
+
+
+def _plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], changes: list[ChangeSet],
+          result: RunResult, issues_ok: bool, backend: Backend) -> Plan:
+    plan = Plan()
+    for changeset in changes:
+        for change in changeset.cells:
+            schema = config.schemas.get(change.tab)
+            if schema is None:
+                raise OwnershipError(f"job {change.job!r} wrote to {change.tab!r}, which has no schema")
+            if schema.issues_column and change.column == schema.issues_column:
+                raise OwnershipError(f"job {change.job!r} wrote {change.tab}!{change.column} directly; "
+                                     "report a Problem instead (Issues is composed from every job's problems)")
+            check_ownership(change, schema)
+        plan.cells += changeset.cells
+        plan.appends += changeset.appends
+        plan.contents += changeset.contents
+    if issues_ok:
+        plan.cells += _issue_cells(config, tabs, result.report)
+        wanted = _annotations(config, tabs, result.report)
+        schemas = dict(config.schemas)
+        if annotation_writes(wanted, data, schemas):
+            plan.annotations = wanted
+    plan.cells = drop_noops(plan.cells, tabs, config.parse)
+    plan.contents = _changed_contents(plan, data, config, backend)
+    return plan
+
+
+def _issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list[CellChange]:
+    lines: dict[tuple[str, str], list[str]] = {}
+    for p in report:
+        if p.key is not None and p.tab in tabs:
+            bucket = lines.setdefault((p.tab, p.key), [])
+            if p.line not in bucket:
+                bucket.append(p.line)
+    out = []
+    for name, schema in config.schemas.items():
+        tab, column = tabs[name], schema.issues_column
+        if not column or not tab.usable or column not in tab.columns:
+            continue
+        for row in tab.rows:
+            text = "\n".join(lines.get((name, row.key), [])) or None
+            out.append(CellChange(name, row.key, column, text, row.raw(column), row.get(column),
+                                  row.sheet_row, "issues"))
+    return out
+
+
+def _annotations(config: Config, tabs: Mapping[str, Tab], report: Report):
+    wanted: dict[str, dict[tuple[str, str], list[Problem]]] = {}
+    for p in report:
+        if p.key is not None and p.column and p.tab in config.schemas and tabs[p.tab].usable \
+                and p.column in tabs[p.tab].columns:
+            wanted.setdefault(p.tab, {}).setdefault((p.key, p.column), []).append(p)
+    out: dict[str, dict[tuple[str, str], tuple[str, str]]] = {n: {} for n, t in tabs.items()
+                                                                 if n in config.schemas and t.usable}
+    for tab, cells in wanted.items():
+        for cell, problems in cells.items():
+            text = NOTE_PREFIX + "\n".join(dict.fromkeys(p.message for p in problems))
+            worst = "error" if any(p.severity == Severity.ERROR for p in problems) else "warning"
+            out[tab][cell] = (text, FILLS[worst])
+    return out
+
+
+def _record_counters(plan: Plan, tabs: Mapping[str, Tab], issuers: Mapping[str, Issuer]) -> None:
+    """Keep each advanced id counter in _Meta so a deleted row's id is never issued again."""
+    meta = tabs[META]
+    for issuer in issuers.values():
+        if not issuer.advanced:
+            continue
+        key = f"issued:{issuer.counter}"
+        row = meta.row(key)
+        if row is None:
+            plan.appends.append(RowAppend(META, {"Key": key, "Value": str(issuer.last)}, "ids"))
+        else:
+            plan.cells.append(CellChange(META, row.key, "Value", str(issuer.last), row.raw("Value"),
+                                         row.get("Value"), row.sheet_row, "ids"))
+
+
+def _changed_contents(plan: Plan, data: Mapping[str, TabData], config: Config,
+                      backend: Backend) -> list[TabContent]:
+    """Whole-tab rewrites whose cells differ from the tab as read (or that must be redrawn)."""
+    keep, redraw = [], []
+    for content in plan.contents:
+        current = data.get(content.name)
+        if current is None or not _same_grid(current.values, content.rows):
+            keep.append(content)
+        elif content.layout.charts and getattr(backend, "drops_charts_on_save", False):
+            redraw.append(content)
+    if keep or plan.cells or plan.appends:
+        keep += redraw  # saving would lose these charts otherwise
+    return keep
+
+
+def _same_grid(current: list[list[Any]], rows: list[list[Any]]) -> bool:
+    from .backends.memory import _trim
+
+    wanted = _trim([[to_cell(v) for v in row] for row in rows])
+    if len(wanted) != len(current):
+        return False
+    for have, want in zip(current, wanted):
+        if len(have) != len(want) or not all(same_cell(None, h, w, _OPTS) for h, w in zip(have, want)):
+            return False
+    return True
+
+
+from .values import ParseOptions as _ParseOptions  # noqa: E402
+
+_OPTS = _ParseOptions()
+
+
+def _apply(config: Config, backend: Backend, plan: Plan, tabs: Mapping[str, Tab], result: RunResult,
+           now: datetime, existing: set[str]) -> None:
+    plan.new_tabs += [NewTab(name, headers, hidden=True) for name, headers in
+                      ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
+                      if name not in existing]
+    guard_tabs = sorted(set(plan.tabs_to_guard) | ({LOG, RUNS, META} & existing))
+    current = backend.guard_read(guard_tabs)
+    for new in plan.new_tabs:
+        current.setdefault(new.name, TabData(new.name, [list(new.headers)]))
+    schemas = {**config.schemas, META: META_SCHEMA}
+    resolved = resolve(plan, current, tabs, schemas, config.parse)
+    result.conflicts = resolved.conflicts
+    result.report.extend(resolved.conflicts)
+    result.written = [(c, w) for c, w in resolved.written]
+    result.cells_written = len(resolved.written) + sum(len(a.values) for a, _ in resolved.appended) + \
+        sum(len(c.rows) for c in resolved.batch.contents)
+    if not resolved.batch:
+        return
+    _audit(resolved, current, schemas, result, now, config)
+    backend.write(resolved.batch)
+
+
+def _audit(resolved, current: Mapping[str, TabData], schemas, result: RunResult, now: datetime,
+           config: Config) -> None:
+    from .plan import _Located  # the guard's view of _Log/_Runs, to append after their last row
+
+    stamp = now.isoformat(timespec="seconds")
+    rows = []
+    for change, write in resolved.written:
+        rows.append([stamp, result.run_id, change.job or "", change.tab, change.key, change.column,
+                     _a1(write.row, write.col), describe(change.expected) if change.expected is not None else "",
+                     describe(write.value) if write.value is not None else ""])
+    for append, row in resolved.appended:
+        rows.append([stamp, result.run_id, append.job or "", append.tab, "", "(new row)", f"row {row}", "",
+                     "; ".join(f"{k}={describe(v)}" for k, v in append.values.items() if v is not None)])
+    for content in resolved.batch.contents:
+        rows.append([stamp, result.run_id, "", content.name, "", "(whole tab)", "", "",
+                     f"{len(content.rows)} rows"])
+    _append_rows(resolved.batch, current, LOG, rows)
+    _append_rows(resolved.batch, current, RUNS, _run_rows(result, resolved, now))
+
+
+def _run_rows(result: RunResult, resolved, now: datetime) -> list[list[Any]]:
+    by_job: dict[str, int] = {}
+    for change, _ in resolved.written:
+        by_job[change.job or ""] = by_job.get(change.job or "", 0) + 1
+    conflicts: dict[str, int] = {}
+    for p in resolved.conflicts:
+        conflicts[p.job or ""] = conflicts.get(p.job or "", 0) + 1
+    rows = []
+    for name, outcome in result.outcomes.items():
+        outcome.cells, outcome.conflicts = by_job.get(name, 0), conflicts.get(name, 0)
+        if outcome.status == "failed" or outcome.cells or outcome.conflicts:
+            rows.append([result.run_id, name, result.started.isoformat(timespec="seconds"),
+                         now.isoformat(timespec="seconds"), outcome.status, outcome.cells, outcome.problems,
+                         None, outcome.conflicts, outcome.error or ""])
+    return rows
+
+
+def _append_rows(batch, current: Mapping[str, TabData], tab: str, rows: list[list[Any]]) -> None:
+    from .backends.base import CellWrite
+
+    data = current.get(tab)
+    start = len(data.values) + 1 if data is not None else 2
+    for offset, values in enumerate(rows):
+        for col, value in enumerate(values, start=1):
+            if value is not None and value != "":
+                batch.cells.append(CellWrite(tab, start + offset, col, to_cell(value)))
+
+
+def _a1(row: int, col: int) -> str:
+    from .report import a1
+
+    return a1(row, col)

@@ -1,0 +1,230 @@
+"""Tab schemas: which columns a tab has, their types, vocabularies and who owns them."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+from .values import TYPES, fold
+
+OWNERS = ("person", "job")
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Allowed words of a column with the other spellings people use for them."""
+
+    name: str
+    values: tuple[str, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tab: header, type, rules and owner."""
+
+    header: str
+    type: str = "text"
+    required: bool = False
+    unique: bool = False
+    owner: str = "person"
+    allowed: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    pattern: str | None = None
+    pattern_hint: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    decimals: int | None = None
+    max_length: int | None = None
+    description: str = ""
+    # Named exceptions to person ownership (domain.md §2): (from, to) status moves a job may make.
+    job_transitions: tuple[tuple[str, str], ...] = ()
+    job_fills_blank: bool = False
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        """Folded spelling -> canonical allowed value, aliases included."""
+        cached = self.__dict__.get("_lookup")
+        if cached is None:
+            cached = {fold(v): v for v in self.allowed}
+            cached.update({fold(k): v for k, v in self.aliases.items()})
+            object.__setattr__(self, "_lookup", cached)
+        return cached
+
+    @property
+    def regex(self) -> re.Pattern:
+        cached = self.__dict__.get("_regex")
+        if cached is None:
+            cached = re.compile(self.pattern or ".*")
+            object.__setattr__(self, "_regex", cached)
+        return cached
+
+    @property
+    def folded(self) -> str:
+        return fold(self.header)
+
+    def job_may_write(self, old: Any, new: Any) -> bool:
+        """Whether a job may change this cell from old to new (always for job-owned columns)."""
+        if self.owner == "job":
+            return True
+        if self.job_fills_blank and (old is None or old == ""):
+            return True
+        return any(f in (ANY, old) and t == new for f, t in self.job_transitions)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A tab's contract between people and jobs."""
+
+    tab: str
+    key: str
+    columns: tuple[Column, ...]
+    issues_column: str | None = None
+    issued_id: str | None = None  # e.g. "RMA-{year}-{seq:04d}": blank keys get one issued
+    key_case_insensitive: bool = False
+    source: str = ""
+
+    def column(self, header: str) -> Column:
+        found = self.by_folded.get(fold(header))
+        if found is None:
+            raise KeyError(f"{self.tab} has no column {header!r}")
+        return found
+
+    def has(self, header: str) -> bool:
+        return fold(header) in self.by_folded
+
+    @property
+    def by_folded(self) -> dict[str, Column]:
+        cached = self.__dict__.get("_by_folded")
+        if cached is None:
+            cached = {c.folded: c for c in self.columns}
+            object.__setattr__(self, "_by_folded", cached)
+        return cached
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @property
+    def key_column(self) -> Column:
+        return self.column(self.key)
+
+
+def load_vocabularies(path: Path) -> dict[str, Vocabulary]:
+    """Read config/vocabularies.toml: one table per vocabulary with values and aliases."""
+    if not path.exists():
+        return {}
+    data = _read_toml(path)
+    out = {}
+    for name, table in data.items():
+        where = f"{path}: [{name}]"
+        if not isinstance(table, dict) or not isinstance(table.get("values"), list):
+            raise ConfigError(f"{where} needs values = [...]")
+        aliases = table.get("aliases", {})
+        unknown = [a for a, v in aliases.items() if v not in table["values"]]
+        if unknown:
+            raise ConfigError(f"{where} aliases point at words not in values: {', '.join(unknown)}")
+        out[name] = Vocabulary(name, tuple(str(v) for v in table["values"]), dict(aliases))
+    return out
+
+
+def load_schema(path: Path, vocabularies: Mapping[str, Vocabulary] | None = None) -> Schema:
+    """Read one schema file; every mistake names the file and the key."""
+    data = _read_toml(path)
+    vocabularies = vocabularies or {}
+    for key in ("tab", "key"):
+        if not isinstance(data.get(key), str):
+            raise ConfigError(f"{path}: '{key}' is required (text)")
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, list) or not raw_columns:
+        raise ConfigError(f"{path}: 'columns' must list at least one [[columns]] table")
+    columns = tuple(_column(path, i, c, vocabularies) for i, c in enumerate(raw_columns))
+    schema = Schema(
+        tab=data["tab"],
+        key=data["key"],
+        columns=columns,
+        issues_column=data.get("issues_column"),
+        issued_id=data.get("issued_id"),
+        key_case_insensitive=bool(data.get("key_case_insensitive", False)),
+        source=str(path),
+    )
+    _check_schema(path, schema)
+    return schema
+
+
+def _check_schema(path: Path, schema: Schema) -> None:
+    seen: set[str] = set()
+    for col in schema.columns:
+        if col.folded in seen:
+            raise ConfigError(f"{path}: column {col.header!r} is declared twice")
+        seen.add(col.folded)
+    for name in (schema.key, schema.issues_column):
+        if name and not schema.has(name):
+            raise ConfigError(f"{path}: '{name}' is named as key or issues_column but not declared in columns")
+
+
+COLUMN_KEYS = {
+    "header", "type", "required", "unique", "owner", "allowed", "aliases", "vocab", "pattern",
+    "pattern_hint", "min", "max", "decimals", "max_length", "description", "job_transitions",
+    "job_fills_blank",
+}
+
+
+def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabulary]) -> Column:
+    where = f"{path}: columns[{index}]"
+    if not isinstance(raw, dict) or not isinstance(raw.get("header"), str):
+        raise ConfigError(f"{where}: 'header' is required (text)")
+    where = f"{path}: column {raw['header']!r}"
+    unknown = set(raw) - COLUMN_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    ctype = raw.get("type", "text")
+    if ctype not in TYPES:
+        raise ConfigError(f"{where}: type {ctype!r} is not one of {', '.join(TYPES)}")
+    owner = raw.get("owner", "person")
+    if owner not in OWNERS:
+        raise ConfigError(f"{where}: owner must be 'person' or 'job', not {owner!r}")
+    allowed, aliases = list(raw.get("allowed", [])), dict(raw.get("aliases", {}))
+    if "vocab" in raw:
+        vocab = vocabularies.get(raw["vocab"])
+        if vocab is None:
+            raise ConfigError(f"{where}: vocab {raw['vocab']!r} is not in vocabularies.toml")
+        allowed, aliases = list(vocab.values) + allowed, {**vocab.aliases, **aliases}
+    if ctype in ("enum", "multi-enum") and not allowed:
+        raise ConfigError(f"{where}: an {ctype} column needs 'allowed' or 'vocab'")
+    if ctype == "pattern":
+        _check_regex(where, raw.get("pattern"))
+    transitions = tuple(tuple(t) for t in raw.get("job_transitions", []))
+    if any(len(t) != 2 for t in transitions):
+        raise ConfigError(f"{where}: job_transitions must be pairs [from, to]")
+    return Column(
+        header=raw["header"], type=ctype, required=bool(raw.get("required", False)),
+        unique=bool(raw.get("unique", False)), owner=owner, allowed=tuple(allowed), aliases=aliases,
+        pattern=raw.get("pattern"), pattern_hint=raw.get("pattern_hint"), minimum=raw.get("min"),
+        maximum=raw.get("max"), decimals=raw.get("decimals"), max_length=raw.get("max_length"),
+        description=raw.get("description", ""), job_transitions=transitions,  # type: ignore[arg-type]
+        job_fills_blank=bool(raw.get("job_fills_blank", False)),
+    )
+
+
+def _check_regex(where: str, pattern: Any) -> None:
+    if not isinstance(pattern, str):
+        raise ConfigError(f"{where}: a pattern column needs 'pattern' (a regular expression)")
+    try:
+        re.compile(pattern)
+    except re.error as ex:
+        raise ConfigError(f"{where}: pattern is not a valid regular expression: {ex}") from ex
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as ex:
+        raise ConfigError(f"{path}: file not found") from ex
+    except tomllib.TOMLDecodeError as ex:
+        raise ConfigError(f"{path}: not valid TOML: {ex}") from ex
