@@ -107,7 +107,9 @@ class SheetsEmulator:
         """Bind and serve in a daemon thread."""
         self._server = ThreadingHTTPServer(("127.0.0.1", self._port), _make_handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-emulator", daemon=True)
+        # A short poll interval keeps stop() fast (shutdown waits for the next poll).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        name="sheets-emulator", daemon=True)
         self._thread.start()
         return self
 
@@ -259,6 +261,9 @@ def emulator_session(endpoint: str) -> Any:
 def _make_handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus the
+        # client's delayed ACK would add ~40 ms to every keep-alive request.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by design
             pass

@@ -109,11 +109,16 @@ def grid_range_json(sheet_id: int, rng: dict[str, Any]) -> dict[str, Any]:
 
 def sheet_properties(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     """SheetProperties with proto3 defaults (0, false, empty) left out."""
-    props = {key: value for key, value in sheet.props.items() if value not in (None, False, {}, "")}
+    props = {key: value for key, value in sheet.props.items() if not _is_unset(value) or key == "sheetId"}
     props["index"] = book.sheets.index(sheet)
     props["gridProperties"] = {k: v for k, v in sheet.props["gridProperties"].items()
-                               if v not in (0, False, None) or k in ("rowCount", "columnCount")}
+                               if not _is_unset(v) and v != 0 or k in ("rowCount", "columnCount")}
     return props
+
+
+def _is_unset(value: Any) -> bool:
+    """proto3 JSON leaves out fields at their default; 0 only counts where noted by callers."""
+    return value is None or value is False or value == "" or value == {} or value == []
 
 
 def protected_range_json(book: Spreadsheet, sheet: Sheet, protected: dict[str, Any], owner: str) -> dict[str, Any]:
