@@ -105,7 +105,7 @@ class SheetsEmulator:
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> SheetsEmulator:
         """Bind and serve in a daemon thread."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), _make_handler(self))
+        self._server = _QuietServer(("127.0.0.1", self._port), _make_handler(self))
         self._server.daemon_threads = True
         # A short poll interval keeps stop() fast (shutdown waits for the next poll).
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
@@ -240,6 +240,15 @@ class SheetsEmulator:
             return api.dispatch(self.state, kind, params, query, body)
         except ApiError as error:
             return error.code, error.body()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A threading server that ignores clients hanging up (timeouts, dropped connections)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def emulator_session(endpoint: str) -> Any:
