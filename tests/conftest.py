@@ -1,0 +1,71 @@
+"""Shared fixtures: the brand's config, a fixed clock, and workbooks built from row dicts."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pytest
+
+import sheetsync
+from sheetsync.backends.memory import MemoryBackend
+from sheetsync.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_PATH = ROOT / "config" / "sheetsync.toml"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """The jewelry brand's real config, with an in-memory target."""
+    return dataclasses.replace(load_config(CONFIG_PATH), target="memory:")
+
+
+@pytest.fixture
+def now(config: Config) -> datetime:
+    """A fixed moment in the brand's time zone (Thursday 2026-11-26, 09:00)."""
+    return datetime(2026, 11, 26, 9, 0, tzinfo=config.timezone)
+
+
+def grid(config: Config, tab: str, rows: Iterable[Mapping[str, Any]], headers: list[str] | None = None) -> list[list]:
+    """A tab's cells: the schema's headers (or `headers`) then one line per row dict; unknown keys become columns."""
+    rows = list(rows)
+    headers = list(headers or config.schema(tab).headers)
+    for row in rows:
+        headers += [h for h in row if h not in headers]
+    return [headers] + [[row.get(h) for h in headers] for row in rows]
+
+
+def memory_workbook(config: Config, tabs: Mapping[str, Iterable[Mapping[str, Any]]],
+                    all_tabs: bool = True) -> MemoryBackend:
+    """A MemoryBackend holding the given rows; every schema tab exists (empty) unless all_tabs=False."""
+    data = {name: grid(config, name, []) for name in config.schemas} if all_tabs else {}
+    data.update({name: grid(config, name, rows) for name, rows in tabs.items()})
+    return MemoryBackend(data)
+
+
+def records(backend: MemoryBackend, tab: str) -> list[dict[str, Any]]:
+    """A memory tab's rows as dicts by header (blank cells as None)."""
+    values = backend.values(tab)
+    headers = values[0]
+    return [{h: (row[i] if i < len(row) else None) for i, h in enumerate(headers)} for row in values[1:]]
+
+
+@pytest.fixture(scope="session")
+def demo_rows(config: Config):
+    """The demo builder's rows for 2026-11-26."""
+    from sheetsync.demo import _builder
+
+    return _builder(config)(datetime(2026, 11, 26).date())
+
+
+@pytest.fixture
+def run_jobs(config: Config, now: datetime):
+    """Run jobs on a backend at the fixed clock: run_jobs(backend, ["validate"])."""
+
+    def go(backend, jobs=None, at: datetime | None = None, cfg: Config | None = None, dry_run: bool = False):
+        return sheetsync.run(cfg or config, jobs, now=at or now, backend=backend, dry_run=dry_run)
+
+    return go
