@@ -171,12 +171,17 @@ def validate(state: State, fmt: str, dry_run: bool, strict: bool, now: str | Non
 @click.pass_obj
 def jobs_command(state: State) -> None:
     """List the jobs, in the order they run."""
-    from .jobs import discover
+    from .jobs import load_jobs
 
-    for name, spec in discover(state.config).items():
+    jobs, broken = load_jobs(state.config)
+    for name, spec in jobs.items():
         after = f" (after {', '.join(spec.after)})" if spec.after else ""
         cadence = state.config.schedule.get(name, "on demand")
         click.echo(f"{name:<12} {cadence:<22} {spec.description}{after}")
+    for name, message in broken.items():
+        click.echo(f"{name:<12} {'BROKEN':<22} {message}")
+    if broken:
+        sys.exit(EXIT_JOB_FAILED)
 
 
 def _print_run(result) -> None:

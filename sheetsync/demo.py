@@ -10,7 +10,7 @@ from .backends.xlsx import XlsxBackend
 from .config import Config
 from .errors import ConfigError
 from .init import InitResult, init
-from .jobs import PACKAGE, discover
+from .jobs import PACKAGE, load_jobs
 from .run import RunResult, run
 
 
@@ -43,7 +43,7 @@ def _builder(config: Config):
     module_name, _, func = spec.partition(":")
     if not module_name or not func:
         raise ConfigError(f"{config.path}: demo.builder must look like 'module:function' (a module in jobs/)")
-    discover(config)  # imports the jobs package so the builder can be found beside the jobs
+    load_jobs(config)  # imports the jobs package so the builder can be found beside the jobs
     import importlib
 
     try:

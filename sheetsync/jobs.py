@@ -80,23 +80,39 @@ class Context:
 
 
 def discover(config: Config) -> dict[str, Job]:
-    """Import every module in the jobs folder and collect its jobs, in dependency order."""
+    """Every job in the jobs folder, in dependency order; raises on the first broken module or job."""
+    jobs, broken = load_jobs(config)
+    if broken:
+        raise JobError("; ".join(broken.values()))
+    return jobs
+
+
+def load_jobs(config: Config) -> tuple[dict[str, Job], dict[str, str]]:
+    """Jobs in dependency order, plus what could not be loaded (module or job -> message).
+
+    A broken module or a job that runs after a missing job is set aside so the others still run.
+    """
     folder = config.jobs_dir
     if not folder.is_dir():
         raise ConfigError(f"{config.path}: jobs.dir {folder} is not a folder")
     _import_package(folder)
     found: dict[str, Job] = {}
+    broken: dict[str, str] = {}
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        module = _import(f"{PACKAGE}.{path.stem}", path)
+        try:
+            module = _import(f"{PACKAGE}.{path.stem}", path)
+        except JobError as ex:
+            broken[path.stem] = str(ex)
+            continue
         for value in vars(module).values():
             spec = getattr(value, JOB_ATTR, None)
             if isinstance(spec, Job) and spec.module == module.__name__:
                 if spec.name in found:
-                    raise JobError(f"two jobs are named {spec.name!r} ({found[spec.name].module}, {spec.module})")
+                    broken[spec.name] = f"two jobs are named {spec.name!r} ({found[spec.name].module}, {spec.module})"
                 found[spec.name] = spec
-    return _ordered(found)
+    return _ordered(found, broken), broken
 
 
 def _import_package(folder: Path) -> None:
@@ -129,24 +145,31 @@ def _import(name: str, path: Path):
         raise JobError(f"{path}: cannot import job module ({type(ex).__name__}: {ex})") from ex
 
 
-def _ordered(jobs: dict[str, Job]) -> dict[str, Job]:
-    """Jobs sorted so each comes after the jobs it names in `after` (ties by name)."""
+def _ordered(jobs: dict[str, Job], broken: dict[str, str]) -> dict[str, Job]:
+    """Jobs sorted so each comes after the jobs it names in `after` (ties by name); unrunnable ones to `broken`."""
     out: dict[str, Job] = {}
     visiting: set[str] = set()
 
-    def visit(name: str, chain: tuple[str, ...]) -> None:
+    def visit(name: str, chain: tuple[str, ...]) -> bool:
         if name in out:
-            return
+            return True
+        if name in broken:
+            return False
         if name in visiting:
-            raise JobError(f"jobs depend on each other in a circle: {' -> '.join(chain + (name,))}")
+            broken[name] = f"jobs depend on each other in a circle: {' -> '.join(chain + (name,))}"
+            return False
         job_ = jobs.get(name)
         if job_ is None:
-            raise JobError(f"job {chain[-1]!r} runs after {name!r}, which does not exist")
+            broken[chain[-1]] = f"job {chain[-1]!r} runs after {name!r}, which does not exist"
+            return False
         visiting.add(name)
-        for dep in job_.after:
-            visit(dep, chain + (name,))
+        ready = all(visit(dep, chain + (name,)) for dep in job_.after)
         visiting.discard(name)
-        out[name] = job_
+        if ready:
+            out[name] = job_
+        elif name not in broken:
+            broken[name] = f"job {name!r} cannot run: a job it runs after is broken"
+        return ready
 
     for name in sorted(jobs):
         visit(name, ())

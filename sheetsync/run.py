@@ -14,7 +14,7 @@ from .changes import CellChange, ChangeSet, RowAppend
 from .config import Config
 from .errors import JobError, OwnershipError, WorkbookNotFound
 from .ids import Issuer
-from .jobs import Context, Job, discover
+from .jobs import Context, Job, load_jobs
 from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
 from .report import Code, Problem, Report, Severity
 from .system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
@@ -68,8 +68,8 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
         dry_run: bool = False, backend: Backend | None = None) -> RunResult:
     """Run the named jobs (default: every enabled job) once against the configured workbook."""
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
-    available = discover(config)
-    selected = _select(config, available, jobs)
+    available, broken = load_jobs(config)
+    selected = _select(config, available, jobs, broken)
     backend = backend or open_backend(config.target)
     result = RunResult(run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6], started=now,
                        dry_run=dry_run, target=backend.target)
@@ -82,6 +82,8 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
         tabs = _build_tabs(config, data)
         context = Context(config, now, tabs, result.report, result.results, _issuers(config, tabs, now))
         changes, issues_ok = _evaluate(context, available, selected, result)
+        issues_ok = issues_ok and not broken  # a broken job's lines must not vanish from Issues
+        _record_broken(broken, jobs, result)
         plan = _plan(config, tabs, data, changes, result, issues_ok, backend)
         _record_counters(plan, tabs, context.issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
@@ -93,11 +95,19 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
     return result
 
 
-def _select(config: Config, available: Mapping[str, Job], jobs: Sequence[str] | None) -> list[str]:
+def _record_broken(broken: Mapping[str, str], jobs: Sequence[str] | None, result: RunResult) -> None:
+    for name, message in broken.items():
+        if not jobs or name in jobs:
+            result.outcomes[name] = JobOutcome(name, "failed", message)
+            result.report.add(Problem("", Code.JOB_FAILED, message, job=name))
+
+
+def _select(config: Config, available: Mapping[str, Job], jobs: Sequence[str] | None,
+            broken: Mapping[str, str]) -> list[str]:
     enabled = [j for j in available if not config.jobs_enabled or j in config.jobs_enabled]
     if not jobs:
         return enabled
-    unknown = [j for j in jobs if j not in available]
+    unknown = [j for j in jobs if j not in available and j not in broken]
     if unknown:
         raise JobError(f"no job named {', '.join(unknown)}; jobs: {', '.join(available)}")
     return [j for j in available if j in jobs]
