@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import traceback
 import uuid
 from dataclasses import dataclass, field
@@ -73,7 +75,8 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
     backend = backend or open_backend(config.target)
     result = RunResult(run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6], started=now,
                        dry_run=dry_run, target=backend.target)
-    with backend.lock():
+    first_request = backend.requests  # a backend may serve several runs: count this run's requests only
+    with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
         names = backend.tab_names()
         if not any(tab in names for tab in config.schemas):
             raise WorkbookNotFound(f"{backend.target}: none of the tabs {', '.join(config.schemas)} exist; "
@@ -88,10 +91,10 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
         _record_counters(plan, tabs, context.issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]
-        if not dry_run and (plan.cells or plan.appends or plan.contents or plan.annotations):
-            _apply(config, backend, plan, tabs, result, now, set(names))
+        if not dry_run and (plan.cells or plan.appends or plan.contents or plan.annotations or result.failed):
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request)
     result.ended = datetime.now(timezone.utc).astimezone(config.timezone)
-    result.requests = backend.requests
+    result.requests = backend.requests - first_request
     return result
 
 
@@ -297,7 +300,7 @@ _OPTS = _ParseOptions()
 
 
 def _apply(config: Config, backend: Backend, plan: Plan, tabs: Mapping[str, Tab], result: RunResult,
-           now: datetime, existing: set[str]) -> None:
+           now: datetime, existing: set[str], first_request: int = 0) -> None:
     plan.new_tabs += [NewTab(name, headers, hidden=True) for name, headers in
                       ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
                       if name not in existing]
@@ -312,8 +315,9 @@ def _apply(config: Config, backend: Backend, plan: Plan, tabs: Mapping[str, Tab]
     result.written = [(c, w) for c, w in resolved.written]
     result.cells_written = len(resolved.written) + sum(len(a.values) for a, _ in resolved.appended) + \
         sum(len(c.rows) for c in resolved.batch.contents)
-    if not resolved.batch:
+    if not resolved.batch and not result.failed:  # a failed job is recorded in _Runs even when nothing changed
         return
+    result.requests = backend.requests - first_request + 1  # so far, plus the one write below
     _audit(resolved, current, schemas, result, now, config)
     backend.write(resolved.batch)
 
@@ -351,7 +355,7 @@ def _run_rows(result: RunResult, resolved, now: datetime) -> list[list[Any]]:
         if outcome.status == "failed" or outcome.cells or outcome.conflicts:
             rows.append([result.run_id, name, result.started.isoformat(timespec="seconds"),
                          now.isoformat(timespec="seconds"), outcome.status, outcome.cells, outcome.problems,
-                         None, outcome.conflicts, outcome.error or ""])
+                         result.requests, outcome.conflicts, outcome.error or ""])
     return rows
 
 

@@ -12,6 +12,7 @@ from typing import Any, Iterator, Sequence
 
 Grid = list[list[Any]]
 NOTE_AUTHOR = "sheetsync"
+LEASE_SECONDS = 900  # a run holding the workbook longer than this is presumed dead
 FILLS = {"error": "F4CCCC", "warning": "FFF2CC"}  # light red, light yellow: ours, so we can take them back
 
 
@@ -126,6 +127,21 @@ class Backend(ABC):
     def lock(self) -> Iterator[None]:
         """Hold the workbook for one run so two runs cannot interleave."""
         yield
+
+    @contextlib.contextmanager
+    def lease(self, owner: str, seconds: float = LEASE_SECONDS) -> Iterator[None]:
+        """Hold the workbook against every runner (cron, a schedule loop, other machines) for one run.
+
+        Raises LockHeld when another owner holds it. The default is lock(): enough for a backend whose
+        lock already reaches every runner (xlsx: a file lock beside the workbook). A shared online
+        workbook overrides this with a lease it keeps in the workbook itself (Google Sheets: a row in
+        the hidden _Meta tab with owner and expiry, taken by writing it and re-reading to confirm, let go
+        at the end, and taken over once expired). Such a lease is best-effort: two runners racing within
+        one read-write round trip can both believe they hold it, so the guard step (re-read before
+        writing, writes addressed by key) stays the last line of defence.
+        """
+        with self.lock():
+            yield
 
     @abstractmethod
     def tab_names(self) -> list[str]:
