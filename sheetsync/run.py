@@ -157,7 +157,9 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
         outcome = JobOutcome(name, "ok" if chosen else "not run")
         context.job = name
         try:
-            produced = spec.fn(context) or ChangeSet(job=name)
+            produced = spec.fn(context)
+            if produced is None:  # not `or`: a ChangeSet holding only problems is falsy
+                produced = ChangeSet(job=name)
             if not isinstance(produced, ChangeSet):
                 raise JobError(f"job {name!r} returned {type(produced).__name__}, not a ChangeSet")
         except Exception as ex:  # a job's bug must not stop the others; it is recorded with its traceback
