@@ -190,7 +190,7 @@ def _influencers(rng, today: date) -> list[dict[str, Any]]:
             "Followers": rng.choice([4200, 12800, 38000, 91000, 240000, 0 if i == 21 else 15500]),
             "Niche": rng.choice(["bridal", "minimalist", "vintage", "everyday luxury"]),
             "Shipping Address": f"{rng.randint(10, 999)} {rng.choice(['Elm', 'Oak', 'Pine'])} St, New York, NY",
-            "Address Confirmed On": None if i in (9, 14) else today - timedelta(days=rng.randint(30, 300)),
+            "Address Confirmed On": None if i in (9, 14) else today - timedelta(days=rng.randint(90, 400)),
             "Status": status,
         })
     return rows

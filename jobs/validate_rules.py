@@ -1,0 +1,297 @@
+"""The validate job's building blocks: reason codes, the Rule record, column views and the rule settings.
+
+Rules are data: each one names its tab, the columns it reads, a stable reason code, a default severity
+and a check function. The job runs every rule whose columns are present; config can switch a rule off
+or change its severity (`[policies.validate]` in sheetsync.toml), and the reference tables it checks
+against (metal/purity, certificates, sizes, lengths, platform hosts) come from config/rules.toml.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+
+from sheetsync import Config, Severity, Tab
+from sheetsync.errors import ConfigError
+from sheetsync.values import describe, is_blank
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+class Reason(StrEnum):
+    """Reason codes of the brand's row and cross-tab rules; values are stable (tests and exports use them)."""
+
+    # SKUs: metal and purity
+    PURITY_METAL_MISMATCH = "purity_metal_mismatch"
+    KARAT_BELOW_MARKET = "karat_below_market"
+    # SKUs: stones
+    STONE_NONE_HAS_DETAILS = "stone_none_has_details"
+    STONE_MISSING = "stone_missing"
+    STONE_ORIGIN_MISSING = "stone_origin_missing"
+    GRADING_NOT_DIAMOND = "grading_not_diamond"
+    CARAT_DECIMALS = "carat_decimals"
+    CERTIFICATE_FORMAT = "certificate_format"
+    CERTIFICATE_ORIGIN_MISMATCH = "certificate_origin_mismatch"
+    CERTIFICATE_MISSING = "certificate_missing"
+    # SKUs: sizes
+    RING_SIZE_NOT_RING = "ring_size_not_ring"
+    RING_SIZE_INVALID = "ring_size_invalid"
+    CHAIN_LENGTH_NOT_CHAIN = "chain_length_not_chain"
+    CHAIN_LENGTH_INVALID = "chain_length_invalid"
+    # SKUs: money, stock and copy
+    PRICE_ORDER = "price_order"
+    WHOLESALE_SHARE = "wholesale_share"
+    FINAL_DESCRIPTION_MISSING = "final_description_missing"
+    # any tab: numbers
+    NOT_POSITIVE = "not_positive"
+    NEGATIVE = "negative"
+    # Returns
+    UNKNOWN_SKU = "unknown_sku"
+    DATE_ORDER = "date_order"
+    NOT_RESIZABLE = "not_resizable"
+    NOT_REPAIRABLE = "not_repairable"
+    RESOLVED_INCOMPLETE = "resolved_incomplete"
+    REFUND_AMOUNT_MISSING = "refund_amount_missing"
+    REFUND_ABOVE_PRICE = "refund_above_price"
+    RELISTED_MISSING_CERTIFICATE = "relisted_missing_certificate"
+    # Gifts
+    UNKNOWN_INFLUENCER = "unknown_influencer"
+    DO_NOT_GIFT = "do_not_gift"
+    ADDRESS_UNCONFIRMED = "address_unconfirmed"
+    POST_URL_PLATFORM = "post_url_platform"
+    DISCLOSURE_MISSING = "disclosure_missing"
+
+
+class Hit(NamedTuple):
+    """One failed check: the row's index in the tab, the column to flag, the message and the value."""
+
+    index: int
+    column: str
+    message: str
+    value: Any = None
+
+
+class View:
+    """A tab's columns as lists (typed values, and whether the cell was blank), built once per run."""
+
+    def __init__(self, tab: Tab):
+        self.tab = tab
+        self.rows = tab.rows
+        self._typed: dict[str, list[Any]] = {}
+        self._blank: dict[str, list[bool]] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def has(self, *headers: str) -> bool:
+        return all(h in self.tab.columns for h in headers)
+
+    def col(self, header: str) -> list[Any]:
+        """Typed values of a column; None for blank and for cells that did not parse (already reported)."""
+        values = self._typed.get(header)
+        if values is None:
+            values = [row.values.get(header) for row in self.rows] if header in self.tab.columns \
+                else [None] * len(self.rows)
+            self._typed[header] = values
+        return values
+
+    def blank(self, header: str) -> list[bool]:
+        """Whether each cell is truly blank (a None typed value may also be a value that did not parse)."""
+        values = self._blank.get(header)
+        if values is None:
+            col = self.tab.columns.get(header)
+            if col is None:
+                values = [True] * len(self.rows)
+            else:
+                i = col - 1
+                values = [is_blank(row.cells[i]) if i < len(row.cells) else True for row in self.rows]
+            self._blank[header] = values
+        return values
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A data-driven check: `check(view, settings, env)` yields Hits for one tab."""
+
+    code: Reason
+    tab: str
+    reads: tuple[str, ...]
+    severity: Severity
+    what: str
+    check: Callable[["View", "Settings", "Env"], Iterable[Hit]]
+
+
+@dataclass
+class Env:
+    """Everything rules may look up across tabs, built once per run."""
+
+    views: dict[str, View]
+
+    def view(self, tab: str) -> View | None:
+        return self.views.get(tab)
+
+    def lookup(self, tab: str) -> Mapping[str, Any] | None:
+        """Key -> Row of a usable tab (None when the tab is missing, so cross-tab rules stay quiet)."""
+        view = self.views.get(tab)
+        return None if view is None else view.tab.by_key
+
+
+@dataclass(frozen=True)
+class Certificate:
+    lab: str
+    number: re.Pattern
+    example: str
+    lab_grown_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The rules' reference tables and thresholds, read from config once."""
+
+    market: str
+    metal_purity: Mapping[str, tuple[str, ...]]
+    karat: Mapping[str, int]
+    min_karat: int | None
+    certificates: Mapping[str, Certificate]
+    graded_stones: tuple[str, ...]
+    grading_columns: tuple[str, ...]
+    ring_categories: tuple[str, ...]
+    ring_min: Decimal
+    ring_max: Decimal
+    ring_step: Decimal
+    chain_length: Mapping[str, tuple[Decimal, ...] | tuple[Decimal, Decimal, Decimal]]
+    chain_is_range: Mapping[str, bool]
+    platform_hosts: Mapping[str, tuple[str, ...]]
+    wholesale_min: Decimal
+    wholesale_max: Decimal
+    certificate_min_carat: Decimal
+    carat_decimals: int
+    copy_required_statuses: tuple[str, ...]
+    resizable: tuple[str, ...]
+    repairable: tuple[str, ...]
+    date_order: Mapping[str, tuple[str, ...]]
+    positive: Mapping[str, tuple[str, ...]]
+    non_negative: Mapping[str, tuple[str, ...]]
+    do_not_gift: tuple[str, ...]
+    disabled: frozenset[str]
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self.severity.get(f"{rule.tab}.{rule.code}") or self.severity.get(str(rule.code)) or rule.severity
+
+
+_CACHE: dict[int, tuple[Config, Settings]] = {}
+
+
+def settings(config: Config) -> Settings:
+    """The rule settings of a config, read once per Config object."""
+    hit = _CACHE.get(id(config))
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    loaded = _load(config)
+    _CACHE[id(config)] = (config, loaded)
+    return loaded
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _load(config: Config) -> Settings:
+    pol = lambda key, default: config.policy(f"validate.{key}", default)  # noqa: E731
+    path = config.root / str(pol("rules_file", "rules.toml"))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: the validate job's rules file is missing (policies.validate.rules_file)")
+    except tomllib.TOMLDecodeError as ex:
+        raise ConfigError(f"{path}: not valid TOML: {ex}") from ex
+    market = str(config.brand.get("market", "US")).upper()
+    certs = {}
+    for lab, spec in data.get("certificates", {}).items():
+        try:
+            pattern = re.compile(spec["number"])
+        except (KeyError, re.error) as ex:
+            raise ConfigError(f"{path}: certificates.{lab}.number must be a regular expression ({ex})") from ex
+        certs[lab.upper()] = Certificate(lab.upper(), pattern, spec.get("example", lab), spec.get("lab_grown_prefix"))
+    chains, ranges = {}, {}
+    for category, spec in data.get("chain_length", {}).items():
+        if isinstance(spec, Mapping):
+            chains[category] = (_dec(spec["min"]), _dec(spec["max"]), _dec(spec.get("step", "0.25")))
+            ranges[category] = True
+        else:
+            chains[category] = tuple(_dec(v) for v in spec)
+            ranges[category] = False
+    ring = data.get("ring_size", {})
+    grading = data.get("grading", {})
+    severity = {}
+    for key, word in dict(pol("severity", {})).items():
+        try:
+            severity[key] = Severity(str(word).lower())
+        except ValueError:
+            raise ConfigError(f"{config.path}: policies.validate.severity.{key} must be 'error' or 'warning'")
+    min_karat = data.get("market_min_karat", {}).get(market)
+    return Settings(
+        market=market,
+        metal_purity={m: tuple(p) for m, p in data.get("metal_purity", {}).items()},
+        karat={p: int(k) for p, k in data.get("karat", {}).items()},
+        min_karat=int(min_karat) if min_karat is not None else None,
+        certificates=certs,
+        graded_stones=tuple(grading.get("stones", ["Diamond"])),
+        grading_columns=tuple(grading.get("columns", ["Color", "Clarity", "Cut"])),
+        ring_categories=tuple(ring.get("categories", ["Ring"])),
+        ring_min=_dec(ring.get("min", 3)), ring_max=_dec(ring.get("max", 13)), ring_step=_dec(ring.get("step", 0.25)),
+        chain_length=chains, chain_is_range=ranges,
+        platform_hosts={p: tuple(h.lower() for h in hosts) for p, hosts in data.get("platform_hosts", {}).items()},
+        wholesale_min=_dec(pol("wholesale_share_min", 0.4)), wholesale_max=_dec(pol("wholesale_share_max", 0.6)),
+        certificate_min_carat=_dec(pol("certificate_min_carat", 0.5)),
+        carat_decimals=int(pol("carat_decimals", 2)),
+        copy_required_statuses=tuple(pol("copy_required_statuses", ("Approved", "Published"))),
+        resizable=tuple(pol("resizable_categories", ("Ring",))),
+        repairable=tuple(pol("repairable_categories", ("Ring",))),
+        date_order={"Returns": tuple(pol("returns_date_order", ())), "Gifts": tuple(pol("gifts_date_order", ()))},
+        positive={t: tuple(c) for t, c in dict(pol("positive", {})).items()},
+        non_negative={t: tuple(c) for t, c in dict(pol("non_negative", {})).items()},
+        do_not_gift=tuple(pol("do_not_gift_statuses", ("Do Not Gift",))),
+        disabled=frozenset(str(c) for c in pol("disabled", ())),
+        severity=severity,
+    )
+
+
+# Helpers shared by the rule modules -----------------------------------------------------------------
+
+
+def show(value: Any) -> str:
+    """A value in a message, as a person would type it."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    return describe(value)
+
+
+def money(value: Any) -> str:
+    return f"${value:,.2f}" if isinstance(value, Decimal) else show(value)
+
+
+def words(values: Iterable[Any], last: str = "or") -> str:
+    """['a', 'b', 'c'] -> 'a, b or c'."""
+    items = [show(v) for v in values]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def on_step(value: Decimal, low: Decimal, high: Decimal, step: Decimal) -> bool:
+    """Whether value lies in [low, high] on the grid low + n*step."""
+    return low <= value <= high and (value - low) % step == 0
+
+
+def numbered(view: View, *headers: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(index, values) for rows where every named column has a typed value."""
+    cols = [view.col(h) for h in headers]
+    for i, values in enumerate(zip(*cols)):
+        if all(v is not None for v in values):
+            yield i, values
