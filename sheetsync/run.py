@@ -72,7 +72,7 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
     available, broken = load_jobs(config)
     selected = _select(config, available, jobs, broken)
-    backend = backend or open_backend(config.target)
+    backend = backend or open_backend(config.target, config)
     result = RunResult(run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6], started=now,
                        dry_run=dry_run, target=backend.target)
     first_request = backend.requests  # a backend may serve several runs: count this run's requests only
@@ -156,6 +156,9 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
             continue
         outcome = JobOutcome(name, "ok" if chosen else "not run")
         context.job = name
+        # Ids issued by a job whose writes are not applied (unselected: run for its problems only; or failed)
+        # are never written, so they are given back instead of leaving gaps in the sequence.
+        issued = {tab: issuer.last for tab, issuer in context.issuers.items()}
         try:
             produced = spec.fn(context)
             if produced is None:  # not `or`: a ChangeSet holding only problems is falsy
@@ -169,6 +172,10 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
             result.report.add(Problem("", Code.JOB_FAILED, f"job {name} failed: {outcome.error}", job=name))
             result.outcomes[name] = outcome
             continue
+        finally:
+            if not chosen or outcome.status == "failed":
+                for tab, last in issued.items():
+                    context.issuers[tab].last = last
         produced.job = name
         for item in produced.cells + produced.appends:
             object.__setattr__(item, "job", name)
@@ -204,7 +211,8 @@ def _plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], 
             if schema.issues_column and change.column == schema.issues_column:
                 raise OwnershipError(f"job {change.job!r} wrote {change.tab}!{change.column} directly; "
                                      "report a Problem instead (Issues is composed from every job's problems)")
-            check_ownership(change, schema)
+        for change in drop_noops(changeset.cells, tabs, config.parse):  # rewriting a value as it is is no write
+            check_ownership(change, config.schemas[change.tab])
         plan.cells += changeset.cells
         plan.appends += changeset.appends
         plan.contents += changeset.contents
