@@ -10,6 +10,7 @@ from .init import init
 from .jobs import Context, Job, discover, job
 from .report import Code, Problem, Report, Severity
 from .run import RunResult, run
+from .scheduler import schedule
 from .tab import Row, Tab
 from .workbook import Workbook, open
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
@@ -75,6 +75,8 @@ def same_cell(column: Column | None, raw: Any, new: Any, opts: ParseOptions) -> 
 def _plain(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime) and value.tzinfo is None and value.time() == time(0):
+        return value.date().isoformat()  # a date cell read back from xlsx is a datetime at midnight
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value)
