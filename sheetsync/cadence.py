@@ -129,7 +129,7 @@ def parse_cadence(text: str, tz: ZoneInfo, holidays=()) -> Cadence | None:
     month = _MONTH.fullmatch(days_text)
     if month:
         number = int(month.group(1)) if month.group(1) else LAST_DAY
-        if number != LAST_DAY and not 1 <= number <= 31:
+        if month.group(1) and not 1 <= number <= 31:
             raise CadenceError(f"{text!r}: day {number} is not a day of a month (1 to 31, or 'the last day')")
         return Cadence(text, tz, times=times, month_day=number)
     weekdays, business = _days(text, days_text)

@@ -271,7 +271,7 @@ class Runner:
         self._wake = threading.Event()
         self._sleep = sleep or self._wait
         self._run_fn = run_fn or run_jobs
-        self._backend_factory = backend_factory or (lambda: open_backend(config.target))
+        self._backend_factory = backend_factory or (lambda: _open_backend(config))
         self.catch_up, self.max_runs, self.until, self.backoff = catch_up, max_runs, until, backoff
         self.handle_signals = handle_signals
         self.state = RunState.load(Path(state_path) if state_path else default_state_path(config))
@@ -285,7 +285,8 @@ class Runner:
             if unknown:
                 raise ConfigError(f"{config.path}: [schedule] has no cadence for {', '.join(unknown)} "
                                   f"(scheduled: {', '.join(plan.cadences) or 'none'})")
-        chosen = {n: c for n, c in plan.cadences.items() if not jobs or n in jobs}
+        # in the order the jobs run (dependencies first), so jobs due together run in that order
+        chosen = {n: plan.cadences[n] for n in available if n in plan.cadences and (not jobs or n in jobs)}
         if not chosen:
             raise ConfigError(f"{config.path}: [schedule] gives no job a cadence, so there is nothing to "
                               "schedule (e.g. validate = \"every 15 minutes\")")
@@ -509,6 +510,15 @@ class Runner:
     def _event(self, kind: str, level: int = logging.INFO, **fields: Any) -> None:
         fields = {"time": _iso(self.now()), "event": kind, **{k: v for k, v in fields.items() if v is not None}}
         log.log(level, fields.get("message", kind), extra={"sheetsync_event": fields})
+
+
+def _open_backend(config: Config) -> Any:
+    """A fresh backend for each run (an xlsx backend keeps the file it loaded), with the config's settings."""
+    import inspect
+
+    if len(inspect.signature(open_backend).parameters) > 1:
+        return open_backend(config.target, config)
+    return open_backend(config.target)
 
 
 def _iso(moment: datetime | None) -> str | None:
