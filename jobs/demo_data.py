@@ -70,6 +70,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
     returns = _returns(rng, today, skus)
     gifts = _gifts(rng, today, skus, influencers)
     _plant_mistakes(skus, returns, influencers, gifts)
+    _plant_follow_ups(skus, returns, gifts)
     return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts}
 
 
@@ -307,6 +308,10 @@ MISTAKES: list[Mistake] = [
     Mistake("Gifts", "GFT-0004", "Handle", "a handle that is not in the Influencers tab", ("unknown_influencer",)),
     Mistake("Gifts", "GFT-0006", "Likes", "likes typed as text", ("not_an_integer",)),
     Mistake("Gifts", "GFT-0008", "Shipped On", "a date in D/M order in an M/D workbook (13/10/2026)", ("not_a_date",)),
+    Mistake("Gifts", "GFT-0029", "Disclosure", "a posted gift without the #ad/#gifted disclosure",
+            ("disclosure_missing",)),
+    Mistake("Returns", "RMA-2026-0020", "Resolved On", "a Resolved return without its Resolved On date",
+            ("resolution_incomplete",)),
 ]
 
 
@@ -336,3 +341,18 @@ def _plant_mistakes(skus, returns, influencers, gifts) -> None:
     gifts[3]["Handle"] = "@unknown.creator"
     gifts[5]["Likes"] = "about 300"
     gifts[7]["Shipped On"] = "13/10/2026"
+
+
+def _plant_follow_ups(skus, returns, gifts) -> None:
+    """Each follow-up situation the overdue job handles, at least once (dates relative to Delivered On)."""
+    def after_due(row: dict[str, Any], days: int) -> date:
+        return row["Delivered On"] + timedelta(days=14 + days)  # Post Due = Delivered On + posting window
+
+    gifts[21]["Last Follow-up"] = after_due(gifts[21], 8)  # GFT-0022: both reminders sent, 60+ days late: ghosted
+    gifts[33]["Last Follow-up"] = after_due(gifts[33], 1)  # GFT-0034: reminder 1 sent, reminder 2 not yet
+    gifts[39]["Last Follow-up"] = after_due(gifts[39], 7)  # GFT-0040: reminder 2 sent: check for the post
+    gifts[46]["Last Follow-up"] = after_due(gifts[46], 0)  # (new row): reminder 1 sent on the due date
+    gifts[28]["Disclosure"] = "No"  # GFT-0029: posted without #ad/#gifted
+    by_sku = {row["SKU"]: row for row in skus}
+    by_sku["RG-SOL-108"]["Engraved / Custom"] = "Yes"  # RMA-2026-0025 asks to return an engraved ring
+    returns[19]["Resolved On"] = None  # RMA-2026-0020: resolved, date never filled in
