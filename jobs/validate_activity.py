@@ -208,7 +208,7 @@ RULES = [
     Rule(Reason.NOT_REPAIRABLE, RETURNS, ("Request Type", "SKU"), WARNING,
          "Repair only on repairable categories (rings)", _service("Repair", Reason.NOT_REPAIRABLE,
                                                                   lambda s: s.repairable)),
-    Rule(Reason.RESOLVED_INCOMPLETE, RETURNS, ("Status", "Resolution", "Resolved On"), ERROR,
+    Rule(Reason.RESOLUTION_INCOMPLETE, RETURNS, ("Status", "Resolution", "Resolved On"), ERROR,
          "Resolved needs Resolution and Resolved On", resolved_complete),
     Rule(Reason.REFUND_AMOUNT_MISSING, RETURNS, ("Resolution", "Refund Amount"), ERROR,
          "A Refund resolution needs Refund Amount", refund_amount),

@@ -53,7 +53,7 @@ class Reason(StrEnum):
     DATE_ORDER = "date_order"
     NOT_RESIZABLE = "not_resizable"
     NOT_REPAIRABLE = "not_repairable"
-    RESOLVED_INCOMPLETE = "resolved_incomplete"
+    RESOLUTION_INCOMPLETE = "resolution_incomplete"
     REFUND_AMOUNT_MISSING = "refund_amount_missing"
     REFUND_ABOVE_PRICE = "refund_above_price"
     RELISTED_MISSING_CERTIFICATE = "relisted_missing_certificate"

@@ -170,6 +170,8 @@ def chain_length_valid(v: View, s: Settings, env: Env) -> Iterator[Hit]:
 def price_order(v: View, s: Settings, env: Env) -> Iterator[Hit]:
     """Price > Wholesale Price >= Cost (Price > Cost when there is no wholesale price)."""
     for i, (price, wholesale, cost) in enumerate(zip(v.col("Price"), v.col("Wholesale Price"), v.col("Cost"))):
+        if price is not None and price <= 0:
+            price = None  # reported as not_positive
         if price is not None and wholesale is not None and wholesale >= price:
             yield Hit(i, "Wholesale Price", f"{money(wholesale)} is not below Price {money(price)}: wholesale must "
                                             "be less than retail", wholesale)
