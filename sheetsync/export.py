@@ -1,0 +1,239 @@
+"""Channel exports: CSV files built from a tab by the business's exporters, safe to open in any spreadsheet.
+
+The business registers one exporter per channel in its jobs folder:
+
+    @exporter("shopify", headers=[...], description="Shopify product CSV")
+    def shopify(ctx: ExportContext) -> Iterable[ExportRow]: ...
+
+`export(config, "shopify", "out.csv")` evaluates every issue-reporting job (nothing is written to the
+workbook) so exporters can skip rows with errors, runs every exporter (for the cross-channel check),
+writes the chosen channel's CSV with formula-like text neutralised, and returns what it did.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from .backends import open_backend
+from .backends.base import Backend
+from .config import Config
+from .errors import UsageError
+from .report import Problem, Report, Severity
+from .tab import Row, Tab
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_TAB = "export"
+CHANNEL_MISMATCH = "channel_mismatch"  # reason code: a SKU's price, specs or copy differ between channel files
+
+
+@dataclass
+class ExportRow:
+    """One line of a channel file: `key` (the source row's key), its cells by header, and the facts it
+    states (e.g. {"price": "120.00", "karat": frozenset({"14K"})}) for the cross-channel check."""
+
+    key: str
+    cells: dict[str, Any]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str
+    fn: Callable[["ExportContext"], Iterable[ExportRow]]
+    tab: str
+    headers: tuple[str, ...]
+    description: str = ""
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def exporter(name: str, *, tab: str, headers: Sequence[str], description: str = ""):
+    """Register `fn(ctx) -> Iterable[ExportRow]` as the exporter for channel `name`, one line per row of `tab`."""
+
+    def mark(fn: Callable[["ExportContext"], Iterable[ExportRow]]):
+        doc = (fn.__doc__ or "").strip().splitlines()
+        EXPORTERS[name] = Exporter(name, fn, tab, tuple(headers), description or (doc[0] if doc else ""))
+        return fn
+
+    return mark
+
+
+@dataclass
+class ExportContext:
+    """What an exporter sees: config, clock, typed tabs, every problem the jobs found, and a place for its own."""
+
+    config: Config
+    now: datetime
+    tabs: Mapping[str, Tab]
+    report: Report
+    results: Mapping[str, Any]
+    channel: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def tab(self, name: str) -> Tab:
+        return self.tabs[name]
+
+    def errors(self, tab: str, key: str) -> list[Problem]:
+        """Errors the jobs found on a row (a row with errors should not be published)."""
+        return [p for p in self._by_row().get((tab, key), []) if p.severity == Severity.ERROR]
+
+    def _by_row(self) -> dict[tuple[str, str], list[Problem]]:
+        cached = self.__dict__.get("_rows")
+        if cached is None:
+            cached = {}
+            for p in self.report:
+                if p.key is not None:
+                    cached.setdefault((p.tab, p.key), []).append(p)
+            self.__dict__["_rows"] = cached
+        return cached
+
+    def report_problem(self, tab: Tab, row: Row | None, column: str | None, code: str, message: str,
+                       severity: Severity = Severity.WARNING) -> Problem:
+        problem = tab.problem(row, column, code, f"{self.channel}: {message}", severity, job=EXPORT_TAB)
+        self.problems.append(problem)
+        return problem
+
+
+@dataclass
+class ExportResult:
+    """A channel file: its rows, where it was written, and what was skipped or inconsistent."""
+
+    channel: str
+    headers: tuple[str, ...]
+    rows: list[ExportRow]
+    problems: Report
+    path: Path | None = None
+    channels: dict[str, list[ExportRow]] = field(default_factory=dict)
+
+    def csv(self) -> str:
+        return to_csv(self.headers, [r.cells for r in self.rows])
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A value as CSV text: money and decimals as plain numbers, dates ISO, booleans TRUE/FALSE."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return ", ".join(str(v) for v in value)
+    return str(neutralise(str(value)))
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """CSV text (RFC 4180, CRLF) with the given headers; unknown keys are an error, missing ones blank."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        extra = set(row) - set(headers)
+        if extra:
+            raise ValueError(f"cells for unknown headers {sorted(extra)}")
+        writer.writerow([cell_text(row.get(h)) for h in headers])
+    return buffer.getvalue()
+
+
+def write_csv(path: str | os.PathLike, headers: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write the CSV atomically (a half-written file never replaces a good one); UTF-8 with BOM for Excel."""
+    path = Path(path)
+    text = to_csv(headers, rows)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8-sig", newline="")
+    os.replace(tmp, path)
+    return path
+
+
+def channels(config: Config) -> dict[str, Exporter]:
+    """The exporters the business's jobs folder registers, by channel name."""
+    from .jobs import discover
+
+    discover(config)
+    return dict(EXPORTERS)
+
+
+def consistency(by_channel: Mapping[str, Sequence[ExportRow]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(key, fact, {channel: value}) wherever channels that state a fact state it differently."""
+    facts: dict[tuple[str, str], dict[str, Any]] = {}
+    for channel, rows in by_channel.items():
+        for row in rows:
+            for name, value in row.facts.items():
+                if value in (None, "", frozenset(), set(), ()):
+                    continue
+                facts.setdefault((row.key, name), {})[channel] = value
+    out = []
+    for (key, name), seen in sorted(facts.items()):
+        if len({_hashable(v) for v in seen.values()}) > 1:
+            out.append((key, name, seen))
+    return out
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (set, list)):
+        return frozenset(value)
+    return value
+
+
+def export(config: Config, channel: str, out: str | os.PathLike | None = None, *, now: datetime | None = None,
+           backend: Backend | None = None) -> ExportResult:
+    """Build the channel file for `channel` (written to `out` when given); nothing is written to the workbook."""
+    from .jobs import Context, discover
+    from .run import RunResult, _build_tabs, _evaluate, _issuers
+
+    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    available = discover(config)
+    registered = dict(EXPORTERS)
+    if channel not in registered:
+        known = ", ".join(sorted(registered)) or "none registered"
+        raise UsageError(f"no exporter for channel {channel!r} (channels: {known})")
+    backend = backend or open_backend(config.target)
+    names = backend.tab_names()
+    tabs = _build_tabs(config, backend.read(names))
+    result = RunResult(run_id="export", started=now, dry_run=True, target=backend.target)
+    context = Context(config, now, tabs, result.report, result.results, _issuers(config, tabs, now))
+    _evaluate(context, available, [], result)  # problems only: every issue-reporting job, nothing applied
+    problems = Report()
+    by_channel: dict[str, list[ExportRow]] = {}
+    for name, spec in registered.items():
+        ctx = ExportContext(config, now, tabs, result.report, result.results, name)
+        by_channel[name] = list(spec.fn(ctx))
+        if name == channel:
+            problems.extend(ctx.problems)
+    spec = registered[channel]
+    source = tabs.get(spec.tab)
+    for key, fact, seen in consistency(by_channel):
+        if channel not in seen:
+            continue
+        said = "; ".join(f"{c}: {_show(v)}" for c, v in sorted(seen.items()))
+        row = source.row(key) if source is not None else None
+        problems.add(Problem(spec.tab, CHANNEL_MISMATCH, f"{fact} differs between channels ({said})",
+                             Severity.WARNING, row=row.sheet_row if row else None, key=key, job=EXPORT_TAB))
+    export_result = ExportResult(channel, spec.headers, by_channel[channel], problems, channels=by_channel)
+    if out is not None:
+        export_result.path = write_csv(out, spec.headers, [r.cells for r in export_result.rows])
+    return export_result
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return ", ".join(sorted(str(v) for v in value)) or "(none)"
+    return str(value)

@@ -1,0 +1,40 @@
+"""`sheetsync export CHANNEL --out FILE.csv`: write a channel file (calls sheetsync.export.export)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .report import Severity
+
+
+@click.command("export")
+@click.argument("channel", required=False)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), metavar="FILE.csv",
+              help="Where to write the CSV (default: <channel>.csv).")
+@click.option("--list", "list_channels", is_flag=True, help="List the channels and exit.")
+@click.option("--strict", is_flag=True, help="Exit 3 when rows were left out or channels disagree.")
+@click.option("--now", metavar="ISO-DATETIME", help="Pretend it is this moment (reproducible runs).")
+@click.pass_obj
+def export(state, channel: str | None, out: str | None, list_channels: bool, strict: bool, now: str | None) -> None:
+    """Write a channel file (shopify, etsy, noths, wholesale) from approved copy; the workbook is not changed."""
+    from .cli import EXIT_STRICT, EXIT_USAGE, parse_now
+    from .export import channels, export as run_export
+
+    config = state.config
+    known = channels(config)
+    if list_channels or not channel:
+        for name, spec in sorted(known.items()):
+            click.echo(f"{name:<12} {spec.description}")
+        if not channel and not list_channels:
+            click.echo("sheetsync: name a channel, e.g. `sheetsync export shopify --out shopify.csv`", err=True)
+            sys.exit(EXIT_USAGE)
+        return
+    result = run_export(config, channel, out or f"{channel}.csv", now=parse_now(now, config))
+    for p in result.problems:
+        where = p.where if p.row is not None else f"{p.tab} {p.key}"
+        click.echo(f"  {p.severity:<7} {where:<40} [{p.code}] {p.message}")
+    left_out = {p.key for p in result.problems if p.severity == Severity.ERROR or p.code == "export_skipped"}
+    click.echo(f"Wrote {len(result.rows)} row(s) to {result.path}"
+               + (f"; {len(left_out)} SKU(s) left out (see above)" if left_out else ""))
+    sys.exit(EXIT_STRICT if strict and len(result.problems) else 0)

@@ -1,0 +1,179 @@
+"""Jinja2 templates from the business's templates folder, sandboxed and strict; errors name template, line, variable.
+
+The library knows no business words: filters and globals are registered by the business's jobs
+(`@template_filter("metal_phrase")`), then every `Templates` picks them up.
+
+    templates = Templates(config.templates_dir)
+    text = templates.render(["drafts/ring.txt.j2", "drafts/base.txt.j2"], row=row)
+
+A failing template raises TemplateFailure (a SheetSyncError) carrying the template, line and variable,
+so a job can report it on the rows that hit it and carry on with the rest.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import ConfigError, SheetSyncError
+
+FILTERS: dict[str, Callable[..., Any]] = {}
+GLOBALS: dict[str, Any] = {}
+_ENVS: dict[tuple[str, tuple[str, ...]], SandboxedEnvironment] = {}
+_LOCK = threading.Lock()
+
+
+def _is_markup(name: str | None) -> bool:
+    """HTML and XML templates (x.html or x.html.j2) escape their values; plain text ones do not."""
+    stem = (name or "").removesuffix(".j2")
+    return stem.endswith((".html", ".htm", ".xml"))
+
+
+def template_filter(name: str | None = None):
+    """Register `fn` as a filter every template can use: `{{ row | metal_phrase }}`."""
+
+    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
+        FILTERS[name or fn.__name__] = fn
+        return fn
+
+    return mark
+
+
+def template_global(name: str, value: Any) -> None:
+    """Make `value` available to every template under `name` (a function or a constant)."""
+    GLOBALS[name] = value
+
+
+class TemplateFailure(SheetSyncError):
+    """A template could not be loaded or rendered; says which template, which line and which variable."""
+
+    def __init__(self, template: str | None, line: int | None, variable: str | None, reason: str):
+        self.template, self.line, self.variable, self.reason = template, line, variable, reason
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = f"template {self.template}" if self.template else "template"
+        if self.line:
+            where += f" line {self.line}"
+        what = f"'{self.variable}' is undefined" if self.variable and "undefined" in self.reason else self.reason
+        return f"{where}: {what}"
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The templates of one folder, with the registered filters; rendering is sandboxed and strict."""
+
+    directory: Path
+
+    def __post_init__(self) -> None:
+        if not Path(self.directory).is_dir():
+            raise ConfigError(f"templates folder {self.directory} does not exist")
+
+    @property
+    def env(self) -> SandboxedEnvironment:
+        key = (str(self.directory), tuple(sorted(FILTERS)))
+        with _LOCK:
+            env = _ENVS.get(key)
+            if env is None:
+                env = SandboxedEnvironment(
+                    loader=jinja2.FileSystemLoader(str(self.directory)),
+                    undefined=jinja2.StrictUndefined,
+                    autoescape=_is_markup,
+                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, auto_reload=True,
+                )
+                _ENVS[key] = env
+            env.filters.update(FILTERS)
+            env.globals.update(GLOBALS)
+        return env
+
+    def names(self) -> list[str]:
+        """Every template's name (path relative to the folder, with forward slashes)."""
+        return sorted(self.env.list_templates())
+
+    def exists(self, name: str) -> bool:
+        return (Path(self.directory) / name).is_file()
+
+    def first(self, names: str | Sequence[str]) -> str:
+        """The first of `names` that exists (category before generic); TemplateFailure if none does."""
+        candidates = [names] if isinstance(names, str) else list(names)
+        for name in candidates:
+            if self.exists(name):
+                return name
+        raise TemplateFailure(candidates[0] if candidates else None, None, None,
+                              f"not found in {self.directory} (looked for {', '.join(candidates)})")
+
+    def render(self, names: str | Sequence[str], /, **context: Any) -> str:
+        """Render the first existing template of `names`; whitespace at both ends is trimmed."""
+        name = self.first(names)
+        env = self.env
+        try:
+            return env.get_template(name).render(**context).strip()
+        except TemplateFailure:
+            raise
+        except jinja2.TemplateSyntaxError as ex:
+            raise TemplateFailure(_relative(self.directory, ex.filename) or ex.name or name, ex.lineno, None,
+                                  f"syntax error: {ex.message}") from None
+        except jinja2.TemplateNotFound as ex:
+            template_name, line = _where(ex, self.directory, name)
+            raise TemplateFailure(template_name, line, None, f"includes {ex.name}, which does not exist") from None
+        except Exception as ex:  # UndefinedError, SecurityError, a filter's own error: all name the line
+            template_name, line = _where(ex, self.directory, name)
+            raise TemplateFailure(template_name, line, _variable(ex), _reason(ex)) from None
+
+
+def _relative(directory: Path, filename: str | None) -> str | None:
+    if not filename:
+        return None
+    try:
+        return Path(filename).resolve().relative_to(Path(directory).resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+def _where(ex: BaseException, directory: Path, default: str) -> tuple[str, int | None]:
+    """The innermost template frame of the traceback (jinja2 rewrites frames to template file and line)."""
+    root = str(Path(directory).resolve())
+    found: tuple[str, int | None] = (default, None)
+    tb = ex.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename and str(Path(filename).resolve()).startswith(root):
+            found = (_relative(directory, filename) or default, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+_UNDEFINED = (re.compile(r"'([\w.]+)' is undefined"), re.compile(r"has no attribute '([\w.]+)'"),
+              re.compile(r"has no element '?([\w.]+)'?"))
+
+
+def _variable(ex: BaseException) -> str | None:
+    for pattern in _UNDEFINED:
+        match = pattern.search(str(ex))
+        if match:
+            return match.group(1)
+    return None
+
+
+def _reason(ex: BaseException) -> str:
+    if isinstance(ex, jinja2.UndefinedError):
+        name = _variable(ex)
+        return f"'{name}' is undefined" if name else f"undefined value: {ex}"
+    return f"{type(ex).__name__}: {ex}"
+
+
+def render_many(templates: Templates, items: Iterable[tuple[str, Sequence[str], Mapping[str, Any]]]
+                ) -> tuple[dict[str, str], TemplateFailure | None]:
+    """Render several templates for one record; stops at the first failure (one message per record)."""
+    out: dict[str, str] = {}
+    for label, names, context in items:
+        try:
+            out[label] = templates.render(names, **context)
+        except TemplateFailure as failure:
+            return out, failure
+    return out, None
