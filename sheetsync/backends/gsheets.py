@@ -1,0 +1,333 @@
+"""Google Sheets workbook (`gsheets:<key or URL>`) on gspread's HTTP layer and google-auth.
+
+A run costs at most five requests whatever the row count: one metadata read (tab ids, grid sizes,
+sheetsync's notes and fills, through a `fields` mask), one values:batchGet of every tab
+(UNFORMATTED_VALUE + SERIAL_NUMBER), one guard re-read, one spreadsheets:batchUpdate (new tabs,
+notes, formats, charts, grid growth) and one values:batchUpdate with RAW input (split only past
+Google's ~2 MB payload guidance). Never values:append: appended rows go to explicit ranges, so a
+retried write lands in the same place.
+
+The guard re-read is a spreadsheets.get of values *and* notes (still one request): notes move with
+their rows when a person inserts or sorts, and a values-only re-read could not tell where they went.
+
+Credentials: a service account or authorized-user JSON file named by `[policies.google]
+credentials` or GOOGLE_APPLICATION_CREDENTIALS; scope spreadsheets only; the spreadsheet is opened
+by key, so normal runs make no Drive calls. With SHEETSYNC_SHEETS_ENDPOINT set (an emulator such
+as `sheetsync emulator`), every call goes there and no credentials are needed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import requests
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from ..errors import ConfigError, TransientError, WorkbookError, WorkbookNotFound
+from .base import Backend, TabData, WriteBatch
+from .gsheets_render import Renderer, SheetInfo, hex_of, quote
+from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
+
+log = logging.getLogger("sheetsync.google")
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+ENDPOINT_ENV = "SHEETSYNC_SHEETS_ENDPOINT"
+SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
+GOOGLE_PREFIXES = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying under ~2 MB
+_KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_METADATA_FIELDS = ("sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
+                    "charts(chartId),data(rowData(values(note,userEnteredFormat(backgroundColor)))))")
+_GUARD_FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
+                 "data(rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))")
+_ERROR_TEXT = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
+               "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "Loading..."}
+
+
+def spreadsheet_key(target: str) -> str:
+    """The key in `gsheets:<key>` or `gsheets:https://docs.google.com/spreadsheets/d/<key>/edit`."""
+    text = target.partition(":")[2].strip() if target.startswith("gsheets:") else target.strip()
+    match = _KEY_RE.search(text)
+    key = match.group(1) if match else text
+    if not re.fullmatch(r"[A-Za-z0-9_-]{3,}", key):
+        raise ConfigError(f"{target!r} does not name a Google spreadsheet: use gsheets:<key> or gsheets:<URL>")
+    return key
+
+
+class EndpointSession(requests.Session):
+    """A session that sends Google's Sheets and Drive URLs to another endpoint (an emulator)."""
+
+    def __init__(self, endpoint: str):
+        super().__init__()
+        self.endpoint = endpoint.rstrip("/")
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(url, str):
+            for prefix in GOOGLE_PREFIXES:
+                if url.startswith(prefix):
+                    url = self.endpoint + url[len(prefix):]
+                    break
+        return super().request(method, url, *args, **kwargs)
+
+
+def credentials_session(settings: Mapping[str, Any], root: Path | None = None) -> requests.Session:
+    """An authorized session from a service-account or authorized-user JSON file."""
+    from google.auth.transport.requests import AuthorizedSession
+
+    name = settings.get("credentials") or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if not name:
+        raise ConfigError("no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
+                          "(or authorized-user) JSON file, or [policies.google] credentials in the config")
+    path = Path(str(name)).expanduser()
+    if not path.is_absolute() and root is not None:
+        path = root / path
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as ex:
+        raise ConfigError(f"Google credentials file {path} not found") from ex
+    except (OSError, ValueError) as ex:
+        raise ConfigError(f"Google credentials file {path} is not readable JSON ({ex})") from ex
+    try:
+        if info.get("type") == "service_account":
+            from google.oauth2 import service_account
+
+            creds = service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+        elif info.get("type") == "authorized_user":
+            from google.oauth2.credentials import Credentials
+
+            creds = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
+        else:
+            raise ConfigError(f"Google credentials file {path}: type {info.get('type')!r} is not "
+                              "service_account or authorized_user")
+    except ValueError as ex:
+        raise ConfigError(f"Google credentials file {path} is incomplete ({ex})") from ex
+    return AuthorizedSession(creds)
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP layer with sheetsync's bounded retries and a default timeout on every request."""
+
+    def __init__(self, session: requests.Session, policy: RetryPolicy):
+        self.session = session
+        self.policy = policy
+        self.timeout = (policy.timeout, policy.timeout)
+        self.last_attempts = Attempts()
+
+    def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
+                files: Any = None, headers: Any = None) -> requests.Response:
+        attempts = self.last_attempts = Attempts()
+
+        def once() -> requests.Response:
+            response = self.session.request(method=method, url=endpoint, json=json, params=params, data=data,
+                                            files=files, headers=headers, timeout=self.timeout)
+            if response.ok:
+                return response
+            if response.status_code in RETRY_STATUSES:
+                raise RetryableStatus(response)
+            raise APIError(response)
+
+        return call_with_retries(once, self.policy, f"{method.upper()} {_short(endpoint)}", attempts)
+
+
+def _short(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url).split("?")[0]
+
+
+class GoogleSheetsBackend(Backend):
+    """One Google spreadsheet, opened by key."""
+
+    def __init__(self, target: str, settings: Mapping[str, Any] | None = None, root: Path | None = None,
+                 session: requests.Session | None = None):
+        self.target = target if target.startswith("gsheets:") else f"gsheets:{target}"
+        self.key = spreadsheet_key(self.target)
+        self.settings = dict(settings or {})
+        self.policy = RetryPolicy.from_settings(self.settings)
+        self.requests = 0
+        self._root = root
+        self._session = session
+        self._http: RetryingHTTPClient | None = None
+        self._sheets: dict[str, SheetInfo] = {}
+        self._values: dict[str, list[list[Any]]] = {}
+
+    @property
+    def http(self) -> RetryingHTTPClient:
+        if self._http is None:
+            session = self._session
+            if session is None:
+                endpoint = os.environ.get(ENDPOINT_ENV) or self.settings.get("endpoint")
+                session = EndpointSession(str(endpoint)) if endpoint else credentials_session(self.settings,
+                                                                                               self._root)
+            self._http = RetryingHTTPClient(session, self.policy)
+        return self._http
+
+    # -- the edge: every call goes through here -------------------------------------------
+    def _call(self, what: str, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        self.requests += 1
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except Exhausted as ex:
+            raise TransientError(f"{self.target}: Google Sheets did not answer the {what} "
+                                 f"({ex}); try again later") from ex
+        except APIError as ex:
+            raise self._translate(ex, what) from ex
+        except requests.RequestException as ex:
+            raise TransientError(f"{self.target}: the {what} failed ({type(ex).__name__}: {ex})") from ex
+        try:
+            return response.json() if response.content else {}
+        except ValueError as ex:
+            raise WorkbookError(f"{self.target}: Google answered the {what} with something that is not JSON "
+                                f"({summary(response)})") from ex
+
+    def _translate(self, ex: APIError, what: str) -> WorkbookError:
+        status = ex.response.status_code
+        message = summary(ex.response)
+        if status == 404:
+            return WorkbookNotFound(f"{self.target}: no spreadsheet with key {self.key} ({message}); "
+                                    "check the key or URL")
+        if status == 403:
+            return WorkbookNotFound(f"{self.target}: not allowed to open this spreadsheet ({message}); share it "
+                                    "with the service account's email as an editor")
+        if status == 401:
+            return WorkbookError(f"{self.target}: Google refused the credentials ({message}); check the "
+                                 "credentials file")
+        return WorkbookError(f"{self.target}: Google refused the {what} (HTTP {status}: {message})")
+
+    # -- reading ---------------------------------------------------------------------------
+    def tab_names(self) -> list[str]:
+        meta = self._call("metadata read", "get", f"{SHEETS_URL}/{self.key}", params={"fields": _METADATA_FIELDS})
+        self._sheets = {}
+        for sheet in sorted(meta.get("sheets", []), key=lambda s: s.get("properties", {}).get("index", 0)):
+            info = _sheet_info(sheet)
+            self._sheets[info.title] = info
+        return list(self._sheets)
+
+    def read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        if not self._sheets:
+            self.tab_names()
+        names = [t for t in tabs if t in self._sheets]
+        if not names:
+            return {}
+        body = self._call("read of every tab", "get", f"{SHEETS_URL}/{self.key}/values:batchGet", params={
+            "ranges": [quote(n) for n in names], "majorDimension": "ROWS",
+            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
+        out = {}
+        for name, value_range in zip(names, body.get("valueRanges", [])):
+            values = _trim([list(r) for r in value_range.get("values", [])])
+            self._values[name] = values
+            out[name] = TabData(name, values, self._our_notes(self._sheets[name]))
+        return out
+
+    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+        names = [t for t in tabs if t in self._sheets]
+        if not names:
+            return {}
+        meta = self._call("re-read before writing", "get", f"{SHEETS_URL}/{self.key}",
+                          params={"ranges": [quote(n) for n in names], "fields": _GUARD_FIELDS})
+        out = {}
+        for sheet in meta.get("sheets", []):
+            info = _sheet_info(sheet)
+            known = self._sheets.get(info.title)
+            if known is not None:
+                known.rows, known.cols, known.notes, known.fills = info.rows, info.cols, info.notes, info.fills
+                known.charts = info.charts
+            values = _trim([[_effective(cell) for cell in row.get("values", [])]
+                            for data in sheet.get("data", [])[:1] for row in data.get("rowData", [])])
+            out[info.title] = TabData(info.title, values, self._our_notes(info))
+        return out
+
+    def _our_notes(self, info: SheetInfo) -> dict[tuple[int, int], str]:
+        from ..run import NOTE_PREFIX
+
+        return {cell: text for cell, text in info.notes.items() if text.startswith(NOTE_PREFIX)}
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, batch: WriteBatch) -> None:
+        if not batch:
+            return
+        from ..run import NOTE_PREFIX
+
+        if not self._sheets:
+            self.tab_names()
+        rendered = Renderer(self._sheets, NOTE_PREFIX, self._values).render(batch)
+        if rendered.requests:
+            self._batch_update(rendered.requests)
+        chunks = _chunks(rendered.values)
+        for index, chunk in enumerate(chunks):
+            try:
+                self._call("write of cell values", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
+                           json={"valueInputOption": "RAW", "data": chunk})
+            except WorkbookError as ex:
+                if rendered.requests or index:
+                    raise type(ex)(f"{ex}. Formats, notes or new tabs were saved but some cell values were not; "
+                                   "run again to finish (nothing a person typed was touched)") from ex
+                raise
+
+    def _batch_update(self, requests_: list[dict[str, Any]]) -> None:
+        try:
+            self._call("update of tabs, notes and formats", "post", f"{SHEETS_URL}/{self.key}:batchUpdate",
+                       json={"requests": requests_})
+        except WorkbookError as ex:
+            # A batchUpdate is atomic; if an earlier try timed out after reaching Google and the retry is
+            # refused (its new tab or chart id now exists), that earlier try applied the whole batch.
+            attempts = self.http.last_attempts
+            cause = ex.__cause__
+            if attempts.ambiguous and isinstance(cause, APIError) and cause.response.status_code == 400:
+                log.warning("%s: an earlier try of the batch update reached Google; not applying it twice",
+                            self.target)
+                return
+            raise
+
+
+def _sheet_info(sheet: Mapping[str, Any]) -> SheetInfo:
+    props = sheet.get("properties", {})
+    grid = props.get("gridProperties", {})
+    info = SheetInfo(props.get("sheetId", 0), props.get("title", ""), grid.get("rowCount", 0),
+                     grid.get("columnCount", 0), bool(props.get("hidden")),
+                     [c["chartId"] for c in sheet.get("charts", []) if "chartId" in c])
+    for data in sheet.get("data", []):
+        r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
+        for r, row in enumerate(data.get("rowData", []), start=r0 + 1):
+            for c, cell in enumerate(row.get("values", []), start=c0 + 1):
+                if cell.get("note"):
+                    info.notes[(r, c)] = cell["note"]
+                colour = hex_of((cell.get("userEnteredFormat") or {}).get("backgroundColor"))
+                if colour and colour != "FFFFFF":
+                    info.fills[(r, c)] = colour
+    return info
+
+
+def _effective(cell: Mapping[str, Any]) -> Any:
+    """A cell's effectiveValue as values:batchGet's UNFORMATTED_VALUE would give it."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    for key in ("numberValue", "stringValue", "boolValue"):
+        if key in value:
+            return value[key]
+    if "errorValue" in value:
+        return _ERROR_TEXT.get(value["errorValue"].get("type", "ERROR"), "#ERROR!")
+    return None
+
+
+def _trim(values: list[list[Any]]) -> list[list[Any]]:
+    from .memory import _trim as trim
+
+    return trim(values)
+
+
+def _chunks(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """ValueRanges in groups under the payload guidance (one group unless the write is huge)."""
+    chunks: list[list[dict[str, Any]]] = []
+    size = MAX_PAYLOAD
+    for value_range in values:
+        length = len(json.dumps(value_range, ensure_ascii=False).encode())
+        if size + length > MAX_PAYLOAD:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(value_range)
+        size += length
+    return chunks

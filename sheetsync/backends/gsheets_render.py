@@ -1,0 +1,447 @@
+"""Turn a WriteBatch into Google Sheets requests: one spreadsheets:batchUpdate and RAW value ranges.
+
+Values go out RAW (text a person typed as `=IMPORTXML(...)` stays text); everything that is not a
+plain value (new tabs and their headers, notes and fills, number formats, links, charts, grid
+growth, hidden and frozen settings, formulas the demo means as formulas) goes in the batchUpdate.
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Mapping
+
+from ..values import Formula, date_to_serial
+from .base import FILLS, ChartSpec, NewTab, NoteWrite, TabContent, WriteBatch
+
+DATE_PATTERN, DATETIME_PATTERN = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+GROW_HEADROOM = 50  # blank rows added past the last written one, so people have room to type
+_PIXELS_PER_CHAR, _PIXELS_PER_CM = 7, 37.8
+
+
+@dataclass
+class SheetInfo:
+    """What the backend knows of one tab: its id, grid size, charts, and our notes and fills."""
+
+    sheet_id: int
+    title: str
+    rows: int = 1000
+    cols: int = 26
+    hidden: bool = False
+    charts: list[int] = field(default_factory=list)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # every note, ours or not
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # background as RRGGBB
+
+
+@dataclass
+class Rendered:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    values: list[dict[str, Any]] = field(default_factory=list)  # ValueRange objects for values:batchUpdate
+
+
+def new_id() -> int:
+    return random.randint(1, 2**31 - 1)
+
+
+def quote(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def column_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(title: str, row: int, col: int, width: int = 1, height: int = 1) -> str:
+    first = f"{column_letter(col)}{row}"
+    if width == 1 and height == 1:
+        return f"{quote(title)}!{first}"
+    return f"{quote(title)}!{first}:{column_letter(col + width - 1)}{row + height - 1}"
+
+
+def rgb(hex_colour: str) -> dict[str, float]:
+    return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def hex_of(colour: Mapping[str, float] | None) -> str | None:
+    if not colour:
+        return None
+    return "".join(f"{round(float(colour.get(c, 0)) * 255):02X}" for c in ("red", "green", "blue"))
+
+
+OUR_FILLS = set(FILLS.values())
+
+
+def number_format(pattern: str) -> dict[str, str]:
+    """A Google NumberFormat for an Excel-style pattern."""
+    lowered = pattern.lower()
+    if "%" in pattern:
+        kind = "PERCENT"
+    elif any(s in pattern for s in "$£€"):
+        kind = "CURRENCY"
+    elif "y" in lowered or "d" in lowered:
+        kind = "DATE_TIME" if "h" in lowered else "DATE"
+    elif "h" in lowered or "ss" in lowered:
+        kind = "TIME"
+    else:
+        kind = "NUMBER"
+    return {"type": kind, "pattern": pattern}
+
+
+def api_value(value: Any) -> Any:
+    """A Python value as RAW input: numbers, bools and text; dates as serial numbers; blank as ''."""
+    if value is None:
+        return ""  # null would leave the cell as it is; '' empties it
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (datetime, date)):
+        return date_to_serial(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _date_pattern(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return DATETIME_PATTERN
+    if isinstance(value, date):
+        return DATE_PATTERN
+    return None
+
+
+class Renderer:
+    """Builds the requests for one batch against the tabs as last seen."""
+
+    def __init__(self, sheets: dict[str, SheetInfo], note_prefix: str, current_values: Mapping[str, list[list[Any]]]):
+        self.sheets = sheets
+        self.prefix = note_prefix
+        self.current_values = current_values
+        self.out = Rendered()
+        self._growth: dict[str, tuple[int, int]] = {}  # title -> rows, cols needed
+
+    def render(self, batch: WriteBatch) -> Rendered:
+        for new in batch.new_tabs:
+            self._new_tab(new)
+        for content in batch.contents:
+            self._content(content)
+        self._cells(batch)
+        self._notes(batch.notes)
+        self._grow()
+        return self.out
+
+    # -- helpers ------------------------------------------------------------------------
+    def _info(self, title: str) -> SheetInfo:
+        from ..errors import WorkbookError
+
+        if title not in self.sheets:
+            raise WorkbookError(f"cannot write to tab {title!r}: the spreadsheet has no such tab")
+        return self.sheets[title]
+
+    def _need(self, title: str, rows: int, cols: int) -> None:
+        have = self._growth.get(title, (0, 0))
+        self._growth[title] = (max(have[0], rows), max(have[1], cols))
+
+    def _grow(self) -> None:
+        """appendDimension (relative, so rows a person added meanwhile are never cut) before any write."""
+        growth = []
+        for title, (rows, cols) in self._growth.items():
+            info = self._info(title)
+            if rows > info.rows:
+                extra = rows - info.rows + GROW_HEADROOM
+                growth.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS", "length": extra}})
+                info.rows += extra
+            if cols > info.cols:
+                growth.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "COLUMNS",
+                                                   "length": cols - info.cols}})
+                info.cols = cols
+        # Growth must come before the requests that touch the new cells, but after any addSheet.
+        adds = [r for r in self.out.requests if "addSheet" in r]
+        rest = [r for r in self.out.requests if "addSheet" not in r]
+        self.out.requests = adds + growth + rest
+
+    def _cell_request(self, info: SheetInfo, row: int, col: int, data: dict[str, Any], fields: str) -> None:
+        self._need(info.title, row, col)
+        self.out.requests.append({"updateCells": {
+            "start": {"sheetId": info.sheet_id, "rowIndex": row - 1, "columnIndex": col - 1},
+            "rows": [{"values": [data]}], "fields": fields}})
+
+    def _column_range(self, info: SheetInfo, col: int, first_row: int = 2) -> dict[str, Any]:
+        return {"sheetId": info.sheet_id, "startRowIndex": first_row - 1,
+                "startColumnIndex": col - 1, "endColumnIndex": col}
+
+    # -- new tabs ----------------------------------------------------------------------
+    def _add_sheet(self, title: str, hidden: bool, rows: int, cols: int, frozen: int) -> SheetInfo:
+        info = SheetInfo(new_id(), title, rows, cols, hidden)
+        grid: dict[str, Any] = {"rowCount": rows, "columnCount": cols}
+        if frozen:
+            grid["frozenRowCount"] = frozen
+        props: dict[str, Any] = {"sheetId": info.sheet_id, "title": title, "gridProperties": grid}
+        if hidden:
+            props["hidden"] = True
+        self.out.requests.append({"addSheet": {"properties": props}})
+        self.sheets[title] = info
+        return info
+
+    def _new_tab(self, new: NewTab) -> None:
+        width = new.first_new_col - 1 + len(new.headers)
+        if new.name in self.sheets:
+            info = self.sheets[new.name]
+            if new.hidden and not info.hidden:
+                self._sheet_props(info, {"hidden": True}, "hidden")
+        else:
+            info = self._add_sheet(new.name, new.hidden, 1000, max(26, width), 1 if new.first_new_col == 1 else 0)
+        if not new.headers:
+            return
+        self._need(new.name, 1, width)
+        cells = []
+        for offset, header in enumerate(new.headers, start=1):
+            cell: dict[str, Any] = {"userEnteredValue": {"stringValue": header},
+                                    "userEnteredFormat": {"textFormat": {"bold": True}}}
+            if offset in new.header_notes:
+                cell["note"] = new.header_notes[offset]
+            cells.append(cell)
+        self.out.requests.append({"updateCells": {
+            "start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": new.first_new_col - 1},
+            "rows": [{"values": cells}], "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,note"}})
+        for offset, allowed in new.dropdowns.items():
+            col = new.first_new_col + offset - 1
+            self.out.requests.append({"setDataValidation": {
+                "range": self._column_range(info, col),
+                "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in allowed]},
+                         "strict": False, "showCustomUi": True}}})  # a suggestion: people may still type
+        for offset in new.protected_cols:
+            col = new.first_new_col + offset - 1
+            self.out.requests.append({"addProtectedRange": {"protectedRange": {
+                "protectedRangeId": new_id(), "range": self._column_range(info, col, 1),
+                "description": f"{new.headers[offset - 1]}: written by sheetsync", "warningOnly": True}}})
+        for offset, pattern in new.number_formats.items():
+            col = new.first_new_col + offset - 1
+            self.out.requests.append({"repeatCell": {
+                "range": self._column_range(info, col), "cell": {"userEnteredFormat": {
+                    "numberFormat": number_format(pattern)}}, "fields": "userEnteredFormat.numberFormat"}})
+
+    def _sheet_props(self, info: SheetInfo, props: dict[str, Any], fields: str) -> None:
+        self.out.requests.append({"updateSheetProperties": {
+            "properties": {"sheetId": info.sheet_id, **props}, "fields": fields}})
+
+    # -- values --------------------------------------------------------------------------
+    def _cells(self, batch: WriteBatch) -> None:
+        by_row: dict[tuple[str, int], dict[int, Any]] = {}
+        for cell in batch.cells:
+            info = self._info(cell.tab)
+            self._need(cell.tab, cell.row, cell.col)
+            if isinstance(cell.value, Formula):
+                self._cell_request(info, cell.row, cell.col,
+                                   {"userEnteredValue": {"formulaValue": str(cell.value)}}, "userEnteredValue")
+                continue
+            pattern = _date_pattern(cell.value)
+            if pattern:
+                self._cell_request(info, cell.row, cell.col,
+                                   {"userEnteredFormat": {"numberFormat": number_format(pattern)}},
+                                   "userEnteredFormat.numberFormat")
+            by_row.setdefault((cell.tab, cell.row), {})[cell.col] = api_value(cell.value)
+        for title in dict.fromkeys(t for t, _ in sorted(by_row)):
+            rows = {r: cols for (t, r), cols in by_row.items() if t == title}
+            for first_row, first_col, block in _blocks(rows):
+                self.out.values.append({"range": a1(title, first_row, first_col, len(block[0]), len(block)),
+                                        "values": block})
+
+    # -- notes ---------------------------------------------------------------------------
+    def _notes(self, notes: list[NoteWrite]) -> None:
+        for note in notes:
+            info = self._info(note.tab)
+            cell = (note.row, note.col)
+            current = info.notes.get(cell)
+            fill = info.fills.get(cell)
+            ours_fill = fill is None or fill in OUR_FILLS
+            if note.note is None:
+                fields = []
+                if current is None or current.startswith(self.prefix):
+                    fields.append("note")  # never remove a person's note
+                if fill in OUR_FILLS:
+                    fields.append("userEnteredFormat.backgroundColor")  # nor a person's colour
+                if fields:
+                    self._cell_request(info, note.row, note.col, {}, ",".join(fields))
+                continue
+            data: dict[str, Any] = {"note": note.note}
+            fields = ["note"]
+            if note.fill and ours_fill:
+                data["userEnteredFormat"] = {"backgroundColor": rgb(note.fill)}
+                fields.append("userEnteredFormat.backgroundColor")
+            self._cell_request(info, note.row, note.col, data, ",".join(fields))
+
+    # -- whole tabs ------------------------------------------------------------------------
+    def _content(self, content: TabContent) -> None:
+        layout = content.layout
+        width = max((len(r) for r in content.rows), default=0)
+        height = len(content.rows)
+        info = self.sheets.get(content.name)
+        if info is None:
+            info = self._add_sheet(content.name, layout.hidden, max(height + GROW_HEADROOM, 100),
+                                   max(width, 26), layout.frozen_rows)
+            old = []
+        else:
+            old = self.current_values.get(content.name, [])
+            for chart_id in info.charts:
+                self.out.requests.append({"deleteEmbeddedObject": {"objectId": chart_id}})
+            info.charts = []
+            # Clear what the last rendering left: formats, links, notes (values are overwritten below).
+            self.out.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id},
+                                                      "fields": "userEnteredFormat,note"}})
+            self._need(content.name, max(height, layout.frozen_rows + 1), width)
+            self._sheet_props(info, {"gridProperties": {"frozenRowCount": layout.frozen_rows},
+                                     "hidden": layout.hidden}, "gridProperties.frozenRowCount,hidden")
+        old_height = len(old)
+        old_width = max((len(r) for r in old), default=0)
+        grid_w, grid_h = max(width, old_width), max(height, old_height)
+        formats: dict[tuple[int, int], tuple[dict[str, Any], list[str]]] = {}
+
+        def fmt(cell: tuple[int, int], part: dict[str, Any], path: str) -> None:
+            data, paths = formats.setdefault(cell, ({}, []))
+            _deep_update(data, part)
+            paths.append(path)
+
+        grid_values = []
+        for r in range(1, grid_h + 1):
+            line = content.rows[r - 1] if r <= height else []
+            values = []
+            for c in range(1, grid_w + 1):
+                value = line[c - 1] if c <= len(line) else None
+                if isinstance(value, Formula):
+                    fmt((r, c), {}, "")
+                    formats[(r, c)][0]["__formula__"] = str(value)
+                    value = None
+                pattern = _date_pattern(value)
+                if pattern and (r, c) not in layout.number_formats:
+                    fmt((r, c), {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
+                values.append(api_value(value))
+            grid_values.append(values)
+        if grid_h and grid_w:
+            self.out.values.append({"range": a1(content.name, 1, 1, grid_w, grid_h), "values": grid_values})
+        for cell, pattern in layout.number_formats.items():
+            fmt(cell, {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
+        for cell in layout.bold:
+            fmt(cell, {"textFormat": {"bold": True}}, "userEnteredFormat.textFormat.bold")
+        for cell, target in layout.links.items():
+            fmt(cell, {"textFormat": {"link": {"uri": self._link(target)}, "underline": True,
+                                      "foregroundColor": {"red": 0.07, "green": 0.33, "blue": 0.8}}},
+                "userEnteredFormat.textFormat.link,userEnteredFormat.textFormat.underline,"
+                "userEnteredFormat.textFormat.foregroundColor")
+        for (r, c), (data, paths) in sorted(formats.items()):
+            formula = data.pop("__formula__", None)
+            cell_data: dict[str, Any] = {"userEnteredFormat": data} if data else {}
+            fields = [p for p in paths if p]
+            if formula is not None:
+                cell_data["userEnteredValue"] = {"formulaValue": formula}
+                fields.append("userEnteredValue")
+            if fields:
+                self._cell_request(info, r, c, cell_data, ",".join(fields))
+        for col, chars in layout.widths.items():
+            self._need(content.name, 1, col)
+            self.out.requests.append({"updateDimensionProperties": {
+                "range": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "startIndex": col - 1, "endIndex": col},
+                "properties": {"pixelSize": int(round(chars * _PIXELS_PER_CHAR + 10))}, "fields": "pixelSize"}})
+        for spec in layout.charts:
+            self.out.requests.append({"addChart": {"chart": chart_json(spec, info.sheet_id)}})
+        self._need(content.name, grid_h, grid_w)
+
+    def _link(self, target: str) -> str:
+        """A URL as is; 'Tab!A12' as Google's in-spreadsheet link '#gid=<sheetId>&range=A12'."""
+        if "://" in target or target.startswith("mailto:"):
+            return target
+        tab, _, cell = target.rpartition("!")
+        tab = tab.strip("'").replace("''", "'") if tab else ""
+        info = self.sheets.get(tab)
+        gid = info.sheet_id if info else 0
+        return f"#gid={gid}&range={cell or 'A1'}"
+
+
+def _deep_update(target: dict[str, Any], part: Mapping[str, Any]) -> None:
+    for key, value in part.items():
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            _deep_update(target[key], value)
+        else:
+            target[key] = dict(value) if isinstance(value, Mapping) else value
+
+
+def _blocks(rows: Mapping[int, Mapping[int, Any]]) -> list[tuple[int, int, list[list[Any]]]]:
+    """Cells of one tab as a few rectangles (first row, first column, rows of values).
+
+    Cells inside a rectangle that nothing writes are sent as null, which Google skips, so what a
+    person typed there stays. Consecutive rows share a rectangle while the nulls stay few.
+    """
+    groups: list[list[int]] = []
+    for row in sorted(rows):
+        if groups and groups[-1][-1] == row - 1:
+            candidate = groups[-1] + [row]
+            lo = min(min(rows[r]) for r in candidate)
+            hi = max(max(rows[r]) for r in candidate)
+            filled = sum(len(rows[r]) for r in candidate)
+            if len(candidate) * (hi - lo + 1) - filled <= 2 * filled + 20:
+                groups[-1].append(row)
+                continue
+        groups.append([row])
+    out = []
+    for group in groups:
+        lo = min(min(rows[r]) for r in group)
+        hi = max(max(rows[r]) for r in group)
+        block = [[rows[r].get(c) if c in rows[r] else None for c in range(lo, hi + 1)] for r in group]
+        out.append((group[0], lo, block))
+    return out
+
+
+_A1_RE = re.compile(r"^\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?$")
+
+
+def grid_range(a1_range: str, sheet_id: int) -> dict[str, Any]:
+    """'B3:B9' (same tab) -> a GridRange."""
+    match = _A1_RE.match(a1_range.split("!")[-1])
+    if not match:
+        raise ValueError(f"not an A1 range: {a1_range!r}")
+    c1, r1, c2, r2 = match.groups()
+    c2, r2 = c2 or c1, r2 or r1
+
+    def col(letters: str) -> int:
+        n = 0
+        for ch in letters.upper():
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    return {"sheetId": sheet_id, "startRowIndex": int(r1) - 1, "endRowIndex": int(r2),
+            "startColumnIndex": col(c1) - 1, "endColumnIndex": col(c2)}
+
+
+def chart_json(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
+    """An EmbeddedChart (basic bar/column/line) for addChart, with its own id so a replay is detectable."""
+    kind = {"bar": "BAR", "column": "COLUMN", "line": "LINE"}.get(spec.kind, "COLUMN")
+    value_axis = "BOTTOM_AXIS" if kind == "BAR" else "LEFT_AXIS"
+    anchor = grid_range(spec.anchor, sheet_id)
+    axes = [{"position": value_axis, "title": spec.y_title}] if spec.y_title else []
+    return {
+        "chartId": new_id(),
+        "spec": {
+            "title": spec.title,
+            "basicChart": {
+                "chartType": kind,
+                "legendPosition": "BOTTOM_LEGEND" if len(spec.series) > 1 else "NO_LEGEND",
+                "axis": axes,
+                "domains": [{"domain": {"sourceRange": {"sources": [grid_range(spec.categories, sheet_id)]}}}],
+                "series": [{"series": {"sourceRange": {"sources": [grid_range(s, sheet_id)]}},
+                            "targetAxis": value_axis} for s in spec.series],
+                "headerCount": 0,
+            },
+        },
+        "position": {"overlayPosition": {
+            "anchorCell": {"sheetId": sheet_id, "rowIndex": anchor["startRowIndex"],
+                           "columnIndex": anchor["startColumnIndex"]},
+            "widthPixels": int(spec.width_cm * _PIXELS_PER_CM), "heightPixels": int(spec.height_cm * _PIXELS_PER_CM)}},
+    }

@@ -1,0 +1,182 @@
+"""Bounded, jittered retries for HTTP calls to Google (429, 5xx, dropped connections, timeouts).
+
+gspread's own BackOffHTTPClient retries forever, ignores Retry-After and misses HTML 5xx pages
+and connection errors, so sheetsync wraps each request itself. Settings come from the config's
+`[policies.google]` table (see RetryPolicy.from_settings).
+"""
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping, TypeVar
+
+import requests
+import tenacity
+
+log = logging.getLogger("sheetsync.google")
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try one request: attempts, waits (seconds) and the per-request timeout."""
+
+    attempts: int = 6  # tries in all, the first included
+    initial_wait: float = 1.0  # first backoff; doubles each retry (with full jitter)
+    max_wait: float = 32.0  # cap on one wait, Retry-After included
+    max_total_wait: float = 120.0  # cap on the time spent waiting for one request
+    timeout: float = 60.0  # seconds to connect / to wait for each read from the server
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> "RetryPolicy":
+        """From `[policies.google]`: attempts, initial_wait, max_wait, max_total_wait, timeout."""
+        names = {f.name for f in fields(cls)}
+        chosen = {k: v for k, v in (settings or {}).items() if k in names}
+        policy = cls(**chosen)
+        if policy.attempts < 1 or min(policy.initial_wait, policy.max_wait, policy.max_total_wait) < 0 \
+                or policy.timeout <= 0:
+            from ..errors import ConfigError
+
+            raise ConfigError(f"[policies.google] has an impossible retry setting: {chosen}")
+        return policy
+
+
+class RetryableStatus(Exception):
+    """A response worth trying again (quota, server error), with the server's Retry-After if it sent one."""
+
+    def __init__(self, response: requests.Response):
+        self.response = response
+        self.status = response.status_code
+        self.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        super().__init__(f"HTTP {self.status}: {summary(response)}")
+
+
+class Exhausted(Exception):
+    """Every attempt failed (or waiting longer would pass the budget); `last` is the final failure."""
+
+    def __init__(self, last: BaseException, attempts: int, waited: float):
+        self.last, self.attempts, self.waited = last, attempts, waited
+        super().__init__(f"gave up after {attempts} attempt(s) and {waited:.1f} s of waiting: {describe(last)}")
+
+
+@dataclass
+class Attempts:
+    """What happened while retrying one call: whether an earlier try may have reached the server."""
+
+    count: int = 0
+    ambiguous: bool = False  # a try timed out or lost its answer after the request went out
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def summary(response: requests.Response) -> str:
+    """A short human reading of an error response: Google's JSON message, or the HTML page's title."""
+    try:
+        error = response.json().get("error", {})
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    except ValueError:
+        pass
+    text = response.text or ""
+    lower = text.lower()
+    if "<title>" in lower:
+        start = lower.index("<title>") + 7
+        end = lower.find("</title>", start)
+        return " ".join(text[start:end if end > 0 else start + 120].split())
+    return " ".join(text.split())[:200] or response.reason or "no details"
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, RetryableStatus):
+        return str(error)
+    if isinstance(error, requests.Timeout):
+        return "the request timed out"
+    if isinstance(error, requests.ConnectionError):
+        return "the connection failed or was dropped"
+    return f"{type(error).__name__}: {error}"
+
+
+def is_retryable(error: BaseException) -> bool:
+    return isinstance(error, (RetryableStatus, requests.ConnectionError, requests.Timeout,
+                              requests.exceptions.ChunkedEncodingError))
+
+
+def _may_have_arrived(error: BaseException) -> bool:
+    """A read timeout or a lost answer: the server may have applied the request."""
+    if isinstance(error, requests.ConnectTimeout):
+        return False
+    return isinstance(error, (requests.ReadTimeout, requests.ConnectionError,
+                              requests.exceptions.ChunkedEncodingError))
+
+
+def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str, attempts: Attempts | None = None,
+                      sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run fn() until it succeeds, retrying what is worth retrying within the policy's budget.
+
+    fn raises RetryableStatus for 429/5xx answers; connection errors and timeouts come from requests.
+    Raises Exhausted when the budget runs out; other errors pass straight through.
+    """
+    attempts = attempts if attempts is not None else Attempts()
+    waited = [0.0]
+    backoff = tenacity.wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        delay = backoff(state)
+        if isinstance(error, RetryableStatus) and error.retry_after is not None:
+            delay = error.retry_after  # the server said when; jitter would only make it earlier or later
+        return min(delay, policy.max_wait)
+
+    def stop(state: tenacity.RetryCallState) -> bool:
+        if state.attempt_number >= policy.attempts:
+            return True
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, RetryableStatus) and error.retry_after is not None \
+                and error.retry_after > policy.max_wait:
+            return True  # told to come back later than we are willing to wait
+        return waited[0] + state.upcoming_sleep > policy.max_total_wait + 1e-9
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        delay = state.next_action.sleep if state.next_action else 0.0
+        waited[0] += delay
+        log.warning("%s: %s; retry %d of %d in %.2f s", what, describe(error) if error else "failed",
+                    state.attempt_number, policy.attempts - 1, delay)
+
+    def attempt() -> T:
+        attempts.count += 1
+        try:
+            return fn()
+        except BaseException as error:
+            if _may_have_arrived(error):
+                attempts.ambiguous = True
+            raise
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_retryable), wait=wait, stop=stop, before_sleep=before_sleep,
+        sleep=sleep, reraise=False,
+    )
+    try:
+        return retrying(attempt)
+    except tenacity.RetryError as ex:
+        last = ex.last_attempt.exception()
+        raise Exhausted(last, attempts.count, waited[0]) from last
