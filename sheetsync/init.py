@@ -70,7 +70,7 @@ def plan_init(config: Config, existing_headers: Mapping[str, list[Any]]) -> tupl
 def init(config: Config, backend: Backend | None = None,
          rows: Mapping[str, list[dict[str, Any]]] | None = None) -> InitResult:
     """Create missing tabs and headers; with `rows`, also fill tabs that have no data yet (the demo)."""
-    backend = backend or open_backend(config.target)
+    backend = backend or open_backend(config.target, config)
     with backend.lock():
         names = backend.tab_names()
         data = backend.read(names) if names else {}

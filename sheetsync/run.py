@@ -299,9 +299,20 @@ def _same_grid(current: list[list[Any]], rows: list[list[Any]]) -> bool:
     if len(wanted) != len(current):
         return False
     for have, want in zip(current, wanted):
-        if len(have) != len(want) or not all(same_cell(None, h, w, _OPTS) for h, w in zip(have, want)):
+        if len(have) != len(want) or not all(same_cell(None, h, _as_read(h, w), _OPTS) for h, w in zip(have, want)):
             return False
     return True
+
+
+def _as_read(have: Any, want: Any) -> Any:
+    """A date compared with a number is compared as the serial number Google Sheets reads back."""
+    from datetime import date
+
+    from .values import date_to_serial
+
+    if isinstance(want, date) and isinstance(have, (int, float)) and not isinstance(have, bool):
+        return date_to_serial(want)
+    return want
 
 
 from .values import ParseOptions as _ParseOptions  # noqa: E402

@@ -1,12 +1,14 @@
 """Backends by target string: `memory:[name]`, `path/to/file.xlsx`, `gsheets:<key or URL>`."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import UsageError
 from .base import Backend
 
 
-def open_backend(target: str) -> Backend:
-    """The backend a target string names."""
+def open_backend(target: str, config: Any = None) -> Backend:
+    """The backend a target string names; `config` (a Config) carries backend settings such as [policies.google]."""
     if target.startswith("memory:"):
         from .memory import MemoryBackend
 
@@ -16,7 +18,8 @@ def open_backend(target: str) -> Backend:
             from .gsheets import GoogleSheetsBackend
         except ImportError as ex:  # the Google backend arrives in its own module
             raise UsageError(f"{target}: the Google Sheets backend is not available ({ex})") from ex
-        return GoogleSheetsBackend(target)
+        settings = config.policy("google", {}) if config is not None else {}
+        return GoogleSheetsBackend(target, settings, root=config.root if config is not None else None)
     if target.lower().endswith((".xlsx", ".xlsm")):
         from .xlsx import XlsxBackend
 
