@@ -247,8 +247,10 @@ def update_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[
         values = (rows[r - r0].get("values") or []) if r - r0 < len(rows) else []
         for c in range(c0, c1):
             data = values[c - c0] if c - c0 < len(values) else {}
-            if data or "start" not in body:  # with a range, cells without data are cleared
-                _write_cell_fields(sheet.cell(r, c), data or {}, mask)
+            if data:
+                _write_cell_fields(sheet.cell(r, c), data, mask)
+            elif "start" not in body and sheet.peek(r, c) is not None:  # with a range, cells without data are cleared
+                _write_cell_fields(sheet.cell(r, c), {}, mask)
     return {}
 
 
@@ -280,6 +282,9 @@ def add_protected_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -
     _bounds(sheet, rng)
     if protected.get("warningOnly") and any((protected.get("editors") or {}).values()):
         raise bad_request("Warning-only protected ranges cannot have editors.")
+    if protected.get("protectedRangeId") and any(p.get("protectedRangeId") == protected["protectedRangeId"]
+                                                 for s in book.sheets for p in s.protected):
+        raise bad_request(f"A protected range with id {protected['protectedRangeId']} already exists.")
     protected["protectedRangeId"] = protected.get("protectedRangeId") or new_numeric_id()
     protected["range"] = {k: v for k, v in rng.items() if k != "sheetId"}
     protected.pop("requestingUserCanEdit", None)
@@ -377,8 +382,35 @@ def update_dimension_properties(book: Spreadsheet, body: dict[str, Any], ctx: Co
     return {}
 
 
+def append_dimension(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    sheet = _sheet(book, body.get("sheetId"))
+    axis = {"ROWS": 0, "COLUMNS": 1}.get(body.get("dimension") or "", -1)
+    length = body.get("length") or 0
+    if axis < 0:
+        raise bad_request("dimension must be ROWS or COLUMNS")
+    if length < 1:
+        raise bad_request("Invalid requests[0].appendDimension: length must be greater than 0")
+    sheet.props["gridProperties"]["rowCount" if axis == 0 else "columnCount"] += length
+    return {}
+
+
+def _all_charts(book: Spreadsheet) -> list[tuple[Sheet, dict[str, Any]]]:
+    return [(sheet, chart) for sheet in book.sheets for chart in sheet.charts]
+
+
+def delete_embedded_object(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    wanted = body.get("objectId")
+    for sheet, chart in _all_charts(book):
+        if chart.get("chartId") == wanted:
+            sheet.charts.remove(chart)
+            return {}
+    raise bad_request(f"No object with id: {wanted}")
+
+
 def add_chart(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
     chart = dict(body.get("chart") or {})
+    if chart.get("chartId") and any(c.get("chartId") == chart["chartId"] for _, c in _all_charts(book)):
+        raise bad_request(f"An object with id {chart['chartId']} already exists.")
     chart["chartId"] = chart.get("chartId") or new_numeric_id()
     anchor = ((chart.get("position") or {}).get("overlayPosition") or {}).get("anchorCell") or {}
     sheet = book.sheet_by_id(anchor.get("sheetId", 0)) or book.sheets[0]
@@ -393,4 +425,5 @@ HANDLERS: dict[str, Handler] = {
     "addProtectedRange": add_protected_range, "deleteProtectedRange": delete_protected_range,
     "insertDimension": insert_dimension, "deleteDimension": delete_dimension,
     "updateDimensionProperties": update_dimension_properties, "addChart": add_chart,
+    "appendDimension": append_dimension, "deleteEmbeddedObject": delete_embedded_object,
 }

@@ -133,8 +133,30 @@ class Spreadsheet:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
     def snapshot(self) -> Spreadsheet:
-        """Deep copy used to make batchUpdate all-or-nothing."""
-        return copy.deepcopy(self)
+        """Deep copy used to make batchUpdate all-or-nothing (a plain-data copy: much faster than deepcopy)."""
+        return Spreadsheet(self.spreadsheet_id, _clone(self.properties), [_clone_sheet(s) for s in self.sheets],
+                           self.created, self.modified, self.accessible)
+
+
+def _clone(value: Any) -> Any:
+    """Copy JSON-like data (dicts, lists, scalars) without deepcopy's bookkeeping."""
+    if isinstance(value, dict):
+        return {k: _clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    if isinstance(value, (str, int, float, bool, type(None), tuple)):
+        return value
+    return copy.deepcopy(value)
+
+
+def _clone_cell(cell: Cell) -> Cell:
+    return Cell(cell.value, cell.formula, _clone(cell.number_format), cell.note, _clone(cell.format),
+                _clone(cell.validation), _clone(cell.extra))
+
+
+def _clone_sheet(sheet: Sheet) -> Sheet:
+    return Sheet(_clone(sheet.props), {k: _clone_cell(c) for k, c in sheet.cells.items()}, _clone(sheet.row_meta),
+                 _clone(sheet.col_meta), _clone(sheet.protected), _clone(sheet.charts))
 
 
 def new_spreadsheet(title: str, spreadsheet_id: str | None = None) -> Spreadsheet:
