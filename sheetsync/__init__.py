@@ -6,6 +6,7 @@ from .changes import ChangeSet
 from .config import Config, load_config
 from .demo import demo
 from .errors import ConfigError, SheetSyncError, WorkbookChanged, LockHeld
+from .figures import figures, summaries
 from .init import init
 from .jobs import Context, Job, discover, job
 from .report import Code, Problem, Report, Severity
@@ -28,6 +29,6 @@ def jobs(config: Config) -> dict[str, Job]:
 __all__ = [
     "ChangeSet", "ChartSpec", "Code", "Config", "ConfigError", "Context", "Job", "LockHeld", "Problem",
     "Report", "Row", "RunResult", "Severity", "SheetSyncError", "Tab", "TabContent", "TabLayout",
-    "Workbook", "WorkbookChanged", "demo", "discover", "init", "job", "jobs", "load_config", "open", "run",
-    "validate",
+    "Workbook", "WorkbookChanged", "demo", "discover", "figures", "init", "job", "jobs", "load_config", "open",
+    "run", "summaries", "validate",
 ]
