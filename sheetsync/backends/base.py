@@ -75,6 +75,8 @@ class TabLayout:
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "Tab!A12" or URL
     charts: list[ChartSpec] = field(default_factory=list)
     hidden: bool = False
+    fit_width: bool = False  # print landscape, scaled to one page wide (reports with charts beside tables)
+    align: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "left"|"right"|"center" [+ " wrap"]
 
 
 @dataclass

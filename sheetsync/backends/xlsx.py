@@ -16,9 +16,10 @@ from typing import Any, Iterator, Sequence
 import filelock
 import openpyxl
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
@@ -257,6 +258,10 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
         sheet.cell(r, c).number_format = fmt
     for r, c in layout.bold:
         sheet.cell(r, c).font = Font(bold=True)
+    for (r, c), how in layout.align.items():
+        words = how.split()
+        sheet.cell(r, c).alignment = Alignment(horizontal=words[0] if words else None, wrap_text="wrap" in words,
+                                               vertical="bottom")
     for (r, c), target in layout.links.items():
         cell = sheet.cell(r, c)
         cell.hyperlink = target if "://" in target else f"#{target}"
@@ -267,5 +272,9 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
         sheet.freeze_panes = f"A{layout.frozen_rows + 1}"
     if layout.hidden:
         sheet.sheet_state = "hidden"
+    if layout.fit_width:
+        sheet.page_setup.orientation = "landscape"
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     for chart in layout.charts:
         add_chart(sheet, chart)

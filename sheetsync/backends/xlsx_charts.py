@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -14,19 +15,28 @@ def _reference(sheet: Worksheet, a1_range: str) -> Reference:
 
 
 def add_chart(sheet: Worksheet, spec: ChartSpec) -> None:
-    """Place a bar, column or line chart whose data lives on the same sheet."""
+    """Place a bar, column or line chart whose data lives on the same sheet; two or more series cluster."""
     chart = LineChart() if spec.kind == "line" else BarChart()
     if spec.kind in ("bar", "column"):
         chart.type = "bar" if spec.kind == "bar" else "col"
+        chart.grouping = "clustered"
+        chart.gapWidth = 60
     chart.title = spec.title
     chart.y_axis.title = spec.y_title or None
     chart.width, chart.height = spec.width_cm, spec.height_cm
     for index, series in enumerate(spec.series):
-        titled = bool(spec.series_titles) and index < len(spec.series_titles)
         chart.add_data(_reference(sheet, series), titles_from_data=False)
-        if titled:
-            from openpyxl.chart.series import SeriesLabel
-
+        if index < len(spec.series_titles):
             chart.series[-1].tx = SeriesLabel(v=spec.series_titles[index])
     chart.set_categories(_reference(sheet, spec.categories))
+    # openpyxl 3.1 marks axes as deleted unless told otherwise; Excel and LibreOffice then hide them
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if spec.kind == "bar":  # first row at the top, as in the table; value axis stays at the bottom
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.y_axis.crosses = "max"
+    if len(spec.series) == 1:
+        chart.legend = None  # the title says what the single series is
+    else:
+        chart.legend.position = "b"
     sheet.add_chart(chart, spec.anchor)
