@@ -216,7 +216,7 @@ class GoogleSheetsBackend(Backend):
             "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
         out = {}
         for name, value_range in zip(names, body.get("valueRanges", [])):
-            values = _trim([list(r) for r in value_range.get("values", [])])
+            values = _trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
             self._values[name] = values
             out[name] = TabData(name, values, self._our_notes(self._sheets[name]))
         return out

@@ -269,8 +269,11 @@ class Renderer:
                     fields.append("note")  # never remove a person's note
                 if fill in OUR_FILLS:
                     fields.append("userEnteredFormat.backgroundColor")  # nor a person's colour
-                if fields:
-                    self._cell_request(info, note.row, note.col, {}, ",".join(fields))
+                if fields:  # a range without data clears the named fields
+                    self._need(info.title, note.row, note.col)
+                    self.out.requests.append({"updateCells": {"range": {
+                        "sheetId": info.sheet_id, "startRowIndex": note.row - 1, "endRowIndex": note.row,
+                        "startColumnIndex": note.col - 1, "endColumnIndex": note.col}, "fields": ",".join(fields)}})
                 continue
             data: dict[str, Any] = {"note": note.note}
             fields = ["note"]
