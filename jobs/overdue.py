@@ -14,7 +14,7 @@ from typing import Any
 
 from sheetsync import ChangeSet, Context, Severity, job
 from sheetsync.calendar import Calendar
-from sheetsync.tab import Row, Tab
+from sheetsync.tab import Row, Tab, key_text
 from sheetsync.values import is_blank
 
 from .todo import Action
@@ -76,6 +76,8 @@ class Scope:
 
     def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
         col = tab.columns.get(tab.schema.key, 1)
+        if row.has_key and key == row.key:
+            key = shown_key(tab, row)
         self.actions.append(Action(who, what, tab.name, row.sheet_row, col, key, due, str(kind), rank))
 
     def key(self, tab: Tab, row: Row) -> str:
@@ -94,6 +96,11 @@ class Scope:
     @property
     def skus(self) -> Tab:
         return self.ctx.tab("SKUs")
+
+
+def shown_key(tab: Tab, row: Row) -> str:
+    """The key as the sheet shows it (a repeated key is addressed as KEY#2 inside sheetsync)."""
+    return key_text(row.raw(tab.schema.key)) if row.has_key else row.key
 
 
 @job("overdue", after=["validate"])
@@ -343,9 +350,11 @@ def _return_flags(scope: Scope, returns: Tab, row: Row, key: str, status: str | 
         _at_workshop(scope, returns, row, key, who_for)
     elif status == "Resolved":
         missing = [c for c in ("Resolved On", "Resolution") if row[c] is None]
-        for column in missing:
-            scope.cs.report(returns, row, column, OverdueCode.RESOLUTION_INCOMPLETE,
-                            "blank on a Resolved return: fill it in to close the record", Severity.WARNING)
+        told = {(p.code, p.column) for p in scope.ctx.report.for_row(returns.name, row.key)}
+        for column in missing:  # validate may have said so already: one line in Issues is enough
+            if (OverdueCode.RESOLUTION_INCOMPLETE, column) not in told:
+                scope.cs.report(returns, row, column, OverdueCode.RESOLUTION_INCOMPLETE,
+                                "blank on a Resolved return: fill it in to close the record", Severity.WARNING)
         if missing:
             scope.act(returns, row, key, va, f"Fill {' and '.join(missing)} for resolved return {who_for}",
                       row["Received On"] or requested, Task.CLOSE_RETURN, 4)
@@ -420,7 +429,7 @@ def _copy(scope: Scope, skus: Tab) -> None:
 
 
 def _copy_action(scope: Scope, skus: Tab, row: Row, status: str | None, due: date, launch: date | None) -> None:
-    piece = f"the {row['Product Name']} ({row.key})" if row["Product Name"] else row.key
+    piece = f"the {row['Product Name']} ({shown_key(skus, row)})" if row["Product Name"] else shown_key(skus, row)
     writer = row["Copywriter"] or "Copywriter"
     if status == "In Review":
         who, what, kind = scope.who("founder"), f"Review and approve the copy for {piece} ({writer} sent it)", \

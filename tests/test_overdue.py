@@ -155,10 +155,12 @@ def run_return(run_jobs, config, day, cfg=None, **values):
     cfg = cfg or config
     backend = memory_workbook(cfg, {"SKUs": [SKU, ENGRAVED], "Returns": [ret(**values)]})
     result = run_jobs(backend, ["overdue"], at=at(day), cfg=cfg)
-    codes = {p.code for p in result.report if p.tab == "Returns" and p.job == "overdue"}
+    codes = {p.code for p in result.report if p.tab == "Returns"} & RETURN_FLAGS
     return records(backend, "Returns")[0], codes
 
 
+RETURN_FLAGS = {"not_inspected", "received_on_missing", "workshop_overdue", "workshop_due_missing",
+                "resolution_incomplete"}  # validate may report resolution_incomplete first: either counts
 RETURN_CASES = [
     # id, now, values -> Status, Policy Check (prefix), Days Open, overdue codes
     ("within window: authorized", "2026-11-12", {}, "Authorized", "within window", 2, set()),

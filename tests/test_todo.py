@@ -1,0 +1,144 @@
+"""The To Do tab on the demo: every overdue post, stuck return and late copy once, linked to its row."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import openpyxl
+import pytest
+from conftest import memory_workbook, records
+
+from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.calendar import Calendar
+from sheetsync.init import init
+
+JOBS = ["overdue", "todo"]
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def demo(config, demo_rows, run_jobs):
+    backend = memory_workbook(config, demo_rows)
+    before = {tab: records(backend, tab) for tab in config.schemas}
+    result = run_jobs(backend, JOBS)
+    return backend, before, result
+
+
+def todo_lines(backend) -> list[dict]:
+    return records(backend, "To Do")
+
+
+def expected_rows(config, backend, result) -> dict[str, set[int]]:
+    """Sheet rows that must be on the list, worked out from the written tabs, not from the job's actions."""
+    cal = Calendar.of(config)
+    posts = {i for i, r in enumerate(records(backend, "Gifts"), start=2) if r["Post Status"] in ("Overdue", "Ghosted")}
+    stuck = set()
+    for i, r in enumerate(records(backend, "Returns"), start=2):
+        status = r["Status"]
+        received = r["Received On"]
+        if status == "Requested" \
+                or status == "Expired" and not r["Resolved On"] \
+                or status == "Received" and (received is None or TODAY > cal.add_business_days(received, 3)) \
+                or status == "At Workshop" and (r["Workshop Due"] is None or TODAY > r["Workshop Due"]) \
+                or status == "Resolved" and not (r["Resolved On"] and r["Resolution"]):
+            stuck.add(i)
+    late = {p.row for p in result.report if p.tab == "SKUs" and p.code == "copy_late"}
+    return {"Gifts": posts, "Returns": stuck, "SKUs": late}
+
+
+def test_demo_lists_every_overdue_post_stuck_return_and_late_copy_once(config, demo):
+    backend, _, result = demo
+    assert not result.failed
+    lines = todo_lines(backend)
+    wanted = expected_rows(config, backend, result)
+    assert all(wanted.values()), wanted  # the demo has each situation
+    for tab, rows in wanted.items():
+        listed = [int(line["Where"].split(" row ")[1]) for line in lines if line["Where"].startswith(f"{tab} row ")]
+        for row in rows:
+            assert listed.count(row) == 1, (tab, row)
+    kinds = {a.kind for a in result.results["overdue"].actions}
+    assert {"send_reminder_1", "send_reminder_2", "check_post", "gift_ghosted", "fix_disclosure", "decide_return",
+            "inspect_return", "chase_workshop", "tell_expired", "close_return", "write_copy",
+            "review_copy"} <= kinds
+
+
+def test_every_line_links_to_its_row(config, demo):
+    backend, _, result = demo
+    layout = backend.tabs["To Do"].layout
+    keys = {"Gifts": "Gift ID", "Returns": "RMA", "SKUs": "SKU"}
+    lines = todo_lines(backend)
+    assert lines and layout.frozen_rows == 1
+    for index, line in enumerate(lines, start=2):
+        tab, _, row = line["Where"].partition(" row ")
+        link = layout.links[(index, 5)]
+        assert link == f"{tab}!A{row}"
+        key_now = records(backend, tab)[int(row) - 2][keys[tab]]
+        assert key_now == line["Key"]
+
+
+def test_most_urgent_first_and_who(config, demo):
+    backend, _, result = demo
+    lines = todo_lines(backend)
+    dues = [line["Due"] for line in lines]
+    assert dues == sorted(dues)
+    who = {line["Who"] for line in lines}
+    assert {"VA", "Founder", "Workshop"} <= who and who & {"Priya Shah", "Tom Ellery", "Ava Brooks"}
+    reminder = next(line for line in lines if line["To Do"].startswith("Send reminder 2 to @"))
+    assert reminder["Who"] == "VA" and reminder["When"].endswith("days ago")
+
+
+def test_rerun_with_the_same_now_writes_nothing(config, demo, run_jobs):
+    backend, _, _ = demo
+    again = run_jobs(backend, JOBS)
+    assert again.cells_written == 0
+    assert again.planned == [] and again.planned_contents == []
+
+
+def test_only_the_named_transitions_touch_person_columns(config, demo):
+    """Ownership is enforced by the core (OwnershipError); this diff shows which person cells changed."""
+    backend, before, result = demo
+    assert not result.failed  # an OwnershipError would fail the run
+    allowed = {("Returns", "Status"): {("Requested", "Authorized"), ("Authorized", "Expired")}}
+    fills = {("Gifts", "Gift Value"), ("Gifts", "Post Due")}
+    changed = set()
+    for tab, schema in config.schemas.items():
+        after = records(backend, tab)
+        person = [c.header for c in schema.columns if c.owner == "person"]
+        for old, new in zip(before[tab], after):
+            for column in person:
+                if old.get(column) == new.get(column):
+                    continue
+                changed.add((tab, column))
+                if (tab, column) in fills:
+                    assert old.get(column) in (None, ""), (tab, column, old, new)
+                else:
+                    assert (old.get(column), new.get(column)) in allowed[(tab, column)], (tab, column, old, new)
+    assert changed == {("Returns", "Status"), ("Gifts", "Gift Value"), ("Gifts", "Post Due")}
+
+
+def test_issued_ids_on_the_demo(demo):
+    backend, before, _ = demo
+    rmas = [r["RMA"] for r in records(backend, "Returns")]
+    gifts = [r["Gift ID"] for r in records(backend, "Gifts")]
+    assert rmas[-6:] == [f"RMA-2026-{n:04d}" for n in range(35, 41)]
+    assert gifts[-5:] == [f"GFT-{n:04d}" for n in range(46, 51)]
+    assert len(set(rmas)) == len(rmas)
+
+
+def test_xlsx_links_open_the_row(config, demo_rows, run_jobs, tmp_path):
+    path = tmp_path / "book.xlsx"
+    cfg = dataclasses.replace(config, target=str(path))
+    init(cfg, XlsxBackend(path), demo_rows)
+    run_jobs(XlsxBackend(path), JOBS, cfg=cfg)
+    book = openpyxl.load_workbook(path)
+    sheet = book["To Do"]
+    checked = 0
+    for row in sheet.iter_rows(min_row=2):
+        link = row[4].hyperlink
+        target = (link.location or link.target or "").lstrip("#")
+        tab, _, cell = target.partition("!")
+        assert row[4].value == f"{tab} row {cell[1:]}"
+        assert book[tab][cell].value == row[5].value  # the link lands on the row's key
+        checked += 1
+    assert checked > 20
+    assert run_jobs(XlsxBackend(path), JOBS, cfg=cfg).cells_written == 0
