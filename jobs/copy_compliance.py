@@ -86,9 +86,12 @@ COLOR_NEAR = re.compile(r"\b([D-Z])(?:\s*-\s*([D-Z]))?\s+(?i:colou?r)\b"
 
 
 def plain_text(text: str) -> str:
-    """Copy as a reader sees it: HTML tags dropped, entities decoded, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", text or "")
-    return " ".join(html.unescape(text).split())
+    """Copy as a reader sees it: HTML tags dropped, entities decoded, whitespace collapsed; line and block
+    breaks become " | " so that a phrase never runs on into the next list item or paragraph."""
+    text = re.sub(r"</?(?:p|li|ul|ol|br|div|h\d|tr|td|table)\b[^>]*>", "\n", text or "", flags=re.I)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return " | ".join(line for line in lines if line)
 
 
 def check_copy(text: str | None, specs: Mapping[str, Any], *, kind: str = "description",
@@ -184,6 +187,8 @@ def _stone_mentions(copy: str) -> list[tuple[str, re.Match]]:
     for stone, pattern in STONE_WORDS.items():
         for m in re.finditer(rf"\b{pattern}\b", copy, re.I):
             if stone == "Emerald":
+                if re.search(r"\bshape\s*:?\s*$", copy[max(0, m.start() - 12):m.start()], re.I):
+                    continue  # "Shape: Emerald"
                 after = copy[m.end():m.end() + 40]
                 if re.match(rf"(?:[- ](?:cut|shaped?)\b|\s+(?:{ORIGIN_WORD}\s+)?(?:{'|'.join(STONE_WORDS.values())})\b)",
                             after, re.I):
@@ -254,6 +259,8 @@ def _carat_statements(copy: str) -> list[tuple[re.Match, Decimal]]:
         stated = _decimal(m.group(1))
         if stated is None or re.match(r"\s*(?:(?:yellow|white|rose|pink|green)\s+)?gold", copy[m.end():], re.I):
             continue
+        if re.search(r"(?:toleran\w*|±|\+/-)\s*(?:of\s+)?(?:±\s*)?$", copy[max(0, m.start() - 20):m.start()], re.I):
+            continue  # "tolerance 0.05 ct" states a tolerance, not the weight
         out.append((m, stated))
     return out
 
@@ -285,6 +292,9 @@ def _shapes(copy: str, specs: Mapping[str, Any], market: str) -> list[Finding]:
     shape = specs.get("Shape")
     stones = "|".join(STONE_WORDS.values())
     out = []
+    for m in re.finditer(r"\bshape\s*:\s*([A-Za-z]+)", copy, re.I):
+        if m.group(1).capitalize() in SHAPES and m.group(1).capitalize() != shape:
+            out.append(_f(CopyCode.SHAPE_MISMATCH, f"says \"{m.group(0)}\" but Shape is {shape or '(blank)'}"))
     for name in SHAPES:
         pattern = rf"\b{name}(?:[- ](?:cut|shaped?)\b|\s+(?:{ORIGIN_WORD}\s+)?(?:{stones})\b)"
         for m in re.finditer(pattern, copy, re.I):

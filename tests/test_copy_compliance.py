@@ -1,0 +1,207 @@
+"""Copy compliance: known-bad copy gets the right reason codes; every generated draft and channel text is clean."""
+from __future__ import annotations
+
+import importlib
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from sheetsync.jobs import discover
+from sheetsync.templates import Templates
+
+from conftest import memory_workbook
+
+
+@pytest.fixture(scope="module")
+def mods(config):
+    discover(config)
+    return {name: importlib.import_module(f"sheetsync_jobs.{name}")
+            for name in ("copy_compliance", "copy_filters", "channels", "describe")}
+
+
+def codes(mods, text, specs, kind="description"):
+    return {str(f.code) for f in mods["copy_compliance"].check_copy(text, specs, kind=kind)}
+
+
+DIAMOND = {"Category": "Ring", "Metal": "Yellow Gold", "Purity": "14K", "Stone": "Diamond", "Stone Origin": "Natural",
+           "Treatment": "None", "Shape": "Round", "Carat Weight": Decimal("0.50"), "Stone Count": 1, "Color": "G",
+           "Clarity": "VS1", "Cut": "Excellent"}
+LAB = dict(DIAMOND, **{"Stone Origin": "Lab-Grown"})
+SIMULANT = dict(DIAMOND, **{"Stone": "Pearl", "Stone Origin": "Simulated", "Color": None, "Clarity": None,
+                            "Cut": None})
+SAPPHIRE = dict(DIAMOND, **{"Stone": "Sapphire", "Treatment": "Heat", "Color": None, "Clarity": None, "Cut": None})
+GOOD = "Crafted in 14K yellow gold and set with 0.50 ct tw of round natural diamond (G color, VS1 clarity)."
+
+
+@pytest.mark.parametrize("specs, text, expected", [
+    (DIAMOND, GOOD.replace("14K", "18K"), {"karat_mismatch"}),
+    (DIAMOND, GOOD.replace("14K yellow gold", "yellow gold"), {"karat_missing"}),
+    (DIAMOND, GOOD.replace("yellow", "white"), {"metal_mismatch"}),
+    (DIAMOND, GOOD.replace("14K yellow gold", "950 platinum"), {"metal_mismatch"}),
+    (LAB, GOOD.replace("natural diamond", "diamond"), {"lab_grown_undisclosed"}),
+    (LAB, GOOD.replace("natural diamond", "lab-grown diamond"), set()),
+    (LAB, GOOD.replace("round natural diamond", "lab-grown round diamond"), {"lab_grown_undisclosed"}),
+    (LAB, GOOD.replace("natural diamond", "lab-grown diamond") + " A genuine treasure.", {"natural_claim"}),
+    (SIMULANT, "14K yellow gold with a genuine simulated pearl.", {"natural_claim"}),
+    (SIMULANT, "14K yellow gold with a lustrous pearl.", {"simulant_undisclosed"}),
+    (SIMULANT, "14K yellow gold with an imitation pearl.", set()),
+    (SAPPHIRE, "14K yellow gold set with 0.50 ct tw of round natural sapphire.", {"treatment_undisclosed"}),
+    (SAPPHIRE, "14K yellow gold set with 0.50 ct tw of round natural sapphire, heat-treated.", set()),
+    (DIAMOND, GOOD.replace("0.50", "0.75"), {"carat_mismatch"}),
+    (DIAMOND, GOOD.replace("0.50 ct tw", "1/2 ct tw"), {"carat_fraction_tolerance"}),
+    (DIAMOND, GOOD.replace("0.50 ct tw", "1/2 ct tw (tolerance 0.05 ct)"), set()),
+    (DIAMOND, GOOD.replace("G color", "E color"), {"color_mismatch"}),
+    (DIAMOND, GOOD.replace("VS1 clarity", "VVS2 clarity"), {"clarity_mismatch"}),
+    (DIAMOND, GOOD + " A flawless stone.", {"flawless_claim"}),
+    (dict(DIAMOND, Clarity="IF"), GOOD.replace("VS1", "IF") + " Internally flawless.", set()),
+    (DIAMOND, GOOD.replace("round natural", "oval natural"), {"shape_mismatch"}),
+    (DIAMOND, GOOD + " Accented with rubies.", {"stone_mismatch"}),
+    (dict(DIAMOND, Metal="Platinum", Purity="900"), "Crafted in platinum.", {"purity_missing"}),
+    (dict(DIAMOND, Metal="Platinum", Purity="900"), "Crafted in 900 platinum.", set()),
+    (dict(DIAMOND, Metal="Gold Filled"), "Made of 14K gold filled wire.", {"gold_filled_fraction"}),
+    (dict(DIAMOND, Metal="Gold Filled"), "Made of 1/20 14K gold filled wire.", set()),
+    (dict(DIAMOND, Metal="Gold Plated", Purity="925"), "Solid gold plated sterling silver.", {"plated_as_solid"}),
+    (dict(DIAMOND, Purity="9K"), GOOD.replace("14K", "9K"), {"karat_too_low"}),
+    (dict(DIAMOND, Shape="Emerald"), GOOD.replace("round natural", "emerald-cut natural"), set()),
+    (DIAMOND, "Crafted in 14ct yellow gold; 0.50 carats of round natural diamonds.", set()),
+])
+def test_known_copy_gets_expected_codes(mods, specs, text, expected):
+    assert codes(mods, text, specs) == expected
+
+
+def test_html_is_read_as_text(mods):
+    assert codes(mods, "<p>14K yellow <b>gold</b> with a <em>diamond</em></p>", LAB) == {"lab_grown_undisclosed"}
+
+
+def test_known_bad_final_description_flagged_in_workbook(config, demo_rows, run_jobs):
+    """Wrong karat, undisclosed lab-grown, "genuine" on a simulant, missing treatment: each on its row."""
+    from sheetsync_jobs.demo_data import final_description
+
+    base = {"Product Name": "Test Piece", "Collection": "Aurora", "Price": 900, "Cost": 200, "Wholesale Price": 450,
+            "Metal Weight (g)": Decimal("3.1"), "Description Status": "Published", "Approved On": "2026-10-01",
+            "Ring Size": Decimal("6"), "Stone Count": 1}
+    rows = {
+        "BAD-KARAT": dict(base, **DIAMOND),
+        "BAD-LAB": dict(base, **LAB),
+        "BAD-SIM": dict(base, **SIMULANT),
+        "BAD-TREAT": dict(base, **SAPPHIRE),
+        "GOOD-ONE": dict(base, **DIAMOND),
+    }
+    for sku, row in rows.items():
+        row["SKU"] = sku
+        row["Final Description"] = final_description(row)
+    rows["BAD-KARAT"]["Final Description"] = rows["BAD-KARAT"]["Final Description"].replace("14K", "18K")
+    rows["BAD-LAB"]["Final Description"] = rows["BAD-LAB"]["Final Description"].replace("lab-grown ", "")
+    rows["BAD-SIM"]["Final Description"] += " A genuine treasure."
+    rows["BAD-TREAT"]["Final Description"] = rows["BAD-TREAT"]["Final Description"].split(" The sapphire is")[0]
+    backend = memory_workbook(config, {"SKUs": list(rows.values())})
+    result = run_jobs(backend, ["describe"])
+    found = {}
+    for p in result.report:
+        if p.job == "describe" and p.column == "Final Description":
+            found.setdefault(p.key, set()).add(str(p.code))
+    assert found == {"BAD-KARAT": {"karat_mismatch"}, "BAD-LAB": {"lab_grown_undisclosed"},
+                     "BAD-SIM": {"natural_claim"}, "BAD-TREAT": {"treatment_undisclosed"}}
+
+
+def _channel_texts(mods, templates, specs, drafts, voice):
+    p = mods["copy_filters"].piece(specs, "X-1")
+    for name in ("shopify.html.j2", "etsy.txt.j2", "noths.txt.j2", "wholesale.txt.j2"):
+        yield name, templates.render(f"channels/{name}", piece=p, voice=voice, copy=drafts["draft"])
+
+
+def _assert_clean(mods, templates, specs, settings_, sku="X-1"):
+    check = mods["copy_compliance"].check_copy
+    drafts, failure = mods["describe"].render_drafts(templates, specs, sku, settings_)
+    assert failure is None, failure
+    breaches = [(kind, f) for kind, text, k in (("draft", drafts["draft"], "description"),
+                                                ("title", drafts["title"], "title"),
+                                                ("tags", drafts["tags"], "tags"))
+                for f in check(text, specs, kind=k)]
+    for name, text in _channel_texts(mods, templates, specs, drafts, settings_.voice):
+        breaches += [(name, f) for f in check(text, specs)]
+    assert not breaches, (specs, drafts, breaches)
+    title, tags = drafts["title"], [t.strip() for t in drafts["tags"].split(",")]
+    assert 0 < len(title) <= 140 and all(title.count(c) <= 1 for c in "%:&+")
+    assert len(tags) <= 13 and all(0 < len(t) <= 20 for t in tags)
+    return drafts
+
+
+def _settings(mods, config):
+    from types import SimpleNamespace
+
+    ctx = SimpleNamespace(config=config)
+    return mods["describe"].Settings.load(ctx)
+
+
+def test_every_demo_draft_and_final_description_is_clean(mods, config, demo_rows):
+    templates = Templates(config.templates_dir)
+    settings_ = _settings(mods, config)
+    schema = config.schema("SKUs")
+    from sheetsync.tab import build_tab
+    from sheetsync.backends.base import TabData
+    from conftest import grid
+
+    tab = build_tab(TabData("SKUs", grid(config, "SKUs", demo_rows["SKUs"])), schema, config.parse)
+    bad_rows = {p.row for p in tab.problems}
+    checked = 0
+    for row in tab:
+        if row.sheet_row in bad_rows or row["Category"] is None:
+            continue
+        _assert_clean(mods, templates, row.values, settings_, row.key)
+        final = row["Final Description"]
+        if final and row.key not in ("BR-MER-104", "AK-EMB-105", "PD-TID-102"):  # specs changed by planted mistakes
+            assert mods["copy_compliance"].check_copy(final, row.values) == [], row.key
+        checked += 1
+    assert checked > 50
+
+
+STONES = ["Diamond", "Sapphire", "Ruby", "Emerald", "Pearl", "Moissanite", "Topaz", "Amethyst", "Aquamarine",
+          "Morganite", "Opal", "Garnet", "Peridot", "Tanzanite", "Other"]
+METALS = [("Yellow Gold", ["10K", "14K", "18K", "22K", "24K"]), ("White Gold", ["10K", "14K", "18K"]),
+          ("Rose Gold", ["10K", "14K", "18K"]), ("Platinum", ["950", "900", "850"]), ("Sterling Silver", ["925"]),
+          ("Palladium", ["950", "500"]), ("Gold Vermeil", ["925"]), ("Gold Filled", ["14K", "10K"]),
+          ("Gold Plated", ["925"])]
+CATEGORIES = ["Ring", "Necklace", "Pendant", "Earrings", "Bracelet", "Anklet", "Charm", "Brooch"]
+
+
+@st.composite
+def valid_specs(draw):
+    category = draw(st.sampled_from(CATEGORIES))
+    metal, purities = draw(st.sampled_from(METALS))
+    specs = {"Product Name": draw(st.sampled_from(["Aurora", "Luna Drop", "Tidal Signet", "Petal & Vine"]))
+             + " " + category, "Category": category, "Metal": metal, "Purity": draw(st.sampled_from(purities)),
+             "Collection": draw(st.sampled_from(["Aurora", "Solstice", None])),
+             "Dimensions (mm)": draw(st.sampled_from(["12 x 8", None])),
+             "Metal Weight (g)": draw(st.decimals("0.5", "40", places=2))}
+    stone = draw(st.sampled_from(["None"] + STONES))
+    specs["Stone"] = stone
+    if stone != "None":
+        origin = draw(st.sampled_from(["Natural", "Lab-Grown", "Simulated"]))
+        specs.update({"Stone Origin": origin, "Shape": draw(st.sampled_from(
+            ["Round", "Princess", "Cushion", "Oval", "Emerald", "Pear", "Marquise", "Heart", "Baguette"])),
+            "Carat Weight": draw(st.decimals("0.01", "9.99", places=2)),
+            "Stone Count": draw(st.integers(1, 40)),
+            "Treatment": "None" if origin != "Natural" else draw(st.sampled_from(
+                ["None", "Heat", "Fracture-Filled", "Oiled", "Irradiated", "Diffusion", "Coated", "Other"]))})
+        if stone == "Diamond":
+            specs.update({"Color": draw(st.sampled_from(list("DEFGHIJKLMNOPQRSTUVWXYZ"))),
+                          "Clarity": draw(st.sampled_from(["FL", "IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2",
+                                                           "I1", "I2", "I3"])),
+                          "Cut": draw(st.sampled_from(["Excellent", "Very Good", "Good", None]))})
+        if draw(st.booleans()):
+            specs["Certificate"] = "IGI LG512345678" if origin == "Lab-Grown" else "GIA 2141438171"
+    if category == "Ring":
+        specs["Ring Size"] = Decimal(draw(st.integers(12, 52))) / 4
+    elif category in ("Necklace", "Pendant"):
+        specs["Chain Length (in)"] = Decimal(draw(st.sampled_from([14, 16, 18, 20, 22, 24, 28, 30, 32, 36])))
+    elif category in ("Bracelet", "Anklet"):
+        specs["Chain Length (in)"] = Decimal(draw(st.sampled_from(["6.5", "7", "7.5", "8", "8.5"])))
+    return specs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=valid_specs())
+def test_generated_copy_is_clean_for_any_valid_specs(mods, config, specs):
+    _assert_clean(mods, Templates(config.templates_dir), specs, _settings(mods, config))

@@ -1,0 +1,218 @@
+"""The describe job: drafts for eligible rows, approvals guarded by the spec fingerprint, edits never overwritten."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from sheetsync.report import Severity
+
+from conftest import memory_workbook, records
+
+DRAFT_STATUSES = {"Brief", "Drafting", "Needs Update"}
+
+
+def sku_row(sku="RG-TST-001", **extra):
+    row = {"SKU": sku, "Product Name": "Test Solitaire Ring", "Collection": "Aurora", "Category": "Ring",
+           "Metal": "Yellow Gold", "Purity": "14K", "Stone": "Diamond", "Stone Origin": "Lab-Grown",
+           "Treatment": "None", "Shape": "Oval", "Carat Weight": Decimal("0.50"), "Stone Count": 1, "Color": "F",
+           "Clarity": "VS1", "Cut": "Excellent", "Metal Weight (g)": Decimal("3.2"), "Ring Size": Decimal("6.5"),
+           "Price": 1450, "Cost": 380, "Wholesale Price": 725, "Stock": 4, "Channels": "Shopify, Etsy",
+           "Description Status": "Brief"}
+    row.update(extra)
+    return row
+
+
+def by_sku(backend):
+    return {r["SKU"]: r for r in records(backend, "SKUs")}
+
+
+def problems(result, key=None, job="describe"):
+    return [p for p in result.report if p.job == job and (key is None or p.key == key)]
+
+
+def test_every_eligible_demo_sku_gets_a_draft(config, demo_rows, run_jobs):
+    backend = memory_workbook(config, demo_rows)
+    result = run_jobs(backend, ["validate", "describe"])
+    assert result.outcomes["describe"].status == "ok"
+    blocked = {p.key for p in result.report if p.tab == "SKUs" and p.severity == Severity.ERROR
+               and p.job not in ("describe",) and p.key}
+    rows = records(backend, "SKUs")
+    eligible = [r for r in rows if r["Description Status"] in DRAFT_STATUSES and r["SKU"] not in blocked]
+    assert len(eligible) > 15
+    for r in eligible:
+        assert r["Draft Description"] and r["Etsy Title"] and r["Etsy Tags"], r["SKU"]
+        assert len(r["Etsy Title"]) <= 140
+        tags = [t.strip() for t in r["Etsy Tags"].split(",")]
+        assert len(tags) <= 13 and all(len(t) <= 20 for t in tags)
+    for r in rows:
+        if r["SKU"] in blocked:
+            assert not r["Draft Description"], r["SKU"]
+    # no compliance finding on any draft, Etsy field or demo Final Description
+    copy_codes = {str(p.code) for p in problems(result)} - {"copy_returns", "size_returns"}
+    assert copy_codes == set()
+    # a second run changes nothing
+    again = run_jobs(backend, ["validate", "describe"])
+    assert not [c for c in again.planned if c.job == "describe"]
+
+
+def test_approved_final_descriptions_are_never_touched(config, demo_rows, run_jobs):
+    backend = memory_workbook(config, demo_rows)
+    before = [list(r) for r in backend.values("SKUs")]
+    col = before[0].index("Final Description")
+    run_jobs(backend)  # every job
+    run_jobs(backend, ["describe"], at=None)
+    after = backend.values("SKUs")
+    assert [r[col] if col < len(r) else None for r in after[1:]] == [r[col] for r in before[1:]]
+    assert all(type(a[col]) is type(b[col]) for a, b in zip(after[1:], before[1:]) if col < len(a))
+
+
+def test_fingerprint_recorded_then_spec_change_flips_to_needs_update(config, run_jobs, now):
+    approved = sku_row(**{"Description Status": "Approved", "Approved On": date(2026, 11, 1),
+                          "Final Description": "Crafted in 14K yellow gold and set with 0.50 ct tw of oval "
+                                               "lab-grown diamond (F color, VS1 clarity)."})
+    backend = memory_workbook(config, {"SKUs": [approved]})
+    run_jobs(backend, ["describe"])
+    row = by_sku(backend)["RG-TST-001"]
+    assert row["Spec Fingerprint"].startswith("fp1 ")
+    assert row["Description Status"] == "Approved"
+    assert not row["Draft Description"]
+
+    backend.tabs["SKUs"].values[1][backend.values("SKUs")[0].index("Carat Weight")] = 0.75
+    result = run_jobs(backend, ["describe"])
+    row = by_sku(backend)["RG-TST-001"]
+    assert row["Description Status"] == "Needs Update"
+    changed = [p for p in problems(result, "RG-TST-001") if p.code == "specs_changed"]
+    assert len(changed) == 1 and changed[0].value == ["Carat Weight"]
+    assert "Carat Weight 0.5 -> 0.75" in changed[0].message
+    assert row["Draft Description"] and "0.75 ct tw" in row["Draft Description"]  # redrafted from the new specs
+    # the final copy now states the wrong weight: the checker says so too
+    assert "carat_mismatch" in {str(p.code) for p in problems(result, "RG-TST-001")}
+
+    # the reason stays in Issues while the copy is reworked
+    result = run_jobs(backend, ["describe"])
+    assert [p.code for p in problems(result, "RG-TST-001") if p.code == "specs_changed"]
+
+    # re-approval with a new date records a fresh fingerprint; no flip back
+    headers = backend.values("SKUs")[0]
+    cells = backend.tabs["SKUs"].values[1]
+    cells[headers.index("Description Status")] = "Approved"
+    cells[headers.index("Approved On")] = "11/20/2026"
+    cells[headers.index("Final Description")] = ("Crafted in 14K yellow gold and set with 0.75 ct tw of oval "
+                                                 "lab-grown diamond (F color, VS1 clarity).")
+    result = run_jobs(backend, ["describe"])
+    row = by_sku(backend)["RG-TST-001"]
+    assert row["Description Status"] == "Approved"
+    assert '"Carat Weight":"0.75"' in row["Spec Fingerprint"]
+    assert not problems(result, "RG-TST-001")
+
+
+def test_hand_edited_draft_is_never_overwritten(config, run_jobs):
+    backend = memory_workbook(config, {"SKUs": [sku_row(), sku_row("RG-TST-002")]})
+    run_jobs(backend, ["describe"])
+    headers = backend.values("SKUs")[0]
+    first = by_sku(backend)["RG-TST-001"]["Draft Description"]
+    assert first
+    edited = first + " Hand-finished by our bench jeweller."
+    backend.tabs["SKUs"].values[1][headers.index("Draft Description")] = edited
+    for n in (1, 2):  # specs change on both rows: the job's own draft follows, the edited one stays
+        backend.tabs["SKUs"].values[n][headers.index("Carat Weight")] = 0.6
+    result = run_jobs(backend, ["describe"])
+    rows = by_sku(backend)
+    assert rows["RG-TST-001"]["Draft Description"] == edited
+    assert "0.60 ct tw" in rows["RG-TST-002"]["Draft Description"]
+    flagged = [p for p in problems(result, "RG-TST-001") if p.code == "draft_edited"]
+    assert [p.column for p in flagged] == ["Draft Description"]
+    # the person's text is checked like any other copy: it still says 0.50
+    assert "carat_mismatch" in {str(p.code) for p in problems(result, "RG-TST-001")}
+    # still never overwritten on later runs; clearing the cell brings a fresh draft
+    run_jobs(backend, ["describe"])
+    assert by_sku(backend)["RG-TST-001"]["Draft Description"] == edited
+    backend.tabs["SKUs"].values[1][headers.index("Draft Description")] = None
+    run_jobs(backend, ["describe"])
+    assert "0.60 ct tw" in by_sku(backend)["RG-TST-001"]["Draft Description"]
+
+
+def test_rows_with_errors_or_other_statuses_get_no_draft(config, run_jobs):
+    rows = [sku_row("RG-TST-001", Price="$1,2O0"), sku_row("RG-TST-002", **{"Description Status": "In Review"}),
+            sku_row("RG-TST-003")]
+    backend = memory_workbook(config, {"SKUs": rows})
+    run_jobs(backend, ["validate", "describe"])
+    got = {sku: bool(r["Draft Description"]) for sku, r in by_sku(backend).items()}
+    assert got == {"RG-TST-001": False, "RG-TST-002": False, "RG-TST-003": True}
+
+
+def test_broken_template_fails_only_the_rows_that_hit_it(config, run_jobs, tmp_path):
+    folder = tmp_path / "templates"
+    shutil.copytree(config.templates_dir, folder)
+    ring = folder / "drafts" / "ring.txt.j2"
+    ring.write_text(ring.read_text().replace("{{ voice.ring_sizing }}", "{{ voice.ring_sizing }} {{ sizing_chart }}"))
+    cfg = dataclasses.replace(config, templates_dir=folder)
+    rows = [sku_row("RG-TST-001"), sku_row("RG-TST-002"),
+            sku_row("NK-TST-003", Category="Necklace", **{"Ring Size": None, "Chain Length (in)": Decimal("18")})]
+    backend = memory_workbook(config, {"SKUs": rows})
+    result = run_jobs(backend, ["describe"], cfg=cfg)
+    assert result.outcomes["describe"].status == "ok"
+    errors = [p for p in problems(result) if p.code == "template_error"]
+    assert sorted(p.key for p in errors) == ["RG-TST-001", "RG-TST-002"]
+    for p in errors:
+        assert "drafts/ring.txt.j2 line 4" in p.message and "'sizing_chart' is undefined" in p.message
+        assert p.column == "Draft Description"
+    got = by_sku(backend)
+    assert got["NK-TST-003"]["Draft Description"] and not got["RG-TST-001"]["Draft Description"]
+    assert "sizing_chart" in got["RG-TST-001"]["Issues"]
+
+
+def test_syntax_error_names_template_and_line(config, tmp_path):
+    from sheetsync.templates import TemplateFailure, Templates
+
+    (tmp_path / "a.txt.j2").write_text("line one\n{% include 'b.txt.j2' %}\n")
+    (tmp_path / "b.txt.j2").write_text("ok\n{{ value | nope_filter }}\n")
+    (tmp_path / "c.txt.j2").write_text("ok\n\n{% if %}\n")
+    templates = Templates(tmp_path)
+    with pytest.raises(TemplateFailure) as err:
+        templates.render("a.txt.j2", value=1)
+    assert err.value.template == "b.txt.j2" and err.value.line == 2
+    with pytest.raises(TemplateFailure) as err:
+        templates.render("c.txt.j2")
+    assert err.value.template == "c.txt.j2" and err.value.line == 3
+    (tmp_path / "d.txt.j2").write_text("{{ value.__class__.__mro__ }}")
+    with pytest.raises(TemplateFailure):
+        templates.render("d.txt.j2", value=1)  # the sandbox refuses
+    (tmp_path / "e.html.j2").write_text("<p>{{ copy }}</p>")
+    assert templates.render("e.html.j2", copy="<b>&</b>") == "<p>&lt;b&gt;&amp;&lt;/b&gt;</p>"
+
+
+def returns_row(rma, sku, reason, requested, status="Resolved"):
+    return {"RMA": rma, "Order Number": f"#{rma[-4:]}", "Channel": "Shopify", "SKU": sku, "Reason": reason,
+            "Requested On": requested, "Delivered On": requested - timedelta(days=5), "Request Type": "Refund",
+            "Status": status}
+
+
+def test_returns_feed_the_copy_and_the_size_guide(config, run_jobs, now):
+    today = now.date()
+    skus = [sku_row("RG-TST-001", **{"Description Status": "Published", "Approved On": today - timedelta(days=60),
+                                     "Final Description": "Crafted in 14K yellow gold."}),
+            sku_row("RG-TST-002", **{"Description Status": "Published", "Approved On": today - timedelta(days=10),
+                                     "Final Description": "Crafted in 14K yellow gold."})]
+    returns = [
+        returns_row("RMA-2026-0001", "RG-TST-001", "Not As Described", today - timedelta(days=20)),
+        returns_row("RMA-2026-0002", "RG-TST-001", "Color", today - timedelta(days=12)),
+        returns_row("RMA-2026-0003", "RG-TST-001", "Style", today - timedelta(days=3), status="Cancelled"),
+        returns_row("RMA-2026-0004", "RG-TST-002", "Not As Described", today - timedelta(days=30)),  # before approval
+        returns_row("RMA-2026-0005", "RG-TST-002", "Style", today - timedelta(days=2)),
+        returns_row("RMA-2026-0006", "RG-TST-002", "Size Too Small", today - timedelta(days=9)),
+        returns_row("RMA-2026-0007", "RG-TST-002", "Size Too Large", today - timedelta(days=4)),
+    ]
+    backend = memory_workbook(config, {"SKUs": skus, "Returns": returns})
+    result = run_jobs(backend, ["describe"])
+    rows = by_sku(backend)
+    assert rows["RG-TST-001"]["Description Status"] == "Needs Update"
+    assert rows["RG-TST-002"]["Description Status"] == "Published"
+    copy = [p for p in problems(result) if p.code == "copy_returns"]
+    assert [(p.key, p.value) for p in copy] == [("RG-TST-001", 2)]
+    size = [p for p in problems(result) if p.code == "size_returns"]
+    assert [(p.key, p.value, p.column) for p in size] == [("RG-TST-002", 2, "Ring Size")]
