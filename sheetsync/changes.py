@@ -47,7 +47,7 @@ class ChangeSet:
         if not tab.schema.has(column):
             raise KeyError(f"{tab.name} has no column {column!r} in its schema")
         header = tab.schema.column(column).header
-        self.cells.append(CellChange(tab.name, row.key, header, value, row.raw(header), row.get(header),
+        self.cells.append(CellChange(tab.name, row.key, header, value, row.read_raw(header), row.get(header),
                                      row.sheet_row, self.job))
 
     def append(self, tab: str, values: dict[str, Any]) -> None:

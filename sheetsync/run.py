@@ -185,8 +185,18 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
         if chosen:
             changes.append(produced)
             result.outcomes[name] = outcome
+            _show_to_later_jobs(context.tabs, produced)
     context.job = None
     return changes, issues_ok
+
+
+def _show_to_later_jobs(tabs: Mapping[str, Tab], produced: ChangeSet) -> None:
+    """Apply a job's cell writes to the snapshots, so jobs after it (summaries, To Do) see the result."""
+    for change in produced.cells:
+        tab = tabs.get(change.tab)
+        row = tab.row(change.key) if tab is not None else None
+        if row is not None:
+            row.apply(change.column, change.value)
 
 
 def _keyed(tab: Tab, problems: Iterable[Problem]) -> list[Problem]:
@@ -241,7 +251,7 @@ def _issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> lis
             continue
         for row in tab.rows:
             text = "\n".join(lines.get((name, row.key), [])) or None
-            out.append(CellChange(name, row.key, column, text, row.raw(column), row.get(column),
+            out.append(CellChange(name, row.key, column, text, row.read_raw(column), row.get(column),
                                   row.sheet_row, "issues"))
     return out
 

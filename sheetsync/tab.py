@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from .backends.base import TabData
 from .report import Code, Problem, Severity, a1
 from .schema import Column, Schema
-from .values import PARSERS, BadValue, ParseOptions, describe, fold, is_blank
+from .values import PARSERS, BadValue, ParseOptions, describe, fold, is_blank, to_cell
 
 FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
 
@@ -42,6 +42,22 @@ class Row:
     @property
     def has_key(self) -> bool:
         return not self.key.startswith(FALLBACK_PREFIX)
+
+    def read_raw(self, header: str) -> Any:
+        """The cell as read from the workbook, before any job of this run changed it (the guard's reference)."""
+        original = self.__dict__.get("_read")
+        if original and header in original:
+            return original[header]
+        return self.raw(header)
+
+    def apply(self, header: str, value: Any) -> None:
+        """Show a write of an earlier job to the later jobs of the same run (the workbook is written at the end)."""
+        self.__dict__.setdefault("_read", {}).setdefault(header, self.raw(header))
+        col = self.columns.get(header)
+        if col is not None:
+            self.cells.extend([None] * (col - len(self.cells)))
+            self.cells[col - 1] = to_cell(value)
+        self.values[header] = value
 
 
 @dataclass
@@ -151,13 +167,25 @@ def _read_rows(tab: Tab, data: TabData, opts: ParseOptions) -> None:
     caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in tab.columns}
     person_cols = [c for col, c in parsed_cols if col.owner == "person" and col.header != schema.key]
     key_col = tab.columns[schema.key]
+    plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
     for index, cells in enumerate(data.values[1:], start=2):
         if all(is_blank(v) for v in cells):
             continue
         values: dict[str, Any] = {}
-        for col, c in parsed_cols:
-            raw = cells[c - 1] if c - 1 < len(cells) else None
-            values[col.header] = _parse_cell(tab, col, raw, index, c, caches[col.header], opts)
+        width = len(cells)
+        for col, c, header, cache in plan:
+            raw = cells[c - 1] if c <= width else None
+            if raw is None or raw == "":
+                values[header] = None
+                continue
+            try:  # fast path for a value already parsed cleanly in this column (most cells of a big tab)
+                hit = cache.get(raw)
+            except TypeError:
+                hit = None
+            if hit is not None and hit[1] is None:
+                values[header] = hit[0]
+                continue
+            values[header] = _parse_cell(tab, col, raw, index, c, cache, opts)
         key_raw = cells[key_col - 1] if key_col - 1 < len(cells) else None
         key = fallback_key(cells, person_cols) if is_blank(key_raw) else key_text(key_raw)
         tab.rows.append(Row(tab.name, index, key, list(cells), values, tab.columns))
@@ -244,6 +272,8 @@ def _check_required_and_unique(tab: Tab) -> None:
     for col in tab.schema.columns:
         if col.header not in tab.columns:
             continue
+        if not (col.required or col.unique or col.header == tab.schema.key):
+            continue  # nothing to check in this column
         seen: dict[Any, Row] = {}
         for row in tab.rows:
             value = row.values.get(col.header)
