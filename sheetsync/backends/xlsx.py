@@ -19,6 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -243,6 +244,13 @@ def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:
     sheet.add_data_validation(rule)
 
 
+def _internal_link(ref: str, target: str) -> Hyperlink:
+    """A link to a cell of this workbook ("Gifts!A12"), stored as a location, not as a file to open."""
+    tab, _, cell = target.rpartition("!")
+    tab = tab.strip("'")
+    return Hyperlink(ref=ref, location=f"'{tab.replace(chr(39), chr(39) * 2)}'!{cell}" if tab else cell)
+
+
 def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
     index = None
     if content.name in book.sheetnames:
@@ -264,7 +272,7 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
                                                vertical="bottom")
     for (r, c), target in layout.links.items():
         cell = sheet.cell(r, c)
-        cell.hyperlink = target if "://" in target else f"#{target}"
+        cell.hyperlink = target if "://" in target else _internal_link(cell.coordinate, target)
         cell.font = Font(color="1155CC", underline="single")
     for col, width in layout.widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = width
