@@ -7,7 +7,7 @@ import socket
 import traceback
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
 from .backends import open_backend
@@ -21,7 +21,7 @@ from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve,
 from .report import Code, Problem, Report, Severity
 from .system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
 from .tab import Tab, build_tab
-from .values import describe, to_cell
+from .values import describe, is_blank, to_cell
 
 log = logging.getLogger("sheetsync")
 NOTE_PREFIX = "sheetsync: "
@@ -56,6 +56,11 @@ class RunResult:
     requests: int = 0
     target: str = ""
     results: dict[str, Any] = field(default_factory=dict)
+    clock: float = field(default_factory=time.monotonic, repr=False)  # when the run began, for its duration
+
+    def elapsed_now(self) -> datetime:
+        """The run's start moment plus the time it has taken (so --now runs get sensible end times)."""
+        return self.started + timedelta(seconds=round(time.monotonic() - self.clock, 3))
 
     @property
     def failed(self) -> list[str]:
@@ -93,7 +98,7 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
         result.planned_contents = [c.name for c in plan.contents]
         if not dry_run and (plan.cells or plan.appends or plan.contents or plan.annotations or result.failed):
             _apply(config, backend, plan, tabs, result, now, set(names), first_request)
-    result.ended = datetime.now(timezone.utc).astimezone(config.timezone)
+    result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
     return result
 
@@ -251,6 +256,8 @@ def _issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> lis
             continue
         for row in tab.rows:
             text = "\n".join(lines.get((name, row.key), [])) or None
+            if text is None and is_blank(row.read_raw(column)):
+                continue  # blank stays blank: a no-op the plan would drop anyway
             out.append(CellChange(name, row.key, column, text, row.read_raw(column), row.get(column),
                                   row.sheet_row, "issues"))
     return out
@@ -385,7 +392,7 @@ def _run_rows(result: RunResult, resolved, now: datetime) -> list[list[Any]]:
         outcome.cells, outcome.conflicts = by_job.get(name, 0), conflicts.get(name, 0)
         if outcome.status == "failed" or outcome.cells or outcome.conflicts:
             rows.append([result.run_id, name, result.started.isoformat(timespec="seconds"),
-                         now.isoformat(timespec="seconds"), outcome.status, outcome.cells, outcome.problems,
+                         result.elapsed_now().isoformat(timespec="seconds"), outcome.status, outcome.cells, outcome.problems,
                          result.requests, outcome.conflicts, outcome.error or ""])
     return rows
 

@@ -1,7 +1,6 @@
 """In-memory workbook: the reference behaviour, used by tests and notebooks."""
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -62,7 +61,7 @@ class MemoryBackend(Backend):
         for name in tabs:
             tab = self.tabs.get(name)
             if tab is not None:
-                out[name] = TabData(name, copy.deepcopy(_trim(tab.values)), dict(tab.notes))
+                out[name] = TabData(name, _trim(tab.values), dict(tab.notes))  # _trim copies rows; cells are scalars
         return out
 
     def write(self, batch: WriteBatch) -> None:
