@@ -70,14 +70,17 @@ def unknown_sku(v: View, s: Settings, env: Env) -> Iterator[Hit]:
 
 
 def _sku_rows(v: View, env: Env):
-    skus = env.lookup(SKUS) or {}
-    return [skus.get(sku) if sku is not None else None for sku in v.col("SKU")]
+    """Each row's SKUs row (None when blank or unknown), computed once per run."""
+    if "skus" not in v.cache:
+        skus = env.lookup(SKUS) or {}
+        v.cache["skus"] = [skus.get(sku) if sku is not None else None for sku in v.col("SKU")]
+    return v.cache["skus"]
 
 
 # Returns -------------------------------------------------------------------------------------------
 
 
-def _service(kind: str, reason: Reason, allowed_of: Callable[[Settings], tuple[str, ...]]):
+def _service(kind: str, allowed_of: Callable[[Settings], tuple[str, ...]]):
     def check(v: View, s: Settings, env: Env) -> Iterator[Hit]:
         allowed = allowed_of(s)
         for i, (request, sku) in enumerate(zip(v.col("Request Type"), _sku_rows(v, env))):
@@ -129,11 +132,14 @@ def relisted_certificate(v: View, s: Settings, env: Env) -> Iterator[Hit]:
 
 
 def _people(v: View, env: Env):
+    """Each row's Influencers row (None when blank or unknown), computed once per run; None without the tab."""
     people = env.view(INFLUENCERS)
     if people is None:
         return None
-    tab = people.tab
-    return [tab.row(h) if h is not None else None for h in v.col("Handle")]
+    if "people" not in v.cache:
+        tab = people.tab
+        v.cache["people"] = [tab.row(h) if h is not None else None for h in v.col("Handle")]
+    return v.cache["people"]
 
 
 def unknown_influencer(v: View, s: Settings, env: Env) -> Iterator[Hit]:
@@ -203,11 +209,9 @@ RULES = [
     Rule(Reason.DATE_ORDER, RETURNS, (), ERROR,
          "Order Date <= Delivered On <= Requested On <= Received On <= Resolved On", date_order),
     Rule(Reason.NOT_RESIZABLE, RETURNS, ("Request Type", "SKU"), WARNING,
-         "Resize only on resizable categories (rings)", _service("Resize", Reason.NOT_RESIZABLE,
-                                                                 lambda s: s.resizable)),
+         "Resize only on resizable categories (rings)", _service("Resize", lambda s: s.resizable)),
     Rule(Reason.NOT_REPAIRABLE, RETURNS, ("Request Type", "SKU"), WARNING,
-         "Repair only on repairable categories (rings)", _service("Repair", Reason.NOT_REPAIRABLE,
-                                                                  lambda s: s.repairable)),
+         "Repair only on repairable categories (rings)", _service("Repair", lambda s: s.repairable)),
     Rule(Reason.RESOLUTION_INCOMPLETE, RETURNS, ("Status", "Resolution", "Resolved On"), ERROR,
          "Resolved needs Resolution and Resolved On", resolved_complete),
     Rule(Reason.REFUND_AMOUNT_MISSING, RETURNS, ("Resolution", "Refund Amount"), ERROR,

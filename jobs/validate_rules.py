@@ -82,6 +82,8 @@ class View:
         self.rows = tab.rows
         self._typed: dict[str, list[Any]] = {}
         self._blank: dict[str, list[bool]] = {}
+        self._dicts = [row.values for row in tab.rows]
+        self.cache: dict[str, Any] = {}  # per-run lookups rules share (e.g. each gift's influencer row)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -93,8 +95,7 @@ class View:
         """Typed values of a column; None for blank and for cells that did not parse (already reported)."""
         values = self._typed.get(header)
         if values is None:
-            values = [row.values.get(header) for row in self.rows] if header in self.tab.columns \
-                else [None] * len(self.rows)
+            values = [d.get(header) for d in self._dicts] if header in self.tab.columns else [None] * len(self.rows)
             self._typed[header] = values
         return values
 

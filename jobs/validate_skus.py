@@ -34,7 +34,7 @@ def karat_for_market(v: View, s: Settings, env: Env) -> Iterator[Hit]:
 
 def stone_details(v: View, s: Settings, env: Env) -> Iterator[Hit]:
     """Stone None means no origin, shape, weight, count, grades or certificate (Treatment may say None)."""
-    stones, stone_blank = v.col("Stone"), v.blank("Stone")
+    stones = v.col("Stone")
     present = [h for h in STONE_DETAILS if v.has(h)]
     cols = [(h, v.col(h)) for h in present]
     for i, stone in enumerate(stones):
