@@ -242,9 +242,22 @@ def _plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], 
     return plan
 
 
+def _distinct(report: Report) -> list[Problem]:
+    """The report without repeats: the same reason at the same cell found by a second job shows once."""
+    first: dict[tuple, str | None] = {}
+    out = []
+    for p in report:
+        where = (p.tab, p.key, p.column, str(p.code))
+        if p.key is not None and where in first and first[where] != p.job:
+            continue
+        first.setdefault(where, p.job)
+        out.append(p)
+    return out
+
+
 def _issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list[CellChange]:
     lines: dict[tuple[str, str], list[str]] = {}
-    for p in report:
+    for p in _distinct(report):
         if p.key is not None and p.tab in tabs:
             bucket = lines.setdefault((p.tab, p.key), [])
             if p.line not in bucket:
@@ -265,7 +278,7 @@ def _issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> lis
 
 def _annotations(config: Config, tabs: Mapping[str, Tab], report: Report):
     wanted: dict[str, dict[tuple[str, str], list[Problem]]] = {}
-    for p in report:
+    for p in _distinct(report):
         if p.key is not None and p.column and p.tab in config.schemas and tabs[p.tab].usable \
                 and p.column in tabs[p.tab].columns:
             wanted.setdefault(p.tab, {}).setdefault((p.key, p.column), []).append(p)
