@@ -493,3 +493,15 @@ def test_report_dataframe_has_one_row_per_problem(vconfig):
     assert list(frame.columns) == COLUMNS and len(frame) == len(report)
     assert set(frame["code"]) >= {c[4] for c in CASES}
     assert frame["cell"].notna().all()
+
+
+def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
+    from sheetsync.report import Problem
+    from sheetsync.run import _distinct
+
+    one = Problem("Gifts", "disclosure_missing", "No on a published post", key="GFT-0001", column="Disclosure",
+                  job="validate")
+    two = Problem("Gifts", "disclosure_missing", "No on a posted gift", key="GFT-0001", column="Disclosure",
+                  job="overdue")
+    other = Problem("Gifts", "negative", "-3 is below zero", key="GFT-0001", column="Likes", job="validate")
+    assert _distinct(sheetsync.Report([one, two, other])) == [one, other]
