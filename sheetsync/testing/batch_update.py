@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from .cellvalues import Cell, apply_input, quantise_color
 from .render import grid_range_json, parse_mask, sheet_properties
-from .sheets_model import ApiError, Sheet, Spreadsheet, bad_request, new_numeric_id, new_sheet
+from .sheets_model import ApiError, Sheet, Spreadsheet, _clone, bad_request, new_numeric_id, new_sheet
 
 Handler = Callable[[Spreadsheet, dict[str, Any], "Context"], dict[str, Any]]
 # Accepted and acknowledged without changing state: purely visual in the emulator.
@@ -206,7 +206,7 @@ def _write_entered(cell: Cell, entered: dict[str, Any] | None) -> None:
 
 
 def _write_format(cell: Cell, user_format: dict[str, Any], mask: dict[str, Any] | None) -> None:
-    current = dict(cell.format or {})
+    current = _clone(cell.format or {})  # never change a dict a snapshot may share
     if cell.number_format:
         current["numberFormat"] = cell.number_format
     if mask is None:

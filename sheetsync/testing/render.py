@@ -133,25 +133,35 @@ def protected_range_json(book: Spreadsheet, sheet: Sheet, protected: dict[str, A
     return out
 
 
-def cell_json(cell: Cell) -> dict[str, Any]:
-    """CellData for one cell."""
+def cell_json(cell: Cell, mask: Mask | None = None) -> dict[str, Any]:
+    """CellData for one cell; a mask (applied again by the caller) only spares work on unwanted keys."""
+    every = mask is None or "*" in mask
+
+    def want(key: str) -> bool:
+        return every or key in mask  # type: ignore[operator]
+
     out: dict[str, Any] = {}
     if cell.has_value():
-        out["userEnteredValue"] = {"formulaValue": cell.formula} if cell.formula else extended_value(cell.value)
-        out["effectiveValue"] = extended_value(cell.value)
-        out["formattedValue"] = formatted_value(cell)
+        if want("userEnteredValue"):
+            out["userEnteredValue"] = {"formulaValue": cell.formula} if cell.formula else extended_value(cell.value)
+        if want("effectiveValue"):
+            out["effectiveValue"] = extended_value(cell.value)
+        if want("formattedValue"):
+            out["formattedValue"] = formatted_value(cell)
     user_format = dict(cell.format or {})
     if cell.number_format:
         user_format["numberFormat"] = cell.number_format
-    if user_format:
+    if user_format and want("userEnteredFormat"):
         out["userEnteredFormat"] = user_format
-    if cell.has_value() or user_format:
+    if (cell.has_value() or user_format) and want("effectiveFormat"):
         out["effectiveFormat"] = _deep_merge(DEFAULT_FORMAT, user_format)
     if cell.note:
         out["note"] = cell.note
     if cell.validation:
         out["dataValidation"] = cell.validation
     out.update(cell.extra)
+    if not out and not cell.is_blank():
+        out["\0"] = None  # keeps the cell's place in rowData; the mask drops the key
     return out
 
 
@@ -163,12 +173,12 @@ def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def grid_data(box: Box) -> dict[str, Any]:
+def grid_data(box: Box, cell_mask: Mask | None = None) -> dict[str, Any]:
     """GridData for a box: rowData trimmed after the last non-empty row and cell."""
     rendered: dict[int, dict[int, dict[str, Any]]] = {}
     for (r, c), cell in box.sheet.cells.items():
         if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
-            data = cell_json(cell)
+            data = cell_json(cell, cell_mask)
             if data:
                 rendered.setdefault(r - box.r0, {})[c - box.c0] = data
     out: dict[str, Any] = {}
@@ -204,17 +214,29 @@ def spreadsheet_json(book: Spreadsheet, owner: str, ranges: list[str], include_g
     result = {
         "spreadsheetId": book.spreadsheet_id,
         "properties": {**book.properties, "defaultFormat": DEFAULT_FORMAT, "spreadsheetTheme": SPREADSHEET_THEME},
-        "sheets": [_sheet_json(book, s, [b for b in boxes if b.sheet is s], want_grid, owner) for s in sheets],
+        "sheets": [_sheet_json(book, s, [b for b in boxes if b.sheet is s], want_grid, owner, _cell_mask(mask))
+                   for s in sheets],
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
     return apply_mask(result, mask)
 
 
-def _sheet_json(book: Spreadsheet, sheet: Sheet, boxes: list[Box], want_grid: bool, owner: str) -> dict[str, Any]:
+def _cell_mask(mask: Mask | None) -> Mask | None:
+    """The part of a fields mask that applies to each cell (sheets.data.rowData.values), if any."""
+    node: Any = mask
+    for name in ("sheets", "data", "rowData", "values"):
+        if not isinstance(node, dict) or "*" in node:
+            return None
+        node = node.get(name)
+    return node if isinstance(node, dict) else None
+
+
+def _sheet_json(book: Spreadsheet, sheet: Sheet, boxes: list[Box], want_grid: bool, owner: str,
+                cell_mask: Mask | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(book, sheet)}
     if want_grid:
         boxes = boxes or [Box(sheet, 0, sheet.rows, 0, sheet.cols)]
-        out["data"] = [grid_data(box) for box in boxes]
+        out["data"] = [grid_data(box, cell_mask) for box in boxes]
     if sheet.protected:
         out["protectedRanges"] = [protected_range_json(book, sheet, p, owner) for p in sheet.protected]
     if sheet.charts:

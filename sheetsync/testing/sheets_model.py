@@ -150,8 +150,10 @@ def _clone(value: Any) -> Any:
 
 
 def _clone_cell(cell: Cell) -> Cell:
-    return Cell(cell.value, cell.formula, _clone(cell.number_format), cell.note, _clone(cell.format),
-                _clone(cell.validation), _clone(cell.extra))
+    # Format, validation and extra dicts are replaced, never changed in place (see batch_update), so
+    # a snapshot may share them; only the Cell itself must be a new object.
+    return Cell(cell.value, cell.formula, cell.number_format, cell.note, cell.format, cell.validation,
+                cell.extra)
 
 
 def _clone_sheet(sheet: Sheet) -> Sheet:
