@@ -226,7 +226,8 @@ def gifting_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
                      "date. ROI = (attributed revenue - cost) / cost. Biggest spend first.",
                 empty="No gifts logged yet.",
                 chart=Chart("column", f"Gift cost vs attributed revenue (top {top} by cost)",
-                            "Influencer", ("Cost", "Revenue"), policy.currency, max_rows=top, width_cm=17)),
+                            "Influencer", ("Cost", "Revenue"), policy.currency, max_rows=top, width_cm=17,
+                            height_cm=9)),
         Section("Per influencer: engagement", f["gifting.by_influencer"], formats, columns=reach_cols,
                 note=f"Engagement rate = ({' + '.join(a.lower() for a in policy.engagement_actions)}) / followers, "
                      "over posts with metrics." + (f" EMV is an estimate at our own rates ({emv_rates(policy)}), "

@@ -210,7 +210,7 @@ class _Page:
     def widths(self) -> dict[int, float]:
         out = {}
         for col, length in self.measure.items():
-            out[col] = float(min(40 if col == 1 else 26, max(9, length + 2)))
+            out[col] = float(min(40 if col == 1 else 26, max(10, length + 3)))
         return out
 
 
