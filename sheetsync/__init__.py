@@ -6,6 +6,7 @@ from .changes import ChangeSet
 from .config import Config, load_config
 from .demo import demo
 from .errors import ConfigError, SheetSyncError, WorkbookChanged, LockHeld
+from .export import export  # channel files: sheetsync.export(config, "shopify", "shopify.csv")
 from .figures import figures, summaries
 from .init import init
 from .jobs import Context, Job, discover, job
