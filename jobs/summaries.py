@@ -24,7 +24,7 @@ SOURCES = {"returns": "Returns and SKUs", "gifting": "Gifts, Influencers and SKU
 SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
 
-@job("summaries", after=["validate"], reports_issues=False)
+@job("summaries", after=["validate", "describe", "overdue"], reports_issues=False)
 def summaries(ctx: Context) -> ChangeSet:
     """Rewrite the Summary - Returns, Gifting and Catalog tabs (figures, tables and charts) when they change."""
     cs = ctx.changes()
