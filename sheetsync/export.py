@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .backends import open_backend
 from .backends.base import Backend
 from .config import Config
 from .errors import UsageError
@@ -196,25 +195,21 @@ def _hashable(value: Any) -> Any:
 def export(config: Config, channel: str, out: str | os.PathLike | None = None, *, now: datetime | None = None,
            backend: Backend | None = None) -> ExportResult:
     """Build the channel file for `channel` (written to `out` when given); nothing is written to the workbook."""
-    from .jobs import Context, discover
-    from .run import RunResult, _build_tabs, _evaluate, _issuers
+    from .jobs import load_jobs
+    from .run import inspect
 
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
-    available = discover(config)
+    load_jobs(config)  # the brand's exporters register themselves when the jobs folder is imported
     registered = dict(EXPORTERS)
     if channel not in registered:
         known = ", ".join(sorted(registered)) or "none registered"
         raise UsageError(f"no exporter for channel {channel!r} (channels: {known})")
-    backend = backend or open_backend(config.target)
-    names = backend.tab_names()
-    tabs = _build_tabs(config, backend.read(names))
-    result = RunResult(run_id="export", started=now, dry_run=True, target=backend.target)
-    context = Context(config, now, tabs, result.report, result.results, _issuers(config, tabs, now))
-    _evaluate(context, available, [], result)  # problems only: every issue-reporting job, nothing applied
+    snapshot = inspect(config, now=now, backend=backend)  # problems only: nothing is written
+    tabs = snapshot.tabs
     problems = Report()
     by_channel: dict[str, list[ExportRow]] = {}
     for name, spec in registered.items():
-        ctx = ExportContext(config, now, tabs, result.report, result.results, name)
+        ctx = ExportContext(config, now, tabs, snapshot.report, snapshot.results, name)
         by_channel[name] = list(spec.fn(ctx))
         if name == channel:
             problems.extend(ctx.problems)

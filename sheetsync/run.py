@@ -104,6 +104,30 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
     return result
 
 
+@dataclass
+class Snapshot:
+    """The workbook as read, with every issue-reporting job evaluated and nothing written."""
+
+    tabs: dict[str, Tab]
+    report: Report
+    results: dict[str, Any]
+    now: datetime
+
+
+def inspect(config: Config, *, now: datetime | None = None, backend: Backend | None = None) -> Snapshot:
+    """Read the workbook once and collect every job's problems and results without writing (exports, notebooks)."""
+    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    available, broken = load_jobs(config)
+    backend = backend or open_backend(config.target, config)
+    data = backend.read(backend.tab_names())
+    tabs = _build_tabs(config, data)
+    result = RunResult(run_id="inspect", started=now, dry_run=True, target=backend.target)
+    context = Context(config, now, tabs, result.report, result.results, _issuers(config, tabs, now))
+    _evaluate(context, available, [], result)
+    _record_broken(broken, None, result)
+    return Snapshot(tabs, result.report, result.results, now)
+
+
 def _record_broken(broken: Mapping[str, str], jobs: Sequence[str] | None, result: RunResult) -> None:
     for name, message in broken.items():
         if not jobs or name in jobs:
