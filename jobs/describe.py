@@ -1,8 +1,8 @@
 """The describe job: drafts copy from the specs, keeps approvals honest and checks all copy against the specs.
 
 - Rows in a draft status (Brief, Drafting, Needs Update) with valid specs get a Draft Description,
-  Etsy Title and Etsy Tags from config/templates. What the job last wrote is remembered as short
-  hashes in the _Meta tab (key "describe:<SKU>"), so a cell a person edited since is never
+  Etsy Title and Etsy Tags from config/templates. What the job last wrote is remembered as a short
+  hash per cell in the _Meta tab (key "describe:<SKU>:<field>"), so a cell a person edited since is never
   overwritten: the row is flagged instead (clear the cell to get a fresh draft).
 - Approved/Published rows get a Spec Fingerprint (a hash plus the specs as JSON, and the Approved On
   date); when the specs change later, Description Status becomes Needs Update and Issues names the
@@ -156,39 +156,31 @@ def _draft(cs: ChangeSet, skus: Tab, meta: Tab, row: Row, templates: Templates, 
                   f"no draft written: {failure.describe()} (fix it in config/templates)", Severity.ERROR)
         return
     cs.drafts[row.key] = drafts
-    written = _written(meta)
     stamp = ctx.now.replace(tzinfo=None, microsecond=0)
     for name, column in FIELDS:
         if column not in skus.columns:
             continue
         current, new = row[column], drafts[name]
-        if current is None or text_hash(current) == text_hash(new) \
-                or (row.key, name, text_hash(current)) in written:
+        record = meta.row(f"{META_PREFIX}{row.key}:{name}")
+        last = record["Value"] if record is not None else None
+        if current is None or text_hash(current) in (text_hash(new), last):
             cs.set(skus, row, column, new)
-            if (row.key, name, text_hash(new)) not in written:
-                cs.append(META, {"Key": f"{META_PREFIX}{row.key}:{name}:{text_hash(new)}", "Value": column,
-                                 "Updated": stamp})
+            _remember(cs, meta, record, f"{META_PREFIX}{row.key}:{name}", text_hash(new), stamp)
         else:
             cs.report(skus, row, column, DescribeCode.DRAFT_EDITED,
                       "edited since sheetsync drafted it, so a new draft was not written over it "
                       "(clear the cell to get a fresh draft from the specs)", Severity.WARNING)
 
 
-def _written(meta: Tab) -> set[tuple[str, str, str]]:
-    """(SKU, field, hash) of every text this job has written: a cell holding one of them is the job's own.
+def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: str, stamp: Any) -> None:
+    """Keep the hash of what the job last wrote to a cell in _Meta ("describe:<SKU>:<field>"), updated in place.
 
-    Kept as append-only _Meta rows ("describe:<SKU>:<field>:<hash>"), so nothing a person typed can be
-    mistaken for a draft, and a draft is recognised even after the specs or templates changed."""
-    cached = meta.__dict__.get("_describe_written")
-    if cached is None:
-        cached = set()
-        for row in meta if meta.usable else ():
-            if row.key.startswith(META_PREFIX):
-                parts = row.key[len(META_PREFIX):].rsplit(":", 2)
-                if len(parts) == 3:
-                    cached.add((parts[0], parts[1], parts[2]))
-        meta.__dict__["_describe_written"] = cached
-    return cached
+    A cell whose text hashes to it is the job's own draft; anything else is a person's edit."""
+    if record is None:
+        cs.append(META, {"Key": key, "Value": digest, "Updated": stamp})
+    elif record["Value"] != digest:
+        cs.set(meta, record, "Value", digest)
+        cs.set(meta, record, "Updated", stamp)
 
 
 # --- checks of what people wrote (and of the job's own drafts) ---------------------------------------------

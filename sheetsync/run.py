@@ -245,14 +245,14 @@ def _plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], 
     plan = Plan()
     for changeset in changes:
         for change in changeset.cells:
-            schema = config.schemas.get(change.tab)
+            schema = config.schemas.get(change.tab) or (META_SCHEMA if change.tab == META else None)
             if schema is None:
                 raise OwnershipError(f"job {change.job!r} wrote to {change.tab!r}, which has no schema")
             if schema.issues_column and change.column == schema.issues_column:
                 raise OwnershipError(f"job {change.job!r} wrote {change.tab}!{change.column} directly; "
                                      "report a Problem instead (Issues is composed from every job's problems)")
         for change in drop_noops(changeset.cells, tabs, config.parse):  # rewriting a value as it is is no write
-            check_ownership(change, config.schemas[change.tab])
+            check_ownership(change, config.schemas.get(change.tab) or META_SCHEMA)
         plan.cells += changeset.cells
         plan.appends += changeset.appends
         plan.contents += changeset.contents
