@@ -141,7 +141,9 @@ def _money_and_stock(rng, row: dict[str, Any], i: int) -> None:
 
 def _copy_fields(rng, row: dict[str, Any], i: int, today: date) -> None:
     status = STATUSES[i % len(STATUSES)]
-    row["Launch Date"] = today + timedelta(days=rng.randint(-200, 60))
+    live = status in ("Approved", "Published", "Needs Update")
+    # Live pieces launched months ago; pieces still in copy mostly launch soon, a few are already late.
+    row["Launch Date"] = today + timedelta(days=rng.randint(-300, -20) if live else rng.randint(-6, 45))
     row["Channels"] = CHANNEL_SETS[i % len(CHANNEL_SETS)]
     row["Engraved / Custom"] = "Yes" if i % 13 == 5 else "No"
     row["Brief"] = f"{row['Collection']} mood: {rng.choice(['quiet luxury', 'sunlit', 'heirloom', 'modern'])}; " \

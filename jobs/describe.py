@@ -319,7 +319,9 @@ def _returns_feed(cs: ChangeSet, skus: Tab, row: Row, status: str | None, settin
     if len(about_copy) >= settings.copy_threshold:
         reasons = Counter(r["Reason"] for r in about_copy)
         said = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
-        rmas = ", ".join(r.key for r in about_copy if r.has_key)
+        # Order numbers, not RMAs: people type them, so the line does not change when an RMA is issued later.
+        rmas = "orders " + ", ".join(str(r["Order Number"]) for r in about_copy if r["Order Number"]) \
+            if any(r["Order Number"] for r in about_copy) else ""
         if status in settings.approved_statuses:
             cs.set(skus, row, "Description Status", settings.needs_update)
             status = settings.needs_update
