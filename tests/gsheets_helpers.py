@@ -53,9 +53,12 @@ def person_columns(config: Config, backend) -> dict[tuple[str, str, str], Any]:
 
 
 def workbook_values(emulator: SheetsEmulator, key: str, skip=("_Log", "_Runs")) -> dict[str, list[list[Any]]]:
-    """Every tab's values (audit tabs left out: they hold run ids and times)."""
+    """Every tab's values (audit tabs left out: they hold run ids and times; so is _Meta's lease row)."""
     book = emulator.spreadsheet(key)
-    return {s.title: emulator.values(key, s.title) for s in book.sheets if s.title not in skip}
+    out = {s.title: emulator.values(key, s.title) for s in book.sheets if s.title not in skip}
+    if "_Meta" in out:
+        out["_Meta"] = [row for row in out["_Meta"] if not row or row[0] != "lease"]
+    return out
 
 
 def notes(emulator: SheetsEmulator, key: str, tabs) -> dict[str, dict]:

@@ -1,10 +1,11 @@
 """Google Sheets workbook (`gsheets:<key or URL>`) on gspread's HTTP layer and google-auth.
 
-A run costs at most five requests whatever the row count: one metadata read (tab ids, grid sizes,
+A run costs at most six requests whatever the row count: one metadata read (tab ids, grid sizes,
 sheetsync's notes and fills, through a `fields` mask), one values:batchGet of every tab
-(UNFORMATTED_VALUE + SERIAL_NUMBER), one guard re-read, one spreadsheets:batchUpdate (new tabs,
-notes, formats, charts, grid growth) and one values:batchUpdate with RAW input (split only past
-Google's ~2 MB payload guidance). Never values:append: appended rows go to explicit ranges, so a
+(UNFORMATTED_VALUE + SERIAL_NUMBER), and only when there is something to write: the lease row in
+_Meta (gsheets_lease), one guard re-read, one spreadsheets:batchUpdate (new tabs, notes, formats,
+charts, grid growth) and one values:batchUpdate with RAW input (split only past Google's ~2 MB
+payload guidance), which also lets go of the lease. Never values:append: appended rows go to explicit ranges, so a
 retried write lands in the same place.
 
 The guard re-read is a spreadsheets.get of values *and* notes (still one request): notes move with
@@ -17,19 +18,22 @@ as `sheetsync emulator`), every call goes there and no credentials are needed.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from ..errors import ConfigError, TransientError, WorkbookError, WorkbookNotFound
-from .base import Backend, TabData, WriteBatch
+from ..errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
+from ..system import META
+from .base import LEASE_SECONDS, Backend, TabData, WriteBatch
+from .gsheets_lease import Lease, check_free, claim_ranges, confirm, release_ranges
 from .gsheets_render import Renderer, SheetInfo, hex_of, quote
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
@@ -152,6 +156,7 @@ class GoogleSheetsBackend(Backend):
         self._http: RetryingHTTPClient | None = None
         self._sheets: dict[str, SheetInfo] = {}
         self._values: dict[str, list[list[Any]]] = {}
+        self._lease: Lease | None = None
 
     @property
     def http(self) -> RetryingHTTPClient:
@@ -196,6 +201,39 @@ class GoogleSheetsBackend(Backend):
                                  "credentials file")
         return WorkbookError(f"{self.target}: Google refused the {what} (HTTP {status}: {message})")
 
+    # -- the lease: a row in _Meta, so cron runs, schedule loops and other machines take turns ------
+    @contextlib.contextmanager
+    def lease(self, owner: str, seconds: float = LEASE_SECONDS) -> Iterator[None]:
+        """Hold the spreadsheet for one run (see gsheets_lease: taken only when the run writes)."""
+        self._lease = Lease(owner, seconds)
+        try:
+            yield
+        finally:
+            lease, self._lease = self._lease, None
+            if lease is not None and lease.taken:
+                self._let_go(lease)
+
+    def _take_lease(self, names: list[str]) -> None:
+        lease = self._lease
+        if lease is None or META not in self._sheets:
+            return  # nothing to hold yet: the first run creates _Meta
+        values = self._values.get(META, [])
+        check_free(values, lease, self.target)
+        ranges = claim_ranges(values, lease)
+        if ranges:
+            self._call("lease write", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
+                       json={"valueInputOption": "RAW", "data": ranges})
+            lease.taken = True
+            if META not in names:
+                names.append(META)
+
+    def _let_go(self, lease: Lease) -> None:
+        try:
+            self._call("lease release", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
+                       json={"valueInputOption": "RAW", "data": release_ranges(self._values.get(META, []), lease)})
+        except WorkbookError as ex:  # the lease runs out by itself; say so and move on
+            log.warning("%s: could not release the lease (%s); it expires by itself", self.target, ex)
+
     # -- reading ---------------------------------------------------------------------------
     def tab_names(self) -> list[str]:
         meta = self._call("metadata read", "get", f"{SHEETS_URL}/{self.key}", params={"fields": _METADATA_FIELDS})
@@ -219,12 +257,15 @@ class GoogleSheetsBackend(Backend):
             values = _trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
             self._values[name] = values
             out[name] = TabData(name, values, self._our_notes(self._sheets[name]))
+        if self._lease is not None and META in self._values:
+            check_free(self._values[META], self._lease, self.target)  # busy: stop before doing the work
         return out
 
     def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
         names = [t for t in tabs if t in self._sheets]
         if not names:
             return {}
+        self._take_lease(names)
         meta = self._call("re-read before writing", "get", f"{SHEETS_URL}/{self.key}",
                           params={"ranges": [quote(n) for n in names], "fields": _GUARD_FIELDS})
         out = {}
@@ -237,6 +278,13 @@ class GoogleSheetsBackend(Backend):
             values = _trim([[_effective(cell) for cell in row.get("values", [])]
                             for data in sheet.get("data", [])[:1] for row in data.get("rowData", [])])
             out[info.title] = TabData(info.title, values, self._our_notes(info))
+        if self._lease is not None and self._lease.taken:
+            try:
+                confirm(out[META].values if META in out else [], self._lease, self.target)
+            except LockHeld:
+                self._lease.taken = False  # the row is someone else's now: never release it for them
+                raise
+            self._values[META] = out[META].values
         return out
 
     def _our_notes(self, info: SheetInfo) -> dict[tuple[int, int], str]:
@@ -253,14 +301,21 @@ class GoogleSheetsBackend(Backend):
         if not self._sheets:
             self.tab_names()
         rendered = Renderer(self._sheets, NOTE_PREFIX, self._values).render(batch)
+        lease = self._lease
+        if lease is not None and lease.taken:  # let go of the lease with the run's own value write
+            rendered.values += release_ranges(self._values.get(META, []), lease)
         if rendered.requests:
             self._batch_update(rendered.requests)
         chunks = _chunks(rendered.values)
+        if lease is not None:
+            lease.taken = False
         for index, chunk in enumerate(chunks):
             try:
                 self._call("write of cell values", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
                            json={"valueInputOption": "RAW", "data": chunk})
             except WorkbookError as ex:
+                if lease is not None:
+                    lease.taken = True  # the release did not land: the lease() exit tries once more
                 if rendered.requests or index:
                     raise type(ex)(f"{ex}. Formats, notes or new tabs were saved but some cell values were not; "
                                    "run again to finish (nothing a person typed was touched)") from ex
