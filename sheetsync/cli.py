@@ -141,6 +141,10 @@ def run(state: State, jobs: tuple[str, ...], once: bool, dry_run: bool, strict: 
     from .run import run as run_jobs
 
     result = run_jobs(state.config, list(jobs) or None, now=parse_now(now, state.config), dry_run=dry_run)
+    if not dry_run and now is None:  # a real run (cron): the schedule loop and `sheetsync jobs` see it
+        from .scheduler import record_run
+
+        record_run(state.config, result)
     _print_run(result)
     sys.exit(_exit_code(result, strict))
 

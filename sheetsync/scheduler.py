@@ -607,6 +607,23 @@ def schedule(config: Config, jobs: Sequence[str] | None = None, *, max_runs: int
         return runner.run()
 
 
+def record_run(config: Config, result: Any, state_path: str | os.PathLike | None = None) -> None:
+    """Note a one-off run (`sheetsync run --once` from cron) in the state file, so the loop's catch-up
+    and `sheetsync jobs` see it too."""
+    state = RunState.load(Path(state_path) if state_path else default_state_path(config))
+    for name, outcome in result.outcomes.items():
+        if outcome.status not in ("ok", "failed"):
+            continue
+        state.record(Attempt(job=name, reason="once", slot=result.started, started=result.started,
+                             run_id=result.run_id, ended=result.ended, outcome=outcome.status,
+                             cells=outcome.cells, problems=outcome.problems, conflicts=outcome.conflicts,
+                             requests=result.requests, message=outcome.error or ""))
+    try:
+        state.save()
+    except OSError as ex:  # the run itself succeeded; a read-only folder must not turn it into a failure
+        log.warning("could not record the run in %s: %s", state.path, ex)
+
+
 @dataclass
 class JobStatus:
     """A job as `sheetsync jobs` shows it: cadence, last run, outcome, next run."""

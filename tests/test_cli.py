@@ -139,3 +139,15 @@ def test_init_adds_missing_headers_without_touching_data(tmp_path):
     rows = list(openpyxl.load_workbook(target)["Influencers"].iter_rows(values_only=True))
     assert rows[0][:4] == ("Handle", "Platform", "My Own Column", "Name")
     assert rows[1][:3] == ("@lena.gems", "Instagram", "keep me")
+
+
+def test_a_one_off_run_is_recorded_for_the_schedule_loop(book, tmp_path):
+    state = tmp_path / "state.json"
+    env = {"SHEETSYNC_STATE": str(state)}
+    code, _ = invoke("--workbook", str(book), "run", "--once", "validate", env=env)
+    assert code == 0
+    recorded = json.loads(state.read_text())["jobs"]["validate"]
+    assert recorded["last_outcome"] == "ok" and recorded["last_success"]
+    code, out = invoke("--workbook", str(book), "jobs", env=env)
+    line = next(text for text in out.splitlines() if text.startswith("validate"))
+    assert "ok" in line and "catch-up" not in line
