@@ -26,20 +26,15 @@ def demo_spreadsheet(emulator: SheetsEmulator, config: Config, rows) -> str:
 
 def job_columns(config: Config, backend) -> dict[tuple[str, str, str], Any]:
     """Every job-owned cell, typed, by (tab, row key, column)."""
-    names = backend.tab_names()
-    data = backend.read([n for n in names if n in config.schemas])
-    out = {}
-    for name, schema in config.schemas.items():
-        tab = build_tab(data.get(name), schema, config.parse)
-        for row in tab.rows:
-            for column in schema.columns:
-                if column.owner == "job" and column.header in tab.columns:
-                    out[(name, row.key, column.header)] = row[column.header]
-    return out
+    return _cells(config, backend, lambda owner: owner == "job", lambda row, header: row[header])
 
 
 def person_columns(config: Config, backend) -> dict[tuple[str, str, str], Any]:
     """Every person-owned cell as read, by (tab, row key, column)."""
+    return _cells(config, backend, lambda owner: owner != "job", lambda row, header: row.raw(header))
+
+
+def _cells(config: Config, backend, owned, value) -> dict[tuple[str, str, str], Any]:
     names = backend.tab_names()
     data = backend.read([n for n in names if n in config.schemas])
     out = {}
@@ -47,8 +42,8 @@ def person_columns(config: Config, backend) -> dict[tuple[str, str, str], Any]:
         tab = build_tab(data.get(name), schema, config.parse)
         for row in tab.rows:
             for column in schema.columns:
-                if column.owner != "job" and column.header in tab.columns:
-                    out[(name, row.key, column.header)] = row.raw(column.header)
+                if owned(column.owner) and column.header in tab.columns:
+                    out[(name, row.key, column.header)] = value(row, column.header)
     return out
 
 
