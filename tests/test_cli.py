@@ -151,3 +151,11 @@ def test_a_one_off_run_is_recorded_for_the_schedule_loop(book, tmp_path):
     code, out = invoke("--workbook", str(book), "jobs", env=env)
     line = next(text for text in out.splitlines() if text.startswith("validate"))
     assert "ok" in line and "catch-up" not in line
+
+
+def test_validate_reports_validation_findings_only(book):
+    code, out = invoke("--workbook", str(book), "validate", "--format", "json", "--dry-run", "--now", NOW)
+    jobs = {row["job"] for row in json.loads(out)}
+    assert code == 0 and jobs <= {None, "validate"} and "validate" in jobs
+    code, out = invoke("--workbook", str(book), "run", "--dry-run", "--now", NOW)
+    assert "[copy_late]" in out or "[copy_returns]" in out  # other jobs' findings are in the full run's report
