@@ -159,3 +159,12 @@ def test_validate_reports_validation_findings_only(book):
     assert code == 0 and jobs <= {None, "validate"} and "validate" in jobs
     code, out = invoke("--workbook", str(book), "run", "--dry-run", "--now", NOW)
     assert "[copy_late]" in out or "[copy_returns]" in out  # other jobs' findings are in the full run's report
+
+
+def test_init_demo_fills_only_empty_tabs(tmp_path):
+    target = tmp_path / "fresh.xlsx"
+    code, out = invoke("--workbook", str(target), "init", "--demo", "--now", NOW)
+    assert code == 0 and "SKUs: wrote 65 demo rows" in out
+    before = digest(target)
+    code, out = invoke("--workbook", str(target), "init", "--demo", "--now", NOW)
+    assert code == 0 and "demo rows" not in out and digest(target) == before  # data is never written over
