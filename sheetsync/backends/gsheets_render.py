@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..values import Formula, date_to_serial
-from .base import FILLS, ChartSpec, NewTab, NoteWrite, TabContent, WriteBatch
+from .base import FILLS, ChartSpec, NewTab, NoteWrite, TabContent, TabLayout, WriteBatch
 
 DATE_PATTERN, DATETIME_PATTERN = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 GROW_HEADROOM = 50  # blank rows added past the last written one, so people have room to type
@@ -284,35 +284,46 @@ class Renderer:
 
     # -- whole tabs ------------------------------------------------------------------------
     def _content(self, content: TabContent) -> None:
+        """Rewrite a whole job-owned tab: values, then the layout's formats, widths and charts."""
         layout = content.layout
         width = max((len(r) for r in content.rows), default=0)
         height = len(content.rows)
+        info, old = self._content_sheet(content, width, height)
+        # Cover what the last rendering wrote too, so its leftover cells are emptied.
+        grid_w = max(width, max((len(r) for r in old), default=0))
+        grid_h = max(height, len(old))
+        formats = _CellFormats()
+        self._content_values(content, grid_w, grid_h, formats)
+        self._layout_formats(layout, formats)
+        for (row, col), data, fields in formats.updates():
+            self._cell_request(info, row, col, data, fields)
+        self._column_widths(info, layout.widths)
+        for spec in layout.charts:
+            self.out.requests.append({"addChart": {"chart": chart_json(spec, info.sheet_id)}})
+        self._need(content.name, grid_h, grid_w)
+
+    def _content_sheet(self, content: TabContent, width: int, height: int) -> tuple[SheetInfo, list[list[Any]]]:
+        """The tab to render into and the values it holds: a new tab, or the old one cleared of its last rendering."""
+        layout = content.layout
         info = self.sheets.get(content.name)
         if info is None:
             info = self._add_sheet(content.name, layout.hidden, max(height + GROW_HEADROOM, 100),
                                    max(width, 26), layout.frozen_rows)
-            old = []
-        else:
-            old = self.current_values.get(content.name, [])
-            for chart_id in info.charts:
-                self.out.requests.append({"deleteEmbeddedObject": {"objectId": chart_id}})
-            info.charts = []
-            # Clear what the last rendering left: formats, links, notes (values are overwritten below).
-            self.out.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id},
-                                                      "fields": "userEnteredFormat,note"}})
-            self._need(content.name, max(height, layout.frozen_rows + 1), width)
-            self._sheet_props(info, {"gridProperties": {"frozenRowCount": layout.frozen_rows},
-                                     "hidden": layout.hidden}, "gridProperties.frozenRowCount,hidden")
-        old_height = len(old)
-        old_width = max((len(r) for r in old), default=0)
-        grid_w, grid_h = max(width, old_width), max(height, old_height)
-        formats: dict[tuple[int, int], tuple[dict[str, Any], list[str]]] = {}
+            return info, []
+        for chart_id in info.charts:
+            self.out.requests.append({"deleteEmbeddedObject": {"objectId": chart_id}})
+        info.charts = []
+        # Clear what the last rendering left: formats, links, notes (values are overwritten later).
+        self.out.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id},
+                                                  "fields": "userEnteredFormat,note"}})
+        self._need(content.name, max(height, layout.frozen_rows + 1), width)
+        self._sheet_props(info, {"gridProperties": {"frozenRowCount": layout.frozen_rows},
+                                 "hidden": layout.hidden}, "gridProperties.frozenRowCount,hidden")
+        return info, self.current_values.get(content.name, [])
 
-        def fmt(cell: tuple[int, int], part: dict[str, Any], path: str) -> None:
-            data, paths = formats.setdefault(cell, ({}, []))
-            _deep_update(data, part)
-            paths.append(path)
-
+    def _content_values(self, content: TabContent, grid_w: int, grid_h: int, formats: _CellFormats) -> None:
+        """One RAW value range for the whole grid; formulas and date formats go to `formats`."""
+        height = len(content.rows)
         grid_values = []
         for r in range(1, grid_h + 1):
             line = content.rows[r - 1] if r <= height else []
@@ -320,42 +331,34 @@ class Renderer:
             for c in range(1, grid_w + 1):
                 value = line[c - 1] if c <= len(line) else None
                 if isinstance(value, Formula):
-                    fmt((r, c), {}, "")
-                    formats[(r, c)][0]["__formula__"] = str(value)
+                    formats.formulas[(r, c)] = str(value)
                     value = None
                 pattern = _date_pattern(value)
-                if pattern and (r, c) not in layout.number_formats:
-                    fmt((r, c), {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
+                if pattern and (r, c) not in content.layout.number_formats:
+                    formats.add((r, c), {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
                 values.append(api_value(value))
             grid_values.append(values)
         if grid_h and grid_w:
             self.out.values.append({"range": a1(content.name, 1, 1, grid_w, grid_h), "values": grid_values})
+
+    def _layout_formats(self, layout: TabLayout, formats: _CellFormats) -> None:
+        """The layout's number formats, bold cells and links."""
         for cell, pattern in layout.number_formats.items():
-            fmt(cell, {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
+            formats.add(cell, {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
         for cell in layout.bold:
-            fmt(cell, {"textFormat": {"bold": True}}, "userEnteredFormat.textFormat.bold")
+            formats.add(cell, {"textFormat": {"bold": True}}, "userEnteredFormat.textFormat.bold")
         for cell, target in layout.links.items():
-            fmt(cell, {"textFormat": {"link": {"uri": self._link(target)}, "underline": True,
-                                      "foregroundColor": {"red": 0.07, "green": 0.33, "blue": 0.8}}},
-                "userEnteredFormat.textFormat.link,userEnteredFormat.textFormat.underline,"
-                "userEnteredFormat.textFormat.foregroundColor")
-        for (r, c), (data, paths) in sorted(formats.items()):
-            formula = data.pop("__formula__", None)
-            cell_data: dict[str, Any] = {"userEnteredFormat": data} if data else {}
-            fields = [p for p in paths if p]
-            if formula is not None:
-                cell_data["userEnteredValue"] = {"formulaValue": formula}
-                fields.append("userEnteredValue")
-            if fields:
-                self._cell_request(info, r, c, cell_data, ",".join(fields))
-        for col, chars in layout.widths.items():
-            self._need(content.name, 1, col)
+            formats.add(cell, {"textFormat": {"link": {"uri": self._link(target)}, "underline": True,
+                                              "foregroundColor": {"red": 0.07, "green": 0.33, "blue": 0.8}}},
+                        "userEnteredFormat.textFormat.link,userEnteredFormat.textFormat.underline,"
+                        "userEnteredFormat.textFormat.foregroundColor")
+
+    def _column_widths(self, info: SheetInfo, widths: Mapping[int, float]) -> None:
+        for col, chars in widths.items():
+            self._need(info.title, 1, col)
             self.out.requests.append({"updateDimensionProperties": {
                 "range": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "startIndex": col - 1, "endIndex": col},
                 "properties": {"pixelSize": int(round(chars * _PIXELS_PER_CHAR + 10))}, "fields": "pixelSize"}})
-        for spec in layout.charts:
-            self.out.requests.append({"addChart": {"chart": chart_json(spec, info.sheet_id)}})
-        self._need(content.name, grid_h, grid_w)
 
     def _link(self, target: str) -> str:
         """A URL as is; 'Tab!A12' as Google's in-spreadsheet link '#gid=<sheetId>&range=A12'."""
@@ -366,6 +369,32 @@ class Renderer:
         info = self.sheets.get(tab)
         gid = info.sheet_id if info else 0
         return f"#gid={gid}&range={cell or 'A1'}"
+
+
+class _CellFormats:
+    """Format parts and formulas per cell, merged so each cell gets one updateCells request."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[int, int], tuple[dict[str, Any], list[str]]] = {}
+        self.formulas: dict[tuple[int, int], str] = {}
+
+    def add(self, cell: tuple[int, int], part: Mapping[str, Any], path: str) -> None:
+        data, paths = self.parts.setdefault(cell, ({}, []))
+        _deep_update(data, part)
+        paths.append(path)
+
+    def updates(self) -> list[tuple[tuple[int, int], dict[str, Any], str]]:
+        """(cell, CellData, fields) in row-major order."""
+        out = []
+        for cell in sorted(self.parts.keys() | self.formulas.keys()):
+            data, paths = self.parts.get(cell, ({}, []))
+            cell_data: dict[str, Any] = {"userEnteredFormat": data} if data else {}
+            fields = list(paths)
+            if cell in self.formulas:
+                cell_data["userEnteredValue"] = {"formulaValue": self.formulas[cell]}
+                fields.append("userEnteredValue")
+            out.append((cell, cell_data, ",".join(fields)))
+        return out
 
 
 def _deep_update(target: dict[str, Any], part: Mapping[str, Any]) -> None:
