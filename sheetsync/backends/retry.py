@@ -136,31 +136,56 @@ def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str, attem
     Raises Exhausted when the budget runs out; other errors pass straight through.
     """
     attempts = attempts if attempts is not None else Attempts()
-    waited = [0.0]
-    backoff = tenacity.wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)
+    budget = _RetryBudget(policy, what)
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_retryable), wait=budget.wait, stop=budget.stop,
+        before_sleep=budget.before_sleep, sleep=sleep, reraise=False,
+    )
+    try:
+        return retrying(_counted(fn, attempts))
+    except tenacity.RetryError as ex:
+        last = ex.last_attempt.exception()
+        raise Exhausted(last, attempts.count, budget.waited) from last
 
-    def wait(state: tenacity.RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        delay = backoff(state)
+
+class _RetryBudget:
+    """tenacity's wait, stop and before_sleep hooks for one call, sharing the time waited so far."""
+
+    def __init__(self, policy: RetryPolicy, what: str):
+        self.policy, self.what = policy, what
+        self.waited = 0.0
+        self._backoff = tenacity.wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)
+
+    def wait(self, state: tenacity.RetryCallState) -> float:
+        error = _last_error(state)
+        delay = self._backoff(state)
         if isinstance(error, RetryableStatus) and error.retry_after is not None:
             delay = error.retry_after  # the server said when; jitter would only make it earlier or later
-        return min(delay, policy.max_wait)
+        return min(delay, self.policy.max_wait)
 
-    def stop(state: tenacity.RetryCallState) -> bool:
-        if state.attempt_number >= policy.attempts:
+    def stop(self, state: tenacity.RetryCallState) -> bool:
+        if state.attempt_number >= self.policy.attempts:
             return True
-        error = state.outcome.exception() if state.outcome else None
+        error = _last_error(state)
         if isinstance(error, RetryableStatus) and error.retry_after is not None \
-                and error.retry_after > policy.max_wait:
+                and error.retry_after > self.policy.max_wait:
             return True  # told to come back later than we are willing to wait
-        return waited[0] + state.upcoming_sleep > policy.max_total_wait + 1e-9
+        return self.waited + state.upcoming_sleep > self.policy.max_total_wait + 1e-9
 
-    def before_sleep(state: tenacity.RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
+    def before_sleep(self, state: tenacity.RetryCallState) -> None:
+        error = _last_error(state)
         delay = state.next_action.sleep if state.next_action else 0.0
-        waited[0] += delay
-        log.warning("%s: %s; retry %d of %d in %.2f s", what, describe(error) if error else "failed",
-                    state.attempt_number, policy.attempts - 1, delay)
+        self.waited += delay
+        log.warning("%s: %s; retry %d of %d in %.2f s", self.what, describe(error) if error else "failed",
+                    state.attempt_number, self.policy.attempts - 1, delay)
+
+
+def _last_error(state: tenacity.RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome else None
+
+
+def _counted(fn: Callable[[], T], attempts: Attempts) -> Callable[[], T]:
+    """fn, counting each try in `attempts` and noting one that may have reached the server."""
 
     def attempt() -> T:
         attempts.count += 1
@@ -171,12 +196,4 @@ def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str, attem
                 attempts.ambiguous = True
             raise
 
-    retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_exception(is_retryable), wait=wait, stop=stop, before_sleep=before_sleep,
-        sleep=sleep, reraise=False,
-    )
-    try:
-        return retrying(attempt)
-    except tenacity.RetryError as ex:
-        last = ex.last_attempt.exception()
-        raise Exhausted(last, attempts.count, waited[0]) from last
+    return attempt
