@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from sheetsync import Config, Severity, Tab
@@ -201,40 +202,61 @@ def _dec(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def _load(config: Config) -> Settings:
-    pol = lambda key, default: config.policy(f"validate.{key}", default)  # noqa: E731
-    path = config.root / str(pol("rules_file", "rules.toml"))
+def _read_rules(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{path}: the validate job's rules file is missing (policies.validate.rules_file)")
     except tomllib.TOMLDecodeError as ex:
         raise ConfigError(f"{path}: not valid TOML: {ex}") from ex
-    market = str(config.brand.get("market", "US")).upper()
+
+
+def _certificates(specs: Mapping[str, Any], path: Path) -> dict[str, Certificate]:
+    """Grading labs by upper-case name, each with its report-number pattern."""
     certs = {}
-    for lab, spec in data.get("certificates", {}).items():
+    for lab, spec in specs.items():
         try:
             pattern = re.compile(spec["number"])
         except (KeyError, re.error) as ex:
             raise ConfigError(f"{path}: certificates.{lab}.number must be a regular expression ({ex})") from ex
         certs[lab.upper()] = Certificate(lab.upper(), pattern, spec.get("example", lab), spec.get("lab_grown_prefix"))
+    return certs
+
+
+def _chain_lengths(specs: Mapping[str, Any]) -> tuple[dict[str, tuple[Decimal, ...]], dict[str, bool]]:
+    """Per category: (min, max, step) from a table, or the allowed lengths from a list; and which it was."""
     chains, ranges = {}, {}
-    for category, spec in data.get("chain_length", {}).items():
+    for category, spec in specs.items():
         if isinstance(spec, Mapping):
             chains[category] = (_dec(spec["min"]), _dec(spec["max"]), _dec(spec.get("step", "0.25")))
             ranges[category] = True
         else:
             chains[category] = tuple(_dec(v) for v in spec)
             ranges[category] = False
-    ring = data.get("ring_size", {})
-    grading = data.get("grading", {})
+    return chains, ranges
+
+
+def _severities(words: Mapping[str, Any], config: Config) -> dict[str, Severity]:
     severity = {}
-    for key, word in dict(pol("severity", {})).items():
+    for key, word in words.items():
         try:
             severity[key] = Severity(str(word).lower())
         except ValueError:
             raise ConfigError(f"{config.path}: policies.validate.severity.{key} must be 'error' or 'warning'")
+    return severity
+
+
+def _load(config: Config) -> Settings:
+    pol = lambda key, default: config.policy(f"validate.{key}", default)  # noqa: E731
+    path = config.root / str(pol("rules_file", "rules.toml"))
+    data = _read_rules(path)
+    market = str(config.brand.get("market", "US")).upper()
+    certs = _certificates(data.get("certificates", {}), path)
+    chains, ranges = _chain_lengths(data.get("chain_length", {}))
+    ring = data.get("ring_size", {})
+    grading = data.get("grading", {})
+    severity = _severities(dict(pol("severity", {})), config)
     min_karat = data.get("market_min_karat", {}).get(market)
     return Settings(
         market=market,
