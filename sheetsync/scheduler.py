@@ -251,6 +251,39 @@ class _SaveGuard:
             self._backend.write(batch)
 
 
+def _scheduled_jobs(config: Config, jobs: Sequence[str] | None) -> tuple[dict[str, Cadence], list[str]]:
+    """The cadence of each job to schedule (all with one, or those named), and the [schedule] warnings."""
+    from .jobs import load_jobs
+
+    loaded, broken = load_jobs(config)
+    available = list(loaded) + [name for name in broken if name not in loaded]
+    plan = plan_schedule(config, available)
+    plan.warnings.extend(f"{message} (its scheduled runs are recorded as failed)"
+                         for name, message in broken.items() if name in plan.cadences)
+    if jobs:
+        unknown = [j for j in jobs if j not in plan.cadences]
+        if unknown:
+            raise ConfigError(f"{config.path}: [schedule] has no cadence for {', '.join(unknown)} "
+                              f"(scheduled: {', '.join(plan.cadences) or 'none'})")
+    # in the order the jobs run (dependencies first), so jobs due together run in that order
+    chosen = {n: plan.cadences[n] for n in available if n in plan.cadences and (not jobs or n in jobs)}
+    if not chosen:
+        raise ConfigError(f"{config.path}: [schedule] gives no job a cadence, so there is nothing to "
+                          "schedule (e.g. validate = \"every 15 minutes\")")
+    return chosen, list(plan.warnings)
+
+
+def _take_result(attempt: Attempt, result: Any) -> None:
+    """Copy what run() reports for the attempt's job onto the attempt."""
+    outcome = result.outcomes.get(attempt.job)
+    attempt.run_id = result.run_id
+    attempt.outcome = "failed" if outcome is None or outcome.status == "failed" else "ok"
+    attempt.message = (outcome.error or "") if outcome else "the job did not run"
+    if outcome is not None:
+        attempt.cells, attempt.problems, attempt.conflicts = outcome.cells, outcome.problems, outcome.conflicts
+    attempt.requests = result.requests
+
+
 # ---------------------------------------------------------------------------------------------- runner
 
 class Runner:
@@ -262,7 +295,6 @@ class Runner:
                  backend_factory: Callable[[], Any] | None = None, catch_up: bool = True,
                  max_runs: int | None = None, until: datetime | None = None,
                  backoff: tuple[float, float] = BACKOFF, handle_signals: bool = True):
-        from .jobs import load_jobs
         from .run import run as run_jobs
 
         self.config = config
@@ -275,22 +307,8 @@ class Runner:
         self.catch_up, self.max_runs, self.until, self.backoff = catch_up, max_runs, until, backoff
         self.handle_signals = handle_signals
         self.state = RunState.load(Path(state_path) if state_path else default_state_path(config))
-        loaded, broken = load_jobs(config)
-        available = list(loaded) + [name for name in broken if name not in loaded]
-        plan = plan_schedule(config, available)
-        plan.warnings.extend(f"{message} (its scheduled runs are recorded as failed)"
-                             for name, message in broken.items() if name in plan.cadences)
-        if jobs:
-            unknown = [j for j in jobs if j not in plan.cadences]
-            if unknown:
-                raise ConfigError(f"{config.path}: [schedule] has no cadence for {', '.join(unknown)} "
-                                  f"(scheduled: {', '.join(plan.cadences) or 'none'})")
-        # in the order the jobs run (dependencies first), so jobs due together run in that order
-        chosen = {n: plan.cadences[n] for n in available if n in plan.cadences and (not jobs or n in jobs)}
-        if not chosen:
-            raise ConfigError(f"{config.path}: [schedule] gives no job a cadence, so there is nothing to "
-                              "schedule (e.g. validate = \"every 15 minutes\")")
-        self.result = ScheduleResult(warnings=list(plan.warnings))
+        chosen, warnings = _scheduled_jobs(config, jobs)
+        self.result = ScheduleResult(warnings=warnings)
         if self.state.problem:
             self.result.warnings.append(self.state.problem)
         self.scheduler = schedule_lib.Scheduler()
@@ -392,33 +410,18 @@ class Runner:
         job.next_run, job.reason = job.cadence.next_after(ended), "scheduled"
 
     def _execute(self, job: ScheduledJob) -> Attempt:
-        slot = job.next_run or self.now()
-        attempt = Attempt(job.name, job.reason, slot, self.now())
-        self.result.attempts.append(attempt)
-        self._running.add(job.name)
-        self._event("start", job=job.name, reason=job.reason, slot=_iso(slot),
-                    message=f"start {job.name} ({job.reason} {_short(slot, self.tz)})")
+        """Run the job once and record how it went; a job's failure is recorded, only a HardStop escapes."""
+        attempt = self._begin(job)
         began = _time.monotonic()
         backend = None
         try:
             backend = self._backend_factory()
             result = self._run_fn(self.config, [job.name], now=attempt.started, backend=_SaveGuard(backend, self))
-            outcome = result.outcomes.get(job.name)
-            attempt.run_id = result.run_id
-            attempt.outcome = "failed" if outcome is None or outcome.status == "failed" else "ok"
-            attempt.message = (outcome.error or "") if outcome else "the job did not run"
-            if outcome is not None:
-                attempt.cells, attempt.problems, attempt.conflicts = outcome.cells, outcome.problems, outcome.conflicts
-            attempt.requests = result.requests
+            _take_result(attempt, result)
         except UNREACHABLE as ex:
             attempt.outcome, attempt.message = "unreachable", f"{type(ex).__name__}: {ex}"
         except HardStop:
-            attempt.outcome, attempt.ended = "interrupted", self.now()
-            attempt.message = "stopped at once by a second signal (any save in progress completed first)"
-            self.state.record(attempt)
-            self.state.save()
-            self._event("end", logging.WARNING, job=job.name, outcome=attempt.outcome,
-                        message=f"end {job.name} interrupted: {attempt.message}")
+            self._interrupted(attempt)
             raise
         except Exception as ex:  # the loop never dies from a job: log the traceback, record, go on
             attempt.outcome, attempt.message = "failed", f"{type(ex).__name__}: {ex}"
@@ -429,6 +432,29 @@ class Runner:
             if backend is not None:
                 with contextlib.suppress(Exception):
                     backend.close()
+        self._finish(attempt, began)
+        return attempt
+
+    def _begin(self, job: ScheduledJob) -> Attempt:
+        slot = job.next_run or self.now()
+        attempt = Attempt(job.name, job.reason, slot, self.now())
+        self.result.attempts.append(attempt)
+        self._running.add(job.name)
+        self._event("start", job=job.name, reason=job.reason, slot=_iso(slot),
+                    message=f"start {job.name} ({job.reason} {_short(slot, self.tz)})")
+        return attempt
+
+    def _interrupted(self, attempt: Attempt) -> None:
+        """Record a run cut short by a second signal before the loop leaves."""
+        attempt.outcome, attempt.ended = "interrupted", self.now()
+        attempt.message = "stopped at once by a second signal (any save in progress completed first)"
+        self.state.record(attempt)
+        self.state.save()
+        self._event("end", logging.WARNING, job=attempt.job, outcome=attempt.outcome,
+                    message=f"end {attempt.job} interrupted: {attempt.message}")
+
+    def _finish(self, attempt: Attempt, began: float) -> None:
+        """Record the finished run in the state file and log its end line."""
         attempt.ended = self.now()
         seconds = round(_time.monotonic() - began, 3)
         attempt.run_id = attempt.run_id or f"{attempt.started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -436,13 +462,12 @@ class Runner:
             self.state.record(attempt)
             self.state.save()
         level = logging.INFO if attempt.outcome == "ok" else logging.WARNING
-        self._event("end", level, job=job.name, outcome=attempt.outcome, run_id=attempt.run_id,
+        self._event("end", level, job=attempt.job, outcome=attempt.outcome, run_id=attempt.run_id,
                     cells=attempt.cells, problems=attempt.problems, conflicts=attempt.conflicts,
                     requests=attempt.requests, seconds=seconds, error=attempt.message or None,
-                    message=f"end {job.name} {attempt.outcome} in {seconds:.1f}s: {attempt.cells} cell(s) "
+                    message=f"end {attempt.job} {attempt.outcome} in {seconds:.1f}s: {attempt.cells} cell(s) "
                             f"written, {attempt.problems} problem(s), {attempt.conflicts} conflict(s), "
                             f"{attempt.requests} request(s)" + (f"; {attempt.message}" if attempt.message else ""))
-        return attempt
 
     def _back_off(self, job: ScheduledJob, attempt: Attempt) -> None:
         self._failures += 1
