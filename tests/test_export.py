@@ -116,7 +116,11 @@ def test_cross_channel_check_reports_differences(config, tmp_path, now):
     backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001")]})
     result = export(cfg, "shopify", None, now=now, backend=backend)
     mismatch = [p for p in result.problems if p.code == "channel_mismatch"]
-    assert [(p.key, p.row) for p in mismatch] == [("PD-TST-001", 2)] and "stone" in mismatch[0].message
+    assert [(p.key, p.row) for p in mismatch] == [("PD-TST-001", 2)]
+    differs = consistency(result.channels)  # the fact that differs, by channel (not the message's wording)
+    assert [(key, fact) for key, fact, _ in differs] == [("PD-TST-001", "stone")]
+    seen = differs[0][2]
+    assert seen["noths"] == {"natural sapphire", "natural diamond"} and seen["shopify"] == {"natural sapphire"}
 
 
 def test_cli_export(config, tmp_path, monkeypatch):
