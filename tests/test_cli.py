@@ -74,6 +74,7 @@ def test_strict_exits_3_when_problems_exist(book):
     assert code == 3
 
 
+@pytest.mark.slow
 def test_validate_formats(book):
     code, out = invoke("--workbook", str(book), "validate", "--format", "json", "--dry-run", "--now", NOW)
     rows = json.loads(out)
@@ -85,13 +86,15 @@ def test_validate_formats(book):
 @pytest.mark.parametrize("args,code,words", [
     (["--workbook", "nowhere.txt", "run"], 2, "unknown workbook target"),
     (["--workbook", "/tmp/sheetsync-missing-dir/none.xlsx", "run"], 2, "run `sheetsync init`"),
-    (["run", "nosuchjob", "--now", NOW], 1, "no job named nosuchjob"),
-    (["run", "--now", "yesterday"], 2, "not an ISO date-time"),
+    (["--workbook", "BOOK", "run", "nosuchjob", "--now", NOW], 1, "no job named nosuchjob"),
+    (["--workbook", "BOOK", "run", "--now", "yesterday"], 2, "not an ISO date-time"),
 ])
 def test_errors_are_clean_messages_with_exit_codes(book, args, code, words):
+    before = digest(book)
     got, out = invoke(*[str(book) if a == "BOOK" else a for a in args])
     assert got == code
     assert words in out and "Traceback" not in out
+    assert digest(book) == before  # a refused command writes nothing
 
 
 def test_config_errors_exit_2_naming_file_and_key(tmp_path):
@@ -115,6 +118,7 @@ def test_jobs_lists_validate():
     assert code == 0 and "validate" in out
 
 
+@pytest.mark.slow
 def test_init_creates_tabs_then_is_idempotent(tmp_path):
     target = tmp_path / "new.xlsx"
     code, out = invoke("--workbook", str(target), "init")
@@ -153,6 +157,7 @@ def test_a_one_off_run_is_recorded_for_the_schedule_loop(book, tmp_path):
     assert "ok" in line and "catch-up" not in line
 
 
+@pytest.mark.slow
 def test_validate_reports_validation_findings_only(book):
     code, out = invoke("--workbook", str(book), "validate", "--format", "json", "--dry-run", "--now", NOW)
     jobs = {row["job"] for row in json.loads(out)}
