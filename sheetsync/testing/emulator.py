@@ -267,94 +267,106 @@ def emulator_session(endpoint: str) -> Any:
     return EmulatorSession()
 
 
-def _make_handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus the
-        # client's delayed ACK would add ~40 ms to every keep-alive request.
-        disable_nagle_algorithm = True
+class _Handler(BaseHTTPRequestHandler):
+    """One HTTP request to the emulator: logged, shown to hooks, met by an injected fault or answered."""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by design
+    emulator: SheetsEmulator  # set per emulator by _make_handler
+
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus the
+    # client's delayed ACK would add ~40 ms to every keep-alive request.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by design
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def _serve(self, method: str) -> None:
+        raw_path, _, raw_query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        payload = self.rfile.read(length) if length else b""
+        query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
+        record = _request_record(method, raw_path, query, payload)
+        self.emulator._log(record)
+        self.emulator._fire(HookEvent(record.kind, "before", method, record.path, record.spreadsheet_id))
+        if self.emulator.latency:
+            time.sleep(self.emulator.latency)
+        status, body, headers = self._answer(method, raw_path, query, record, payload)
+        if status is None:
+            return
+        record.status = status
+        self.emulator._fire(HookEvent(record.kind, "after", method, record.path, record.spreadsheet_id, status))
+        self._send(status, body, headers)
+
+    def _answer(self, method: str, raw_path: str, query: dict[str, list[str]], record: RequestRecord,
+                payload: bytes) -> tuple[int | None, Any, dict[str, str]]:
+        fault = self.emulator._next_fault()
+        if fault and fault.action == "drop":
+            self._drop()
+            return None, None, {}
+        if fault and fault.action == "stall":
+            time.sleep(fault.seconds)
+        if fault and fault.action == "fail":
+            headers = {"Retry-After": _retry_after(fault.retry_after)} if fault.retry_after is not None else {}
+            return fault.status, fault.body if fault.body is not None else _fault_body(fault.status), headers
+        if payload and isinstance(record.body, str):
+            return 400, ApiError(400, "Invalid JSON payload received.").body(), {}
+        status, body = self.emulator.handle(method, raw_path, query, record.body)
+        return status, body, {}
+
+    def _drop(self) -> None:
+        """Hang up without a response, as a broken proxy or network would."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
             pass
 
-        def do_GET(self) -> None:
-            self._serve("GET")
+    def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        if isinstance(body, str):
+            data, content_type = body.encode(), "text/html; charset=UTF-8"
+        elif body is None:
+            data, content_type = b"", ""
+        else:
+            data, content_type = json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=UTF-8"
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
-        def do_POST(self) -> None:
-            self._serve("POST")
 
-        def do_PUT(self) -> None:
-            self._serve("PUT")
+def _make_handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
+    """A handler class bound to one emulator (the server makes a handler per connection)."""
+    return type("Handler", (_Handler,), {"emulator": emulator})
 
-        def do_PATCH(self) -> None:
-            self._serve("PATCH")
 
-        def do_DELETE(self) -> None:
-            self._serve("DELETE")
-
-        def _serve(self, method: str) -> None:
-            raw_path, _, raw_query = self.path.partition("?")
-            length = int(self.headers.get("Content-Length") or 0)
-            payload = self.rfile.read(length) if length else b""
-            query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
-            kind, params = route(method, raw_path)
-            record = RequestRecord(method, urllib.parse.unquote(raw_path), kind, params.get("id"), None, query)
-            try:
-                record.body = json.loads(payload) if payload else None
-            except ValueError:
-                record.body = payload.decode("utf-8", "replace")
-            emulator._log(record)
-            emulator._fire(HookEvent(kind, "before", method, record.path, record.spreadsheet_id))
-            if emulator.latency:
-                time.sleep(emulator.latency)
-            status, body, headers = self._answer(method, raw_path, query, record, payload)
-            if status is None:
-                return
-            record.status = status
-            emulator._fire(HookEvent(kind, "after", method, record.path, record.spreadsheet_id, status))
-            self._send(status, body, headers)
-
-        def _answer(self, method: str, raw_path: str, query: dict[str, list[str]], record: RequestRecord,
-                    payload: bytes) -> tuple[int | None, Any, dict[str, str]]:
-            fault = emulator._next_fault()
-            if fault and fault.action == "drop":
-                self._drop()
-                return None, None, {}
-            if fault and fault.action == "stall":
-                time.sleep(fault.seconds)
-            if fault and fault.action == "fail":
-                headers = {"Retry-After": _retry_after(fault.retry_after)} if fault.retry_after is not None else {}
-                return fault.status, fault.body if fault.body is not None else _fault_body(fault.status), headers
-            if payload and isinstance(record.body, str):
-                return 400, ApiError(400, "Invalid JSON payload received.").body(), {}
-            status, body = emulator.handle(method, raw_path, query, record.body)
-            return status, body, {}
-
-        def _drop(self) -> None:
-            """Hang up without a response, as a broken proxy or network would."""
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-        def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
-            if isinstance(body, str):
-                data, content_type = body.encode(), "text/html; charset=UTF-8"
-            elif body is None:
-                data, content_type = b"", ""
-            else:
-                data, content_type = json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=UTF-8"
-            self.send_response(status)
-            if content_type:
-                self.send_header("Content-Type", content_type)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+def _request_record(method: str, raw_path: str, query: dict[str, list[str]], payload: bytes) -> RequestRecord:
+    """The request as the log keeps it: a body that is not JSON is kept as text."""
+    kind, params = route(method, raw_path)
+    record = RequestRecord(method, urllib.parse.unquote(raw_path), kind, params.get("id"), None, query)
+    try:
+        record.body = json.loads(payload) if payload else None
+    except ValueError:
+        record.body = payload.decode("utf-8", "replace")
+    return record
 
 
 def _retry_after(seconds: float) -> str:
