@@ -5,6 +5,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -59,6 +60,10 @@ class Config:
                     raise ConfigError(f"{self.path}: [policies] has no '{dotted}'")
                 return default
             node = node[part]
+        if default is not _MISSING and default is not None and not _same_kind(node, default):
+            table, _, key = f"policies.{dotted}".rpartition(".")
+            raise ConfigError(f"{self.path}: [{table}] {key} = {node!r} is not {_kind(default)}: "
+                              f"write it like {key} = {_toml(default)}")
         return node
 
     def schema(self, tab: str) -> Schema:
@@ -66,6 +71,50 @@ class Config:
             return self.schemas[tab]
         except KeyError:
             raise ConfigError(f"{self.path}: [tabs] does not declare a tab named {tab!r}") from None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, (float, Decimal)):
+        return "a number"
+    if isinstance(value, str):
+        return "text in quotes"
+    if isinstance(value, Mapping):
+        return "a table"
+    return "a list"
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """Whether a config value has the type a job's default has (so '30 days' never reaches int())."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, int):
+        return isinstance(value, int)
+    if isinstance(default, (float, Decimal)):
+        return isinstance(value, (int, float, Decimal))
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, Mapping):
+        return isinstance(value, Mapping)
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return True
+
+
+def _toml(value: Any) -> str:
+    """A default shown as the user would type it in sheetsync.toml."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f'"{k}" = {_toml(v)}' for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
 
 
 def find_config(explicit: str | os.PathLike | None = None) -> Path:
@@ -97,7 +146,11 @@ def load_config(path: str | os.PathLike | None = None, workbook: str | None = No
     tabs = _table(path, data, "tabs")
     schemas = {}
     for tab, file in tabs.items():
-        schema = load_schema(root / _text(path, tabs, f"tabs.{tab}"), vocabularies)
+        schema_path = root / _text(path, tabs, f"tabs.{tab}")
+        if not schema_path.is_file():
+            raise ConfigError(f"{path}: [tabs] {tab} = {file!r}: schema file {schema_path} not found "
+                              "(paths are relative to the config's folder)")
+        schema = load_schema(schema_path, vocabularies)
         if schema.tab != tab:
             raise ConfigError(f"{path}: [tabs] {tab} points at a schema for tab {schema.tab!r}")
         schemas[tab] = schema

@@ -1,6 +1,7 @@
 """Tab schemas: which columns a tab has, their types, vocabularies and who owns them."""
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -181,10 +182,12 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
     where = f"{path}: column {raw['header']!r}"
     unknown = set(raw) - COLUMN_KEYS
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}"
+                          f"{_did_you_mean(sorted(unknown), COLUMN_KEYS)}")
     ctype = raw.get("type", "text")
     if ctype not in TYPES:
-        raise ConfigError(f"{where}: type {ctype!r} is not one of {', '.join(TYPES)}")
+        raise ConfigError(f"{where}: type {ctype!r} is not one of {', '.join(TYPES)}"
+                          f"{_did_you_mean([str(ctype)], TYPES)}")
     owner = raw.get("owner", "person")
     if owner not in OWNERS:
         raise ConfigError(f"{where}: owner must be 'person' or 'job', not {owner!r}")
@@ -209,6 +212,14 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
         description=raw.get("description", ""), job_transitions=transitions,  # type: ignore[arg-type]
         job_fills_blank=bool(raw.get("job_fills_blank", False)),
     )
+
+
+def _did_you_mean(words: list[str], known: Any) -> str:
+    """' (did you mean required?)' for a misspelt key or word, else ''."""
+    fixes = [(w, m[0]) for w in words if (m := difflib.get_close_matches(w, sorted(known), n=1))]
+    if len(words) == 1 and fixes:
+        return f" (did you mean {fixes[0][1]!r}?)"
+    return f" (did you mean {', '.join(f'{w!r} -> {m!r}' for w, m in fixes)}?)" if fixes else ""
 
 
 def _check_regex(where: str, pattern: Any) -> None:
