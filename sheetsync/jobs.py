@@ -94,7 +94,8 @@ def load_jobs(config: Config) -> tuple[dict[str, Job], dict[str, str]]:
     """
     folder = config.jobs_dir
     if not folder.is_dir():
-        raise ConfigError(f"{config.path}: jobs.dir {folder} is not a folder")
+        raise ConfigError(f"{config.path}: [jobs] dir points at {folder}, which is not a folder: "
+                          "fix the path (relative to the config's folder) or create the folder")
     _import_package(folder)
     found: dict[str, Job] = {}
     broken: dict[str, str] = {}
@@ -142,6 +143,9 @@ def _import(name: str, path: Path):
         return importlib.import_module(name)
     except Exception as ex:  # a broken job module must not hide which file broke
         sys.modules.pop(name, None)
+        if isinstance(ex, SyntaxError):  # name the file and line that hold the mistake (maybe a module it imports)
+            where = f"{ex.filename}, line {ex.lineno}" if ex.filename else f"{path}"
+            raise JobError(f"{path}: cannot import job module: {where}: {ex.msg} (fix the Python syntax there)") from ex
         raise JobError(f"{path}: cannot import job module ({type(ex).__name__}: {ex})") from ex
 
 
@@ -163,13 +167,14 @@ def _ordered(jobs: dict[str, Job], broken: dict[str, str]) -> dict[str, Job]:
             broken[chain[-1]] = f"job {chain[-1]!r} runs after {name!r}, which does not exist"
             return False
         visiting.add(name)
-        ready = all(visit(dep, chain + (name,)) for dep in job_.after)
+        failing = [dep for dep in job_.after if not visit(dep, chain + (name,))]
         visiting.discard(name)
-        if ready:
+        if not failing:
             out[name] = job_
         elif name not in broken:
-            broken[name] = f"job {name!r} cannot run: a job it runs after is broken"
-        return ready
+            broken[name] = (f"job {name!r} cannot run: it runs after {', '.join(repr(d) for d in failing)}, "
+                            "which cannot run (fix that first)")
+        return not failing
 
     for name in sorted(jobs):
         visit(name, ())
