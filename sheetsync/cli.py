@@ -71,8 +71,23 @@ class Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, workbook: str | None, verbose: bool) -> None:
     """Run jobs over shared spreadsheets without losing anyone's edit."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(BriefFormatter(tracebacks=verbose or bool(os.environ.get("SHEETSYNC_DEBUG"))))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     ctx.obj = State(config_path, workbook)
+
+
+class BriefFormatter(logging.Formatter):
+    """`LEVEL message`; a failed job's traceback only with --verbose or SHEETSYNC_DEBUG=1 (it is for the job's author)."""
+
+    def __init__(self, tracebacks: bool = False):
+        super().__init__("%(levelname)s %(message)s")
+        self.tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.tracebacks or not record.exc_info:
+            return super().format(record)
+        return f"{record.levelname} {record.getMessage()} (set SHEETSYNC_DEBUG=1 for the traceback)"
 
 
 def parse_now(value: str | None, config: Config) -> datetime | None:
@@ -119,7 +134,7 @@ def init(state: State, with_demo: bool, now: str | None) -> None:
     moment = parse_now(now, state.config) or datetime.now(state.config.timezone)
     rows = _builder(state.config)(moment.date()) if with_demo else None
     result = run_init(state.config, rows=rows)
-    if not result.changed:
+    if not result.changed and not result.renamed:
         click.echo(f"{result.target}: already set up; nothing to do.")
     for tab in result.created_tabs:
         click.echo(f"created tab {tab}")
@@ -127,6 +142,9 @@ def init(state: State, with_demo: bool, now: str | None) -> None:
         click.echo(f"{tab}: added columns {', '.join(headers)}")
     for tab, count in result.rows_written.items():
         click.echo(f"{tab}: wrote {count} demo rows")
+    for tab, other in result.renamed.items():
+        click.echo(f"warning: tab {tab!r} not created: tab {other!r} has its headers; rename it back to {tab!r}",
+                   err=True)
 
 
 @main.command()
@@ -234,8 +252,9 @@ def _print_table(report: Report, limit: int | None = None) -> None:
 
 
 def _exit_code(result, strict: bool, report: Report | None = None) -> int:
-    if result.failed:
-        return EXIT_JOB_FAILED
+    if result.failed:  # a job stopped by a config mistake is a config error: rerunning will not fix it
+        failed = [result.outcomes[name] for name in result.failed]
+        return EXIT_USAGE if any(getattr(o, "config_error", False) for o in failed) else EXIT_JOB_FAILED
     if strict and len(result.report if report is None else report):
         return EXIT_STRICT
     return 0

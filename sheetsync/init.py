@@ -9,6 +9,7 @@ from .backends.base import Backend, CellWrite, NewTab, WriteBatch
 from .config import Config
 from .schema import Schema
 from .system import SYSTEM_TABS
+from .tab import renamed_tab
 from .values import Formula, fold, is_blank, to_cell
 
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "percent": "0.0%"}
@@ -20,6 +21,7 @@ class InitResult:
     created_tabs: list[str] = field(default_factory=list)
     added_headers: dict[str, list[str]] = field(default_factory=dict)
     rows_written: dict[str, int] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)  # missing tab -> the tab that has its headers
 
     @property
     def changed(self) -> bool:
@@ -76,9 +78,17 @@ def init(config: Config, backend: Backend | None = None,
         data = backend.read(names) if names else {}
         existing = {n: (d.values[0] if d.values else []) for n, d in data.items()}
         new_tabs, result = plan_init(config, existing)
+        # A tab a person renamed is not recreated empty beside it (its rows would then be ignored for good).
+        spare = {n: d for n, d in data.items() if n not in config.schemas}
+        for name, schema in config.schemas.items():
+            other = renamed_tab(schema, spare) if name not in data else None
+            if other is not None:
+                result.renamed[name] = other
+                result.created_tabs.remove(name)
+                new_tabs = [t for t in new_tabs if t.name != name]
         batch = WriteBatch(new_tabs=new_tabs)
         for name, records in (rows or {}).items():
-            if name in data and len(data[name].values) > 1:
+            if name in result.renamed or name in data and len(data[name].values) > 1:
                 continue  # never write demo rows over real data
             headers = _final_headers(existing.get(name), new_tabs, name)
             batch.cells += _row_cells(name, headers, records)

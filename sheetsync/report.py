@@ -36,6 +36,7 @@ class Code(StrEnum):
     TOO_MANY_DECIMALS = "too_many_decimals"
     TOO_LONG = "too_long"
     FORMULA_NOT_CALCULATED = "formula_not_calculated"
+    FORMULA_ERROR = "formula_error"
     WRITE_CONFLICT = "write_conflict"
     JOB_FAILED = "job_failed"
 

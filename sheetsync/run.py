@@ -5,7 +5,6 @@ import logging
 import os
 import socket
 import time
-import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -15,7 +14,7 @@ from .backends import open_backend
 from .backends.base import FILLS, Backend, NewTab, TabContent, TabData
 from .changes import CellChange, ChangeSet, RowAppend
 from .config import Config
-from .errors import JobError, OwnershipError, WorkbookNotFound
+from .errors import ConfigError, JobError, OwnershipError, SheetSyncError, WorkbookNotFound
 from .ids import Issuer
 from .jobs import Context, Job, load_jobs
 from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
@@ -36,6 +35,7 @@ class JobOutcome:
     cells: int = 0
     problems: int = 0
     conflicts: int = 0
+    config_error: bool = False  # it failed on a config mistake (the message names file and key): exit 2
 
 
 @dataclass
@@ -84,6 +84,9 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
     first_request = backend.requests  # a backend may serve several runs: count this run's requests only
     with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
         names = backend.tab_names()
+        if not names:
+            raise WorkbookNotFound(f"{backend.target}: no such workbook; run `sheetsync init` (or `sheetsync demo`) "
+                                   "to create it, or fix workbook.target / --workbook")
         if not any(tab in names for tab in config.schemas):
             raise WorkbookNotFound(f"{backend.target}: none of the tabs {', '.join(config.schemas)} exist; "
                                    "run `sheetsync init` (or `sheetsync demo`) first")
@@ -147,7 +150,8 @@ def _select(config: Config, available: Mapping[str, Job], jobs: Sequence[str] | 
 
 
 def _build_tabs(config: Config, data: Mapping[str, TabData]) -> dict[str, Tab]:
-    tabs = {name: build_tab(data.get(name), schema, config.parse) for name, schema in config.schemas.items()}
+    spare = {name: tab for name, tab in data.items() if name not in config.schemas}  # maybe a renamed tab
+    tabs = {name: build_tab(data.get(name), schema, config.parse, spare) for name, schema in config.schemas.items()}
     tabs[META] = build_tab(data.get(META) or TabData(META, [META_SCHEMA.headers]), META_SCHEMA, config.parse)
     return tabs
 
@@ -197,8 +201,11 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
                 raise JobError(f"job {name!r} returned {type(produced).__name__}, not a ChangeSet")
         except Exception as ex:  # a job's bug must not stop the others; it is recorded with its traceback
             issues_ok = issues_ok and not spec.reports_issues
-            outcome.status, outcome.error = "failed", f"{type(ex).__name__}: {ex}"
-            log.error("job %s failed:\n%s", name, traceback.format_exc())
+            # A sheetsync error (a config value of the wrong type, ...) is a message for a person: no traceback.
+            person = isinstance(ex, SheetSyncError)
+            outcome.status, outcome.error = "failed", str(ex) if person else f"{type(ex).__name__}: {ex}"
+            outcome.config_error = isinstance(ex, ConfigError)
+            log.error("job %s failed: %s", name, outcome.error, exc_info=not person)
             result.report.add(Problem("", Code.JOB_FAILED, f"job {name} failed: {outcome.error}", job=name))
             result.outcomes[name] = outcome
             continue

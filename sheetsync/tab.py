@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from .backends.base import TabData
 from .report import Code, Problem, Severity, a1
@@ -116,11 +116,17 @@ class Tab:
         return tab_frame(self)
 
 
-def build_tab(data: TabData | None, schema: Schema, opts: ParseOptions) -> Tab:
-    """Parse raw cells into a Tab; never raises on bad cells, every failure becomes a Problem."""
+def build_tab(data: TabData | None, schema: Schema, opts: ParseOptions,
+              others: Mapping[str, TabData] | None = None) -> Tab:
+    """Parse raw cells into a Tab; never raises on bad cells, every failure becomes a Problem.
+
+    `others` are the workbook's tabs that no schema names: a missing tab found among them (renamed) is named.
+    """
     if data is None:
-        problem = Problem(schema.tab, Code.MISSING_TAB, f"the workbook has no tab {schema.tab!r}: "
-                          "run `sheetsync init` to add it")
+        renamed = renamed_tab(schema, others or {})
+        fix = (f"tab {renamed!r} has its headers: rename it back to {schema.tab!r}" if renamed
+               else "run `sheetsync init` to add it")
+        problem = Problem(schema.tab, Code.MISSING_TAB, f"the workbook has no tab {schema.tab!r}: {fix}")
         return Tab(schema.tab, schema, [], {}, [], [problem], usable=False)
     headers = list(data.values[0]) if data.values else []
     columns, problems = _map_headers(schema, headers)
@@ -131,6 +137,19 @@ def build_tab(data: TabData | None, schema: Schema, opts: ParseOptions) -> Tab:
     if usable:
         _read_rows(tab, data, opts)
     return tab
+
+
+def renamed_tab(schema: Schema, others: Mapping[str, TabData]) -> str | None:
+    """The tab among `others` whose header row holds the schema's key and most of its headers, if any."""
+    best, best_count = None, 0
+    for name, data in others.items():
+        if not data.values:
+            continue
+        have = {fold(str(h)) for h in data.values[0] if not is_blank(h)}
+        count = sum(1 for c in schema.columns if c.folded in have)
+        if schema.key_column.folded in have and count * 2 > len(schema.columns) and count > best_count:
+            best, best_count = name, count
+    return best
 
 
 def _map_headers(schema: Schema, headers: list[Any]) -> tuple[dict[str, int], list[Problem]]:
@@ -241,8 +260,16 @@ def _parse_cell(tab: Tab, col: Column, raw: Any, row: int, c: int,
     return value
 
 
+# What Excel, LibreOffice and Google Sheets show in a cell whose formula fails.
+FORMULA_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
+                            "#CALC!", "#GETTING_DATA", "#ERROR!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
+                            "#BUSY!", "#UNKNOWN!", "ERR:502", "ERR:504", "ERR:508", "ERR:522"})
+
+
 def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str | None, str | None]:
     shown = describe(raw)
+    if isinstance(raw, str) and raw.strip().upper() in FORMULA_ERRORS:  # never a value, even in a text column
+        return None, Code.FORMULA_ERROR, f"{shown} is a formula error: fix the formula in this cell or type the value"
     try:
         value = PARSERS[col.type](raw, col, opts)
     except BadValue as bad:

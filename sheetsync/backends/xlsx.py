@@ -111,7 +111,8 @@ class XlsxBackend(Backend):
         try:
             self._book = openpyxl.load_workbook(self.path, rich_text=False)
         except Exception as ex:  # openpyxl raises many types for a damaged or non-xlsx file
-            raise WorkbookError(f"{self.path}: cannot open as .xlsx ({type(ex).__name__}: {ex})") from ex
+            raise WorkbookError(f"{self.path}: cannot open as .xlsx ({type(ex).__name__}: {ex}); is it really an "
+                                "Excel workbook? Restore it, or point workbook.target / --workbook at the right file") from ex
 
     def _cached_values(self, tabs: Sequence[str]) -> dict[str, list[list[Any]]]:
         """Cell values as last calculated (formula results), via a fast read-only load."""
