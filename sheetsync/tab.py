@@ -9,7 +9,7 @@ from typing import Any, Iterator, Mapping
 from .backends.base import TabData
 from .report import Code, Problem, Severity, a1
 from .schema import Column, Schema
-from .values import PARSERS, BadValue, ParseOptions, describe, fold, is_blank, to_cell
+from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
 
 FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
 
@@ -268,6 +268,9 @@ FORMULA_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#RE
 
 def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str | None, str | None]:
     shown = describe(raw)
+    if isinstance(raw, Uncalculated):  # never guessed: the value the formula would give is unknown here
+        return None, Code.FORMULA_NOT_CALCULATED, (f"{shown} has no calculated value in the file: open and save "
+                                                   "the workbook in Excel or LibreOffice, or type the value")
     if isinstance(raw, str) and raw.strip().upper() in FORMULA_ERRORS:  # never a value, even in a text column
         return None, Code.FORMULA_ERROR, f"{shown} is a formula error: fix the formula in this cell or type the value"
     try:

@@ -25,6 +25,16 @@ DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 WORDY = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y")
 
 
+@dataclass(frozen=True)
+class Uncalculated:
+    """A formula cell whose file holds no calculated value (last saved by a tool that does not calculate)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
 class Formula(str):
     """A formula a job or the demo means to store as a formula (plain text starting with = stays text)."""
 

@@ -217,3 +217,24 @@ def test_kill_during_save_leaves_the_old_or_the_new_file(tmp_path):
         assert len(column) == 1  # one whole save: every row carries the same generation number
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) <= 4  # a killed save may leave its temp file; never the workbook broken
+
+
+def test_a_formula_without_a_calculated_value_is_reported_never_read_as_blank(config, tmp_path, now):
+    import sheetsync
+
+    path = tmp_path / "uncalculated.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "SKUs"
+    rows = grid(config, "SKUs", [{"SKU": "RG-001", "Product Name": "Aurora Ring", "Category": "Ring",
+                                  "Metal": "Platinum", "Purity": "950", "Price": 1200, "Cost": 300}])
+    for line in rows:
+        book.active.append(line)
+    headers = rows[0]
+    book.active.cell(2, headers.index("Wholesale Price") + 1, "=U2*0.5")  # saved by openpyxl: no cached result
+    book.active.cell(1, len(headers) + 1, "Margin")
+    book.active.cell(2, len(headers) + 1, "=U2-V2")  # the team's own column: not ours to judge
+    book.save(path)
+    result = sheetsync.run(dataclasses.replace(config, target=str(path)), ["validate"], now=now)
+    found = [(p.column, p.code, p.cell) for p in result.report if p.code == "formula_not_calculated"]
+    assert found == [("Wholesale Price", "formula_not_calculated", "W2")]
+    assert openpyxl.load_workbook(path)["SKUs"]["W2"].value == "=U2*0.5"  # the formula itself is kept

@@ -27,7 +27,7 @@ from ..errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
 from .base import NOTE_AUTHOR, Backend, TabContent, TabData, WriteBatch, NewTab
 from .memory import _trim
 from .xlsx_charts import add_chart
-from ..values import Formula
+from ..values import Formula, Uncalculated
 
 HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
 
@@ -78,10 +78,11 @@ class XlsxBackend(Backend):
         self._load()
         values = self._cached_values(tabs)
         assert self._book is not None
-        self._data = {
-            name: TabData(name, values[name], _sheetsync_notes(self._book[name]))
-            for name in tabs if name in values
-        }
+        self._data = {}
+        for name in tabs:
+            if name in values:
+                notes, uncalculated = _scan(self._book[name])
+                self._data[name] = TabData(name, _mark_uncalculated(values[name], uncalculated), notes)
         return self._data
 
     def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
@@ -178,13 +179,30 @@ def _sheet(book: openpyxl.Workbook, name: str) -> Worksheet:
     return book[name]
 
 
-def _sheetsync_notes(sheet: Worksheet) -> dict[tuple[int, int], str]:
-    return {
-        (cell.row, cell.column): cell.comment.text
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR
-    }
+def _scan(sheet: Worksheet) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """sheetsync's own notes, and every formula cell, in one pass over the cells that exist.
+
+    Walks the sheet's stored cells rather than iter_rows(), which would create every empty cell in the
+    used range (slow and memory-hungry on a big tab)."""
+    notes, formulas = {}, {}
+    for cell in sheet._cells.values():
+        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR:
+            notes[(cell.row, cell.column)] = cell.comment.text
+        if cell.data_type == "f":
+            formulas[(cell.row, cell.column)] = str(cell.value)
+    return notes, formulas
+
+
+def _mark_uncalculated(values: list[list[Any]], formulas: dict[tuple[int, int], str]) -> list[list[Any]]:
+    """A formula cell without a cached result reads as Uncalculated, never as blank."""
+    for (row, col), formula in formulas.items():
+        while len(values) < row:
+            values.append([])
+        line = values[row - 1]
+        line.extend([None] * (col - len(line)))
+        if line[col - 1] is None:
+            line[col - 1] = Uncalculated(formula)
+    return values
 
 
 def _set_value(cell: Any, value: Any) -> None:
