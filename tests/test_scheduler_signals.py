@@ -22,12 +22,20 @@ from sheetsync.config import load_config
 
 SLOW_JOB = '''
 import time
+from pathlib import Path
 from sheetsync import job
+
+FOLDER = Path(__file__).resolve().parents[1]
+
 
 @job("slow")
 def slow(ctx):
-    """Take a while (1.5 s), then stamp every item: a stand-in for a long job."""
-    time.sleep(1.5)
+    """A stand-in for a long job: say it runs, wait for the test's release file (60 s at most), then stamp."""
+    (FOLDER / "running").touch()
+    release = FOLDER / "release"
+    deadline = time.monotonic() + 60
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
     cs = ctx.changes()
     items = ctx.tab("Items")
     for row in items:
@@ -38,7 +46,12 @@ def slow(ctx):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A tiny business: one tab, one slow job every 15 minutes, an xlsx workbook with two rows."""
+    """A tiny business: one tab, one slow job every 15 minutes, an xlsx workbook with two rows.
+
+    The job creates `running` when it starts and runs until `release` appears in the folder, so a signal
+    sent once `running` exists lands mid-job however slow the machine is (a fixed sleep in the job raced
+    the test's own sleep, and a signal sent on the "start" log line can land before the job is entered).
+    """
     (tmp_path / "jobs").mkdir()
     (tmp_path / "jobs" / "slow.py").write_text(textwrap.dedent(SLOW_JOB))
     (tmp_path / "config").mkdir()
@@ -78,7 +91,10 @@ def project(tmp_path: Path) -> Path:
 class Loop:
     """`sheetsync schedule` in a child process, its JSON log read line by line."""
 
+    started: list[Loop] = []
+
     def __init__(self, project: Path, *args: str):
+        Loop.started.append(self)
         env = {**os.environ, "SHEETSYNC_CONFIG": str(project / "config" / "sheetsync.toml")}
         env.pop("SHEETSYNC_WORKBOOK", None)
         self.proc = subprocess.Popen(
@@ -87,7 +103,8 @@ class Loop:
             stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=project)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[dict] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
@@ -114,7 +131,7 @@ class Loop:
 
     def finish(self, timeout: float = 20) -> int:
         code = self.proc.wait(timeout=timeout)
-        time.sleep(0.05)
+        self.reader.join(timeout=timeout)  # every line the child wrote is read (a fixed nap raced the reader)
         while not self.lines.empty():
             line = self.lines.get()
             try:
@@ -122,6 +139,25 @@ class Loop:
             except ValueError:
                 pass
         return code
+
+
+@pytest.fixture(autouse=True)
+def no_loop_left_behind():
+    """A failing test must not leave its `sheetsync schedule` child running."""
+    yield
+    while Loop.started:
+        loop = Loop.started.pop()
+        if loop.proc.poll() is None:
+            loop.proc.kill()
+            loop.proc.wait()
+
+
+def job_running(project: Path, timeout: float = 20) -> None:
+    """Wait until the slow job has been entered."""
+    deadline = time.monotonic() + timeout
+    while not (project / "running").exists():
+        assert time.monotonic() < deadline, "the slow job never started"
+        time.sleep(0.02)
 
 
 def stamps(path: Path) -> list:
@@ -133,8 +169,10 @@ def stamps(path: Path) -> list:
 def test_sigterm_mid_job_finishes_the_job_saves_whole_and_exits_0(project):
     loop = Loop(project)
     loop.wait_for("start")
-    time.sleep(0.3)  # well inside the job's 1.5 s
-    loop.proc.send_signal(signal.SIGTERM)
+    job_running(project)
+    loop.proc.send_signal(signal.SIGTERM)  # the job is still waiting for its release
+    loop.wait_for("stopping")
+    (project / "release").touch()  # now the job may finish
     assert loop.finish() == 0
     ends = [e for e in loop.seen if e["event"] == "end"]
     assert [(e["job"], e["outcome"], e["cells"]) for e in ends] == [("slow", "ok", 2)]
@@ -149,10 +187,10 @@ def test_second_signal_stops_at_once_and_leaves_the_workbook_as_it_was(project):
     before = (project / "book.xlsx").read_bytes()
     loop = Loop(project)
     loop.wait_for("start")
-    time.sleep(0.3)
+    job_running(project)
     loop.proc.send_signal(signal.SIGTERM)
     loop.wait_for("stopping")
-    loop.proc.send_signal(signal.SIGTERM)
+    loop.proc.send_signal(signal.SIGTERM)  # the job is never released: it is still running
     assert loop.finish() == 128 + signal.SIGTERM
     assert (project / "book.xlsx").read_bytes() == before  # nothing half-written: the save never started
     assert stamps(project / "book.xlsx") == [None, None]
