@@ -14,7 +14,7 @@ from .backends import open_backend
 from .backends.base import FILLS, Backend, NewTab, TabContent, TabData
 from .changes import CellChange, ChangeSet, RowAppend
 from .config import Config
-from .errors import ConfigError, JobError, OwnershipError, SheetSyncError, WorkbookNotFound
+from .errors import ConfigError, JobError, OwnershipError, SheetSyncError, UsageError, WorkbookNotFound
 from .ids import Issuer
 from .jobs import Context, Job, load_jobs
 from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
@@ -145,7 +145,7 @@ def _select(config: Config, available: Mapping[str, Job], jobs: Sequence[str] | 
         return enabled
     unknown = [j for j in jobs if j not in available and j not in broken]
     if unknown:
-        raise JobError(f"no job named {', '.join(unknown)}; jobs: {', '.join(available)}")
+        raise UsageError(f"no job named {', '.join(unknown)}; jobs: {', '.join(available)}")
     return [j for j in available if j in jobs]
 
 

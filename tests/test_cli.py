@@ -86,7 +86,7 @@ def test_validate_formats(book):
 @pytest.mark.parametrize("args,code,words", [
     (["--workbook", "nowhere.txt", "run"], 2, "unknown workbook target"),
     (["--workbook", "/tmp/sheetsync-missing-dir/none.xlsx", "run"], 2, "run `sheetsync init`"),
-    (["--workbook", "BOOK", "run", "nosuchjob", "--now", NOW], 1, "no job named nosuchjob"),
+    (["--workbook", "BOOK", "run", "nosuchjob", "--now", NOW], 2, "no job named nosuchjob"),
     (["--workbook", "BOOK", "run", "--now", "yesterday"], 2, "not an ISO date-time"),
 ])
 def test_errors_are_clean_messages_with_exit_codes(book, args, code, words):
