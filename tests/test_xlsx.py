@@ -207,14 +207,20 @@ def test_kill_during_save_leaves_the_old_or_the_new_file(tmp_path):
     for r in range(1, 3001):
         book.active.append([0, "filler text " * 5, r])
     book.save(path)
-    for delay in (0.35, 0.8, 1.3, 1.9):
+    # One read-and-save cycle takes about 0.35 s here; the kills fall at points spread over a cycle, each
+    # after a save was reported done (a kill before the first save would test nothing).
+    for delay in (0.02, 0.12, 0.22, 0.32):
         saver = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE, text=True)
+        assert saver.stdout.readline().strip() == "1"  # a whole save is done; the next one is under way
         time.sleep(delay)
         saver.send_signal(signal.SIGKILL)
         saver.wait()
+        reported = [int(line) for line in ["1", *saver.stdout.read().split()]]
         sheet = openpyxl.load_workbook(path, read_only=True)["Big"]
         column = {row[0] for row in sheet.iter_rows(values_only=True)}
         assert len(column) == 1  # one whole save: every row carries the same generation number
+        # the old or the new file: the last save reported done, or the one that ended before it could say so
+        assert reported[-1] <= column.pop() <= reported[-1] + 1
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) <= 4  # a killed save may leave its temp file; never the workbook broken
 
