@@ -125,6 +125,7 @@ def test_issued_ids_on_the_demo(demo):
     assert len(set(rmas)) == len(rmas)
 
 
+@pytest.mark.slow
 def test_xlsx_links_open_the_row(config, demo_rows, run_jobs, tmp_path):
     path = tmp_path / "book.xlsx"
     cfg = dataclasses.replace(config, target=str(path))

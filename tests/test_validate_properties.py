@@ -62,6 +62,7 @@ def cells(config):
     return st.tuples(st.sampled_from(targets), st.integers(min_value=0, max_value=1), raws)
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_cell_content_never_raises_and_every_rejection_names_its_cell(vconfig, data):
