@@ -40,7 +40,7 @@ import schedule as schedule_lib
 from .backends import open_backend
 from .cadence import Cadence, CadenceError, parse_cadence
 from .config import Config
-from .errors import ConfigError, LockHeld, TransientError, WorkbookChanged
+from .errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged
 
 log = logging.getLogger("sheetsync.scheduler")
 
@@ -415,6 +415,7 @@ class Runner:
         began = _time.monotonic()
         backend = None
         try:
+            self._log_start(job, attempt)  # inside the try: a second signal while logging still ends the run
             backend = self._backend_factory()
             result = self._run_fn(self.config, [job.name], now=attempt.started, backend=_SaveGuard(backend, self))
             _take_result(attempt, result)
@@ -423,6 +424,9 @@ class Runner:
         except HardStop:
             self._interrupted(attempt)
             raise
+        except SheetSyncError as ex:  # a problem a person can fix (config, workbook): one clear line
+            attempt.outcome, attempt.message = "failed", str(ex)
+            self._event("error", logging.ERROR, job=job.name, message=f"{job.name} failed: {ex}")
         except Exception as ex:  # the loop never dies from a job: log the traceback, record, go on
             attempt.outcome, attempt.message = "failed", f"{type(ex).__name__}: {ex}"
             self._event("error", logging.ERROR, job=job.name, traceback=traceback.format_exc(),
@@ -440,9 +444,11 @@ class Runner:
         attempt = Attempt(job.name, job.reason, slot, self.now())
         self.result.attempts.append(attempt)
         self._running.add(job.name)
-        self._event("start", job=job.name, reason=job.reason, slot=_iso(slot),
-                    message=f"start {job.name} ({job.reason} {_short(slot, self.tz)})")
         return attempt
+
+    def _log_start(self, job: ScheduledJob, attempt: Attempt) -> None:
+        self._event("start", job=job.name, reason=job.reason, slot=_iso(attempt.slot),
+                    message=f"start {job.name} ({job.reason} {_short(attempt.slot, self.tz)})")
 
     def _interrupted(self, attempt: Attempt) -> None:
         """Record a run cut short by a second signal before the loop leaves."""
@@ -670,8 +676,8 @@ def job_status(config: Config, *, state_path: str | os.PathLike | None = None,
     from .jobs import load_jobs
 
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
-    available, _ = load_jobs(config)  # broken modules: the caller lists them
-    plan = plan_schedule(config, list(available), strict=False)
+    available, broken = load_jobs(config)  # broken jobs: the caller lists them, so no "no such job" warning
+    plan = plan_schedule(config, list(available) + [n for n in broken if n not in available], strict=False)
     state = RunState.load(Path(state_path) if state_path else default_state_path(config))
     out = []
     for name, spec in available.items():

@@ -222,3 +222,17 @@ def test_a_file_that_is_not_xlsx_is_a_clean_failure_naming_it(tmp_path):
                     "run", "--now", NOW)
     assert code == 1 and str(fake) in out and "Traceback" not in out
 
+
+
+@pytest.mark.parametrize("settings,words", [
+    ({"attempts": "6"}, "attempts = '6' must be a whole number"),
+    ({"timeout": 0}, "timeout = 0 is impossible"),
+    ({"max_wait": "soon"}, "max_wait = 'soon' must be a number of seconds"),
+])
+def test_google_retry_settings_are_checked_naming_file_and_key(settings, words):
+    from sheetsync.backends.gsheets import GoogleSheetsBackend
+    from sheetsync.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        GoogleSheetsBackend("gsheets:abc", settings, source="/srv/config/sheetsync.toml")
+    assert "/srv/config/sheetsync.toml: [policies.google]" in str(caught.value) and words in str(caught.value)

@@ -340,6 +340,18 @@ def test_a_job_that_raises_is_logged_with_traceback_and_the_loop_goes_on(make_co
     assert saved["quiet"]["last_outcome"] == "ok"
 
 
+def test_a_config_mistake_is_one_clear_line_not_a_traceback(make_config, tmp_path, caplog):
+    from sheetsync.errors import ConfigError
+
+    cfg = make_config({"quiet": "every 15 minutes", "stamp": "every hour"})
+    clock = FakeClock(at(2026, 11, 26, 9))
+    wrong = fake_run(clock, fail={"stamp": [ConfigError("sheetsync.toml: [policies.returns] window_days = 'x'")]})
+    with caplog.at_level(logging.INFO, "sheetsync"):
+        result = runner(cfg, clock, tmp_path, run_fn=wrong, until=at(2026, 11, 26, 9, 1)).run()
+    assert result.outcomes("stamp") == ["failed"] and result.outcomes("quiet") == ["ok"]
+    assert "window_days" in caplog.text and "Traceback" not in caplog.text
+
+
 def test_a_failing_job_leaves_the_others_on_schedule_for_a_day(make_config, tmp_path, caplog):
     """Real runs on a memory workbook: every failure is in _Runs and in the log; the writer keeps writing."""
     cfg = make_config({"stamp": "every 15 minutes", "broken": "every hour", "quiet": "every day at 07:00"})
@@ -400,11 +412,6 @@ def test_second_signal_during_a_save_waits_for_the_save(make_config, tmp_path):
     assert result.attempts[0].outcome == "interrupted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "library bug: Runner._execute logs 'start' in _begin() before entering its try block, so a HardStop "
-    "raised there (a second stop signal handled while the start line is being written, seen in "
-    "`sheetsync schedule` processes) skips _interrupted(): no 'end ... interrupted' line, no state record, "
-    "and the attempt keeps outcome None"))
 def test_a_second_signal_while_the_start_line_is_logged_still_ends_the_run_as_interrupted(make_config, tmp_path,
                                                                                            caplog):
     cfg = make_config({"quiet": "every 15 minutes"})

@@ -145,11 +145,11 @@ class GoogleSheetsBackend(Backend):
     """One Google spreadsheet, opened by key."""
 
     def __init__(self, target: str, settings: Mapping[str, Any] | None = None, root: Path | None = None,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None, source: str = "the config"):
         self.target = target if target.startswith("gsheets:") else f"gsheets:{target}"
         self.key = spreadsheet_key(self.target)
         self.settings = dict(settings or {})
-        self.policy = RetryPolicy.from_settings(self.settings)
+        self.policy = RetryPolicy.from_settings(self.settings, source)
         self.requests = 0
         self._root = root
         self._session = session

@@ -32,16 +32,27 @@ class RetryPolicy:
     timeout: float = 60.0  # seconds to connect / to wait for each read from the server
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any] | None) -> "RetryPolicy":
+    def from_settings(cls, settings: Mapping[str, Any] | None, source: str = "the config") -> "RetryPolicy":
         """From `[policies.google]`: attempts, initial_wait, max_wait, max_total_wait, timeout."""
-        names = {f.name for f in fields(cls)}
-        chosen = {k: v for k, v in (settings or {}).items() if k in names}
-        policy = cls(**chosen)
-        if policy.attempts < 1 or min(policy.initial_wait, policy.max_wait, policy.max_total_wait) < 0 \
-                or policy.timeout <= 0:
-            from ..errors import ConfigError
+        from ..errors import ConfigError
 
-            raise ConfigError(f"[policies.google] has an impossible retry setting: {chosen}")
+        chosen = {}
+        for f in fields(cls):
+            value = (settings or {}).get(f.name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    (f.name == "attempts" and not isinstance(value, int)):
+                kind = "a whole number" if f.name == "attempts" else "a number of seconds"
+                raise ConfigError(f"{source}: [policies.google] {f.name} = {value!r} must be {kind}")
+            chosen[f.name] = value
+        policy = cls(**chosen)
+        for name, bad in (("attempts", policy.attempts < 1), ("initial_wait", policy.initial_wait < 0),
+                          ("max_wait", policy.max_wait < 0), ("max_total_wait", policy.max_total_wait < 0),
+                          ("timeout", policy.timeout <= 0)):
+            if bad:
+                raise ConfigError(f"{source}: [policies.google] {name} = {getattr(policy, name)!r} is impossible "
+                                  "(attempts at least 1, waits 0 or more, timeout above 0)")
         return policy
 
 
