@@ -189,33 +189,19 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
         if not chosen and not spec.reports_issues:
             continue
         outcome = JobOutcome(name, "ok" if chosen else "not run")
-        context.job = name
         # Ids issued by a job whose writes are not applied (unselected: run for its problems only; or failed)
         # are never written, so they are given back instead of leaving gaps in the sequence.
         issued = {tab: issuer.last for tab, issuer in context.issuers.items()}
         try:
-            produced = spec.fn(context)
-            if produced is None:  # not `or`: a ChangeSet holding only problems is falsy
-                produced = ChangeSet(job=name)
-            if not isinstance(produced, ChangeSet):
-                raise JobError(f"job {name!r} returned {type(produced).__name__}, not a ChangeSet")
-        except Exception as ex:  # a job's bug must not stop the others; it is recorded with its traceback
+            produced = _call_job(context, spec)
+        except Exception as ex:  # a job's bug must not stop the others; it is recorded
             issues_ok = issues_ok and not spec.reports_issues
-            # A sheetsync error (a config value of the wrong type, ...) is a message for a person: no traceback.
-            person = isinstance(ex, SheetSyncError)
-            outcome.status, outcome.error = "failed", str(ex) if person else f"{type(ex).__name__}: {ex}"
-            outcome.config_error = isinstance(ex, ConfigError)
-            log.error("job %s failed: %s", name, outcome.error, exc_info=not person)
-            result.report.add(Problem("", Code.JOB_FAILED, f"job {name} failed: {outcome.error}", job=name))
-            result.outcomes[name] = outcome
+            _record_failure(result, outcome, ex)
             continue
         finally:
             if not chosen or outcome.status == "failed":
                 for tab, last in issued.items():
                     context.issuers[tab].last = last
-        produced.job = name
-        for item in produced.cells + produced.appends:
-            object.__setattr__(item, "job", name)
         result.results[name] = produced
         result.report.extend(produced.problems)
         outcome.problems = len(produced.problems)
@@ -225,6 +211,31 @@ def _evaluate(context: Context, available: Mapping[str, Job], selected: list[str
             _show_to_later_jobs(context.tabs, produced)
     context.job = None
     return changes, issues_ok
+
+
+def _call_job(context: Context, spec: Job) -> ChangeSet:
+    """Run one job and label everything it returns with its name."""
+    context.job = spec.name
+    produced = spec.fn(context)
+    if produced is None:  # not `or`: a ChangeSet holding only problems is falsy
+        produced = ChangeSet(job=spec.name)
+    if not isinstance(produced, ChangeSet):
+        raise JobError(f"job {spec.name!r} returned {type(produced).__name__}, not a ChangeSet")
+    produced.job = spec.name
+    for item in produced.cells + produced.appends:
+        object.__setattr__(item, "job", spec.name)
+    return produced
+
+
+def _record_failure(result: RunResult, outcome: JobOutcome, ex: Exception) -> None:
+    # A sheetsync error (a config value of the wrong type, ...) is a message for a person: no traceback.
+    person = isinstance(ex, SheetSyncError)
+    outcome.status, outcome.error = "failed", str(ex) if person else f"{type(ex).__name__}: {ex}"
+    outcome.config_error = isinstance(ex, ConfigError)
+    log.error("job %s failed: %s", outcome.name, outcome.error, exc_info=not person)
+    result.report.add(Problem("", Code.JOB_FAILED, f"job {outcome.name} failed: {outcome.error}",
+                              job=outcome.name))
+    result.outcomes[outcome.name] = outcome
 
 
 def _show_to_later_jobs(tabs: Mapping[str, Tab], produced: ChangeSet) -> None:
