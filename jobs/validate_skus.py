@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Iterator
 
 from .validate_rules import ERROR, WARNING, Env, Hit, Reason, Rule, Settings, View, money, on_step, show, words

@@ -29,7 +29,7 @@ def jobs(config: Config) -> dict[str, Job]:
 
 __all__ = [
     "ChangeSet", "ChartSpec", "Code", "Config", "ConfigError", "Context", "Job", "LockHeld", "Problem",
-    "Report", "Row", "RunResult", "Severity", "SheetSyncError", "Tab", "TabContent", "TabLayout",
-    "Workbook", "WorkbookChanged", "demo", "discover", "figures", "init", "job", "jobs", "load_config", "open",
-    "run", "summaries", "validate",
+    "Report", "Row", "RunResult", "Severity", "SheetSyncError", "Tab", "TabContent", "TabLayout", "Workbook",
+    "WorkbookChanged", "demo", "discover", "export", "figures", "init", "job", "jobs", "load_config", "open",
+    "run", "schedule", "summaries", "validate",
 ]

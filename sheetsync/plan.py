@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from .backends.base import CellWrite, NoteWrite, TabContent, TabData, WriteBatch, NewTab
-from .changes import CellChange, ChangeSet, RowAppend
+from .changes import CellChange, RowAppend
 from .errors import OwnershipError
 from .report import Code, Problem, Severity, a1
 from .schema import Column, Schema

@@ -7,24 +7,23 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
 from .backends import open_backend
-from .backends.base import FILLS, Backend, NewTab, TabContent, TabData
+from .backends.base import FILLS, NOTE_PREFIX, Backend, CellWrite, NewTab, TabContent, TabData, trim
 from .changes import CellChange, ChangeSet, RowAppend
 from .config import Config
 from .errors import ConfigError, JobError, OwnershipError, SheetSyncError, UsageError, WorkbookNotFound
 from .ids import Issuer
 from .jobs import Context, Job, load_jobs
 from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
-from .report import Code, Problem, Report, Severity
+from .report import Code, Problem, Report, Severity, a1
 from .system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
 from .tab import Tab, build_tab
-from .values import describe, is_blank, to_cell
+from .values import ParseOptions, date_to_serial, describe, is_blank, to_cell
 
 log = logging.getLogger("sheetsync")
-NOTE_PREFIX = "sheetsync: "
 
 
 @dataclass
@@ -96,7 +95,7 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
         changes, issues_ok = _evaluate(context, available, selected, result)
         issues_ok = issues_ok and not broken  # a broken job's lines must not vanish from Issues
         _record_broken(broken, jobs, result)
-        plan = _plan(config, tabs, data, changes, result, issues_ok, backend)
+        plan = _plan(config, tabs, data, changes, result, issues_ok)
         _record_counters(plan, tabs, context.issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]
@@ -259,7 +258,7 @@ def _keyed(tab: Tab, problems: Iterable[Problem]) -> list[Problem]:
 
 
 def _plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], changes: list[ChangeSet],
-          result: RunResult, issues_ok: bool, backend: Backend) -> Plan:
+          result: RunResult, issues_ok: bool) -> Plan:
     plan = Plan()
     for changeset in changes:
         for change in changeset.cells:
@@ -281,7 +280,7 @@ def _plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], 
         if annotation_writes(wanted, data, schemas):
             plan.annotations = wanted
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
-    plan.contents = _changed_contents(plan, data, config, backend)
+    plan.contents = _changed_contents(plan, data)
     return plan
 
 
@@ -346,29 +345,18 @@ def _record_counters(plan: Plan, tabs: Mapping[str, Tab], issuers: Mapping[str, 
         if row is None:
             plan.appends.append(RowAppend(META, {"Key": key, "Value": str(issuer.last)}, "ids"))
         else:
-            plan.cells.append(CellChange(META, row.key, "Value", str(issuer.last), row.raw("Value"),
+            plan.cells.append(CellChange(META, row.key, "Value", str(issuer.last), row.read_raw("Value"),
                                          row.get("Value"), row.sheet_row, "ids"))
 
 
-def _changed_contents(plan: Plan, data: Mapping[str, TabData], config: Config,
-                      backend: Backend) -> list[TabContent]:
-    """Whole-tab rewrites whose cells differ from the tab as read (or that must be redrawn)."""
-    keep, redraw = [], []
-    for content in plan.contents:
-        current = data.get(content.name)
-        if current is None or not _same_grid(current.values, content.rows):
-            keep.append(content)
-        elif content.layout.charts and getattr(backend, "drops_charts_on_save", False):
-            redraw.append(content)
-    if keep or plan.cells or plan.appends:
-        keep += redraw  # saving would lose these charts otherwise
-    return keep
+def _changed_contents(plan: Plan, data: Mapping[str, TabData]) -> list[TabContent]:
+    """Whole-tab rewrites whose cells differ from the tab as read."""
+    return [content for content in plan.contents
+            if content.name not in data or not _same_grid(data[content.name].values, content.rows)]
 
 
 def _same_grid(current: list[list[Any]], rows: list[list[Any]]) -> bool:
-    from .backends.memory import _trim
-
-    wanted = _trim([[to_cell(v) for v in row] for row in rows])
+    wanted = trim([[to_cell(v) for v in row] for row in rows])
     if len(wanted) != len(current):
         return False
     for have, want in zip(current, wanted):
@@ -379,18 +367,12 @@ def _same_grid(current: list[list[Any]], rows: list[list[Any]]) -> bool:
 
 def _as_read(have: Any, want: Any) -> Any:
     """A date compared with a number is compared as the serial number Google Sheets reads back."""
-    from datetime import date
-
-    from .values import date_to_serial
-
     if isinstance(want, date) and isinstance(have, (int, float)) and not isinstance(have, bool):
         return date_to_serial(want)
     return want
 
 
-from .values import ParseOptions as _ParseOptions  # noqa: E402
-
-_OPTS = _ParseOptions()
+_OPTS = ParseOptions()  # whole tabs hold what jobs wrote: no workbook-specific parsing
 
 
 def _apply(config: Config, backend: Backend, plan: Plan, tabs: Mapping[str, Tab], result: RunResult,
@@ -406,25 +388,23 @@ def _apply(config: Config, backend: Backend, plan: Plan, tabs: Mapping[str, Tab]
     resolved = resolve(plan, current, tabs, schemas, config.parse)
     result.conflicts = resolved.conflicts
     result.report.extend(resolved.conflicts)
-    result.written = [(c, w) for c, w in resolved.written]
+    result.written = list(resolved.written)
     result.cells_written = len(resolved.written) + sum(len(a.values) for a, _ in resolved.appended) + \
         sum(len(c.rows) for c in resolved.batch.contents)
     if not resolved.batch and not result.failed:  # a failed job is recorded in _Runs even when nothing changed
         return
     result.requests = backend.requests - first_request + 1  # so far, plus the one write below
-    _audit(resolved, current, schemas, result, now, config)
+    _audit(resolved, current, result, now)
     backend.write(resolved.batch)
 
 
-def _audit(resolved, current: Mapping[str, TabData], schemas, result: RunResult, now: datetime,
-           config: Config) -> None:
-    from .plan import _Located  # the guard's view of _Log/_Runs, to append after their last row
-
+def _audit(resolved, current: Mapping[str, TabData], result: RunResult, now: datetime) -> None:
+    """_Log rows for every cell written and _Runs rows for the jobs, appended after their last rows."""
     stamp = now.isoformat(timespec="seconds")
     rows = []
     for change, write in resolved.written:
         rows.append([stamp, result.run_id, change.job or "", change.tab, change.key, change.column,
-                     _a1(write.row, write.col), describe(change.expected) if change.expected is not None else "",
+                     a1(write.row, write.col), describe(change.expected) if change.expected is not None else "",
                      describe(write.value) if write.value is not None else ""])
     for append, row in resolved.appended:
         rows.append([stamp, result.run_id, append.job or "", append.tab, "", "(new row)", f"row {row}", "",
@@ -454,8 +434,6 @@ def _run_rows(result: RunResult, resolved, now: datetime) -> list[list[Any]]:
 
 
 def _append_rows(batch, current: Mapping[str, TabData], tab: str, rows: list[list[Any]]) -> None:
-    from .backends.base import CellWrite
-
     data = current.get(tab)
     start = len(data.values) + 1 if data is not None else 2
     for offset, values in enumerate(rows):
@@ -463,8 +441,3 @@ def _append_rows(batch, current: Mapping[str, TabData], tab: str, rows: list[lis
             if value is not None and value != "":
                 batch.cells.append(CellWrite(tab, start + offset, col, to_cell(value)))
 
-
-def _a1(row: int, col: int) -> str:
-    from .report import a1
-
-    return a1(row, col)

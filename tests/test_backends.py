@@ -11,7 +11,7 @@ from sheetsync.backends.base import CellWrite, NewTab, NoteWrite, TabContent, Ta
 from sheetsync.backends.gsheets import GoogleSheetsBackend
 from sheetsync.backends.memory import MemoryBackend
 from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.run import NOTE_PREFIX
+from sheetsync.backends.base import NOTE_PREFIX
 from sheetsync.testing import SheetsEmulator
 from sheetsync.values import ParseOptions, parse_date, parse_datetime
 

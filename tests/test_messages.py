@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import BriefFormatter, _exit_code, main
-from sheetsync.config import freeze, load_config
+from sheetsync.config import freeze
 from sheetsync.errors import ConfigError
 from sheetsync.init import init
 from sheetsync.jobs import load_jobs

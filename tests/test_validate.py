@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import random
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl

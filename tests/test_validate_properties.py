@@ -2,7 +2,7 @@
 yields a problem that names the value's tab, row, column and cell."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -14,6 +14,20 @@ Grid = list[list[Any]]
 NOTE_AUTHOR = "sheetsync"
 LEASE_SECONDS = 900  # a run holding the workbook longer than this is presumed dead
 FILLS = {"error": "F4CCCC", "warning": "FFF2CC"}  # light red, light yellow: ours, so we can take them back
+NOTE_PREFIX = "sheetsync: "  # how sheetsync's own cell notes are told from people's on every backend
+
+
+def trim(values: Grid) -> Grid:
+    """Copy rows without trailing blank cells and trailing blank rows, as Google's values API returns them."""
+    rows = []
+    for line in values:
+        end = len(line)
+        while end and line[end - 1] in (None, ""):
+            end -= 1
+        rows.append(list(line[:end]))
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 @dataclass

@@ -32,7 +32,7 @@ from gspread.http_client import HTTPClient
 
 from ..errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
 from ..system import META
-from .base import LEASE_SECONDS, Backend, TabData, WriteBatch
+from .base import LEASE_SECONDS, NOTE_PREFIX, Backend, TabData, WriteBatch, trim
 from .gsheets_lease import Lease, check_free, claim_ranges, confirm, release_ranges
 from .gsheets_render import Renderer, SheetInfo, hex_of, quote
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
@@ -254,7 +254,7 @@ class GoogleSheetsBackend(Backend):
             "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
         out = {}
         for name, value_range in zip(names, body.get("valueRanges", [])):
-            values = _trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
+            values = trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
             self._values[name] = values
             out[name] = TabData(name, values, self._our_notes(self._sheets[name]))
         if self._lease is not None and META in self._values:
@@ -275,7 +275,7 @@ class GoogleSheetsBackend(Backend):
             if known is not None:
                 known.rows, known.cols, known.notes, known.fills = info.rows, info.cols, info.notes, info.fills
                 known.charts = info.charts
-            values = _trim([[_effective(cell) for cell in row.get("values", [])]
+            values = trim([[_effective(cell) for cell in row.get("values", [])]
                             for data in sheet.get("data", [])[:1] for row in data.get("rowData", [])])
             out[info.title] = TabData(info.title, values, self._our_notes(info))
         if self._lease is not None and self._lease.taken:
@@ -288,16 +288,12 @@ class GoogleSheetsBackend(Backend):
         return out
 
     def _our_notes(self, info: SheetInfo) -> dict[tuple[int, int], str]:
-        from ..run import NOTE_PREFIX
-
         return {cell: text for cell, text in info.notes.items() if text.startswith(NOTE_PREFIX)}
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, batch: WriteBatch) -> None:
         if not batch:
             return
-        from ..run import NOTE_PREFIX
-
         if not self._sheets:
             self.tab_names()
         rendered = Renderer(self._sheets, NOTE_PREFIX, self._values).render(batch)
@@ -366,12 +362,6 @@ def _effective(cell: Mapping[str, Any]) -> Any:
     if "errorValue" in value:
         return _ERROR_TEXT.get(value["errorValue"].get("type", "ERROR"), "#ERROR!")
     return None
-
-
-def _trim(values: list[list[Any]]) -> list[list[Any]]:
-    from .memory import _trim as trim
-
-    return trim(values)
 
 
 def _chunks(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..errors import WorkbookError
-from .base import Backend, CellWrite, Grid, TabData, TabLayout, WriteBatch
+from .base import Backend, Grid, TabData, TabLayout, WriteBatch, trim
 
 _NAMED: dict[str, "MemoryBackend"] = {}
 
@@ -61,7 +61,7 @@ class MemoryBackend(Backend):
         for name in tabs:
             tab = self.tabs.get(name)
             if tab is not None:
-                out[name] = TabData(name, _trim(tab.values), dict(tab.notes))  # _trim copies rows; cells are scalars
+                out[name] = TabData(name, trim(tab.values), dict(tab.notes))  # trim copies rows; cells are scalars
         return out
 
     def write(self, batch: WriteBatch) -> None:
@@ -97,7 +97,7 @@ class MemoryBackend(Backend):
 
     def values(self, tab: str) -> Grid:
         """Trimmed rows of a tab, as a person would see them."""
-        return _trim(self.tabs[tab].values)
+        return trim(self.tabs[tab].values)
 
 
 def _put(values: Grid, row: int, col: int, value: Any) -> None:
@@ -107,16 +107,3 @@ def _put(values: Grid, row: int, col: int, value: Any) -> None:
     while len(line) < col:
         line.append(None)
     line[col - 1] = value
-
-
-def _trim(values: Grid) -> Grid:
-    """Drop trailing blank cells and rows, as Google's values API does."""
-    rows = []
-    for line in values:
-        end = len(line)
-        while end and line[end - 1] in (None, ""):
-            end -= 1
-        rows.append(list(line[:end]))
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -24,18 +25,15 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
-from .base import NOTE_AUTHOR, Backend, TabContent, TabData, WriteBatch, NewTab
-from .memory import _trim
-from .xlsx_charts import add_chart
 from ..values import Formula, Uncalculated
+from .base import FILLS, NOTE_AUTHOR, Backend, NewTab, TabContent, TabData, WriteBatch, trim
+from .xlsx_charts import add_chart
 
 HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
 
 
 class XlsxBackend(Backend):
     """One .xlsx file; the lock file sits beside it."""
-
-    drops_charts_on_save = True  # openpyxl does not load charts back, so charted tabs are re-rendered
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path).expanduser().resolve()
@@ -76,13 +74,14 @@ class XlsxBackend(Backend):
         if not self.exists:
             raise WorkbookNotFound(f"{self.path}: no such workbook (sheetsync init creates one)")
         self._load()
-        values = self._cached_values(tabs)
         assert self._book is not None
+        scans = {name: _scan(self._book[name]) for name in tabs if name in self._book.sheetnames}
+        # Formula results are only in a second, values-only load; skip it for tabs without formulas.
+        cached = self._cached_values([name for name, scan in scans.items() if scan.formulas])
         self._data = {}
-        for name in tabs:
-            if name in values:
-                notes, uncalculated = _scan(self._book[name])
-                self._data[name] = TabData(name, _mark_uncalculated(values[name], uncalculated), notes)
+        for name, scan in scans.items():
+            values = _mark_uncalculated(cached[name], scan.formulas) if name in cached else scan.grid()
+            self._data[name] = TabData(name, values, scan.notes)
         return self._data
 
     def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
@@ -117,10 +116,12 @@ class XlsxBackend(Backend):
 
     def _cached_values(self, tabs: Sequence[str]) -> dict[str, list[list[Any]]]:
         """Cell values as last calculated (formula results), via a fast read-only load."""
+        if not tabs:
+            return {}
         book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         try:
             return {
-                name: _trim([list(r) for r in book[name].iter_rows(values_only=True)])
+                name: trim([list(r) for r in book[name].iter_rows(values_only=True)])
                 for name in tabs if name in book.sheetnames
             }
         finally:
@@ -179,18 +180,40 @@ def _sheet(book: openpyxl.Workbook, name: str) -> Worksheet:
     return book[name]
 
 
-def _scan(sheet: Worksheet) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
-    """sheetsync's own notes, and every formula cell, in one pass over the cells that exist.
+@dataclass
+class _Scan:
+    """One tab's stored cells: plain values, formulas, and sheetsync's own notes, by (row, col)."""
+
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def grid(self) -> list[list[Any]]:
+        """The plain values row-major from sheet row 1, trimmed (for a tab without formulas)."""
+        rows = max((r for r, _ in self.values), default=0)
+        grid: list[list[Any]] = [[] for _ in range(rows)]
+        for (r, c), value in self.values.items():
+            line = grid[r - 1]
+            line.extend([None] * (c - len(line)))
+            line[c - 1] = value
+        return trim(grid)
+
+
+def _scan(sheet: Worksheet) -> _Scan:
+    """Values, formulas and sheetsync notes in one pass over the cells that exist.
 
     Walks the sheet's stored cells rather than iter_rows(), which would create every empty cell in the
     used range (slow and memory-hungry on a big tab)."""
-    notes, formulas = {}, {}
+    scan = _Scan()
     for cell in sheet._cells.values():
+        where = (cell.row, cell.column)
         if cell.comment is not None and cell.comment.author == NOTE_AUTHOR:
-            notes[(cell.row, cell.column)] = cell.comment.text
+            scan.notes[where] = cell.comment.text
         if cell.data_type == "f":
-            formulas[(cell.row, cell.column)] = str(cell.value)
-    return notes, formulas
+            scan.formulas[where] = str(cell.value)
+        elif cell.value is not None:
+            scan.values[where] = cell.value
+    return scan
 
 
 def _mark_uncalculated(values: list[list[Any]], formulas: dict[tuple[int, int], str]) -> list[list[Any]]:
@@ -226,9 +249,7 @@ def _set_note(cell: Any, note: str | None, fill: str | None) -> None:
         cell.fill = PatternFill("solid", fgColor=fill)  # never paint over a person's own colour
 
 
-from .base import FILLS as _FILLS  # noqa: E402
-
-_OUR_FILLS = set(_FILLS.values())
+_OUR_FILLS = set(FILLS.values())
 
 
 def _add_tab(book: openpyxl.Workbook, new: NewTab) -> None:
