@@ -46,6 +46,16 @@ def memory_workbook(config: Config, tabs: Mapping[str, Iterable[Mapping[str, Any
     return MemoryBackend(data)
 
 
+def with_jobs(config: Config, folder: Path, **modules: str) -> Config:
+    """The config with its jobs folder replaced by `folder`, holding the given modules (name -> source)."""
+    import textwrap
+
+    folder.mkdir(exist_ok=True)
+    for name, source in modules.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(source))
+    return dataclasses.replace(config, jobs_dir=folder)
+
+
 def records(backend: MemoryBackend, tab: str) -> list[dict[str, Any]]:
     """A memory tab's rows as dicts by header (blank cells as None)."""
     values = backend.values(tab)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import textwrap
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +11,7 @@ import sheetsync
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.init import init
 
-from conftest import memory_workbook
+from conftest import memory_workbook, with_jobs
 
 WRITER = '''
 from datetime import date
@@ -42,10 +41,7 @@ EXPECTED = {"Days Overdue": 9, "Engagement Rate": Decimal("0.0425"), "Post Statu
 
 @pytest.fixture
 def writer_config(config, tmp_path):
-    folder = tmp_path / "jobs"
-    folder.mkdir()
-    (folder / "writer.py").write_text(textwrap.dedent(WRITER))
-    return dataclasses.replace(config, jobs_dir=folder)
+    return with_jobs(config, tmp_path / "jobs", writer=WRITER)
 
 
 def xlsx_backend(cfg, tmp_path):

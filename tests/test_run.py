@@ -1,7 +1,6 @@
 """The runner: ownership rules, no-op and dry runs, the guard against concurrent edits, issued ids, Issues."""
 from __future__ import annotations
 
-import dataclasses
 import textwrap
 
 import pytest
@@ -11,7 +10,7 @@ from sheetsync.errors import OwnershipError
 from sheetsync.report import Code
 from sheetsync.system import LOG, META, RUNS
 
-from conftest import memory_workbook, records
+from conftest import memory_workbook, records, with_jobs
 
 JOBS = '''
 from sheetsync import job, Severity
@@ -42,10 +41,7 @@ def issue_ids(ctx):
 
 @pytest.fixture
 def jobs_config(config, tmp_path):
-    folder = tmp_path / "jobs"
-    folder.mkdir()
-    (folder / "basic.py").write_text(textwrap.dedent(JOBS))
-    return dataclasses.replace(config, jobs_dir=folder)
+    return with_jobs(config, tmp_path / "jobs", basic=JOBS)
 
 
 def add_job(cfg, name: str, body: str) -> None:

@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import signal
-import textwrap
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
 
@@ -16,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sheetsync
-from conftest import memory_workbook, records
+from conftest import memory_workbook, records, with_jobs
 from sheetsync.cadence import CadenceError, parse_cadence
 from sheetsync.errors import ConfigError, LockHeld, TransientError
 from sheetsync.run import JobOutcome, RunResult
@@ -74,11 +73,8 @@ def make_config(config, tmp_path):
     """The brand's config with a tmp jobs folder (stamp, broken, quiet) and the given [schedule]."""
 
     def make(schedule: dict, source: str = JOBS):
-        folder = tmp_path / "jobs"
-        folder.mkdir(exist_ok=True)
-        (folder / "sample.py").write_text(textwrap.dedent(source))
-        return dataclasses.replace(config, jobs_dir=folder, schedule=MappingProxyType(dict(schedule)),
-                                   target="memory:")
+        return dataclasses.replace(with_jobs(config, tmp_path / "jobs", sample=source),
+                                   schedule=MappingProxyType(dict(schedule)), target="memory:")
 
     return make
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..values import Formula, date_to_serial
+from ..report import column_letter
 from .base import FILLS, ChartSpec, NewTab, NoteWrite, TabContent, TabLayout, WriteBatch
 
 DATE_PATTERN, DATETIME_PATTERN = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
@@ -47,14 +48,6 @@ def new_id() -> int:
 
 def quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
-
-
-def column_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def a1(title: str, row: int, col: int, width: int = 1, height: int = 1) -> str:
