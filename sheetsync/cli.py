@@ -5,7 +5,6 @@ Exit codes: 0 done (data problems are results), 1 a job failed, 2 usage or confi
 """
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -17,15 +16,12 @@ import click
 
 from .config import Config, load_config
 from .errors import SheetSyncError
+from .export_cli import export
 from .report import Code, Report, Severity
+from .scheduler_cli import schedule
+from .testing.cli import emulator
 from .values import describe
 
-# Commands that live beside the concept they drive: "module:attribute" of a click command.
-COMMANDS = (
-    "sheetsync.testing.cli:emulator",
-    "sheetsync.scheduler_cli:schedule",
-    "sheetsync.export_cli:export",
-)
 EXIT_JOB_FAILED, EXIT_USAGE, EXIT_STRICT = 1, 2, 3
 
 
@@ -259,16 +255,5 @@ def _exit_code(result, strict: bool, report: Report | None = None) -> int:
     return 0
 
 
-def _load_extra_commands() -> None:
-    for spec in COMMANDS:
-        module_name, _, attr = spec.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as ex:
-            if ex.name and module_name.startswith(ex.name):
-                continue  # that part of sheetsync is not installed here
-            raise
-        main.add_command(getattr(module, attr))
-
-
-_load_extra_commands()
+for _command in (export, schedule, emulator):  # commands that live beside the concept they drive
+    main.add_command(_command)

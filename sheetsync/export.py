@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -81,17 +82,15 @@ class ExportContext:
 
     def errors(self, tab: str, key: str) -> list[Problem]:
         """Errors the jobs found on a row (a row with errors should not be published)."""
-        return [p for p in self._by_row().get((tab, key), []) if p.severity == Severity.ERROR]
+        return [p for p in self._problems_by_row.get((tab, key), []) if p.severity == Severity.ERROR]
 
-    def _by_row(self) -> dict[tuple[str, str], list[Problem]]:
-        cached = self.__dict__.get("_rows")
-        if cached is None:
-            cached = {}
-            for p in self.report:
-                if p.key is not None:
-                    cached.setdefault((p.tab, p.key), []).append(p)
-            self.__dict__["_rows"] = cached
-        return cached
+    @cached_property
+    def _problems_by_row(self) -> dict[tuple[str, str], list[Problem]]:
+        out: dict[tuple[str, str], list[Problem]] = {}
+        for p in self.report:
+            if p.key is not None:
+                out.setdefault((p.tab, p.key), []).append(p)
+        return out
 
     def report_problem(self, tab: Tab, row: Row | None, column: str | None, code: str, message: str,
                        severity: Severity = Severity.WARNING) -> Problem:

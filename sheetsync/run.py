@@ -11,13 +11,36 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
 from .backends import open_backend
-from .backends.base import FILLS, NOTE_PREFIX, Backend, CellWrite, NewTab, TabContent, TabData, trim
+from .backends.base import (
+    FILLS,
+    NOTE_PREFIX,
+    Backend,
+    CellWrite,
+    NewTab,
+    TabContent,
+    TabData,
+    trim,
+)
 from .changes import CellChange, ChangeSet, RowAppend
 from .config import Config
-from .errors import ConfigError, JobError, OwnershipError, SheetSyncError, UsageError, WorkbookNotFound
+from .errors import (
+    ConfigError,
+    JobError,
+    OwnershipError,
+    SheetSyncError,
+    UsageError,
+    WorkbookNotFound,
+)
 from .ids import Issuer
 from .jobs import Context, Job, load_jobs
-from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
+from .plan import (
+    Plan,
+    annotation_writes,
+    check_ownership,
+    drop_noops,
+    resolve,
+    same_cell,
+)
 from .report import Code, Problem, Report, Severity, a1
 from .system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
 from .tab import Tab, build_tab

@@ -5,6 +5,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -46,23 +47,14 @@ class Column:
     job_transitions: tuple[tuple[str, str], ...] = ()
     job_fills_blank: bool = False
 
-    @property
+    @cached_property
     def lookup(self) -> dict[str, str]:
         """Folded spelling -> canonical allowed value, aliases included."""
-        cached = self.__dict__.get("_lookup")
-        if cached is None:
-            cached = {fold(v): v for v in self.allowed}
-            cached.update({fold(k): v for k, v in self.aliases.items()})
-            object.__setattr__(self, "_lookup", cached)
-        return cached
+        return {**{fold(v): v for v in self.allowed}, **{fold(k): v for k, v in self.aliases.items()}}
 
-    @property
+    @cached_property
     def regex(self) -> re.Pattern:
-        cached = self.__dict__.get("_regex")
-        if cached is None:
-            cached = re.compile(self.pattern or ".*")
-            object.__setattr__(self, "_regex", cached)
-        return cached
+        return re.compile(self.pattern or ".*")
 
     @property
     def folded(self) -> str:
@@ -98,13 +90,9 @@ class Schema:
     def has(self, header: str) -> bool:
         return fold(header) in self.by_folded
 
-    @property
+    @cached_property
     def by_folded(self) -> dict[str, Column]:
-        cached = self.__dict__.get("_by_folded")
-        if cached is None:
-            cached = {c.folded: c for c in self.columns}
-            object.__setattr__(self, "_by_folded", cached)
-        return cached
+        return {c.folded: c for c in self.columns}
 
     @property
     def headers(self) -> list[str]:

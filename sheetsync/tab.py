@@ -4,12 +4,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Iterator, Mapping
 
 from .backends.base import TabData
 from .report import Code, Problem, Severity, a1
 from .schema import Column, Schema
-from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
+from .values import (
+    PARSERS,
+    BadValue,
+    ParseOptions,
+    Uncalculated,
+    describe,
+    fold,
+    is_blank,
+    to_cell,
+)
 
 FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
 
@@ -24,6 +34,7 @@ class Row:
     cells: list[Any]
     values: dict[str, Any]
     columns: dict[str, int] = field(repr=False, default_factory=dict)
+    read_cells: dict[str, Any] = field(repr=False, default_factory=dict)  # cells as read, once a job changed them
 
     def __getitem__(self, header: str) -> Any:
         return self.values.get(header)
@@ -45,14 +56,13 @@ class Row:
 
     def read_raw(self, header: str) -> Any:
         """The cell as read from the workbook, before any job of this run changed it (the guard's reference)."""
-        original = self.__dict__.get("_read")
-        if original and header in original:
-            return original[header]
+        if header in self.read_cells:
+            return self.read_cells[header]
         return self.raw(header)
 
     def apply(self, header: str, value: Any) -> None:
         """Show a write of an earlier job to the later jobs of the same run (the workbook is written at the end)."""
-        self.__dict__.setdefault("_read", {}).setdefault(header, self.raw(header))
+        self.read_cells.setdefault(header, self.raw(header))
         col = self.columns.get(header)
         if col is not None:
             self.cells.extend([None] * (col - len(self.cells)))
@@ -78,15 +88,13 @@ class Tab:
     def __len__(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, Row]:
-        cached = self.__dict__.get("_by_key")
-        if cached is None:
-            cached = {}
-            for row in self.rows:
-                cached.setdefault(self.key_of(row.key), row)
-            self.__dict__["_by_key"] = cached
-        return cached
+        """Rows by key (folded for case-insensitive keys); the first row wins for a repeated key."""
+        out: dict[str, Row] = {}
+        for row in self.rows:
+            out.setdefault(self.key_of(row.key), row)
+        return out
 
     def key_of(self, key: str) -> str:
         return fold(key) if self.schema.key_case_insensitive else key

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
 from ..errors import LockHeld
@@ -33,9 +34,10 @@ class Lease:
     def value(self) -> str:
         return f"{self.owner}{SEPARATOR}{_iso(self.expires)}"
 
-    @property
+    @cached_property
     def expires(self) -> float:
-        return self.__dict__.setdefault("_expires", time.time() + self.seconds)
+        """Fixed when first asked: the moment the lease is written."""
+        return time.time() + self.seconds
 
 
 def _iso(epoch: float) -> str:

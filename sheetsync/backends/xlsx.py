@@ -26,7 +26,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
 from ..values import Formula, Uncalculated
-from .base import FILLS, NOTE_AUTHOR, Backend, NewTab, TabContent, TabData, WriteBatch, trim
+from .base import (
+    FILLS,
+    NOTE_AUTHOR,
+    Backend,
+    NewTab,
+    TabContent,
+    TabData,
+    WriteBatch,
+    trim,
+)
 from .xlsx_charts import add_chart
 
 HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
