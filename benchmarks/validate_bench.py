@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 import sheetsync  # noqa: E402
 from sheetsync.backends.memory import MemoryBackend  # noqa: E402
-from sheetsync.config import Config, load_config  # noqa: E402
-from sheetsync.jobs import Context, discover  # noqa: E402
-from sheetsync.report import Report  # noqa: E402
-from sheetsync.run import _build_tabs  # noqa: E402
+from sheetsync.engine.run import _build_tabs  # noqa: E402
+from sheetsync.model.problems import Report  # noqa: E402
+from sheetsync.project.config import Config, load_config  # noqa: E402
+from sheetsync.project.loader import Context, discover  # noqa: E402
 
 JOB_MODULES = ("validate.py", "validate_rules.py", "validate_skus.py", "validate_activity.py", "demo_data.py")
 NOW = datetime(2026, 11, 26, 9, 0)

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 
 from sheetsync import Severity
 from sheetsync.export import ExportContext, ExportRow, exporter
-from sheetsync.tab import Row
+from sheetsync.model.tab import Row
 from sheetsync.templates import TemplateFailure, Templates
 
 from .copy_compliance import check_copy, plain_text, stated_facts

@@ -7,7 +7,7 @@ Registered with sheetsync's template layer on import, so every template can writ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Mapping
 

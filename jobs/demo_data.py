@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sheetsync.values import Formula
+from sheetsync.model.values import Formula
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from enum import StrEnum
 from typing import Any, Mapping
 
 from sheetsync import ChangeSet, Context, Severity, job
-from sheetsync.report import Code
-from sheetsync.system import META
-from sheetsync.tab import Row, Tab
+from sheetsync.model.problems import Code
+from sheetsync.model.system import META
+from sheetsync.model.tab import Row, Tab
 from sheetsync.templates import Templates, render_many
 
-from .channels import etsy_tags, etsy_title, tidy, ETSY_TAG_LIMIT, ETSY_TAG_LENGTH, ETSY_TITLE_LENGTH
+from .channels import ETSY_TAG_LENGTH, ETSY_TAG_LIMIT, ETSY_TITLE_LENGTH, etsy_tags, etsy_title, tidy
 from .copy_compliance import check_copy
 from .copy_filters import piece, voice
 

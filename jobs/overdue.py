@@ -13,9 +13,9 @@ from enum import StrEnum
 from typing import Any
 
 from sheetsync import ChangeSet, Context, Severity, job
-from sheetsync.calendar import Calendar
-from sheetsync.tab import Row, Tab, key_text
-from sheetsync.values import is_blank
+from sheetsync.model.calendar import Calendar
+from sheetsync.model.tab import Row, Tab, key_text
+from sheetsync.model.values import is_blank
 
 from .todo import Action
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sheetsync import ChangeSet, Context, job
-from sheetsync.backends.base import TabContent
-from sheetsync.report_tab import Section, render_report
+from sheetsync.model.layout import TabContent
+from sheetsync.summary_tab import Section, render_report
 
 from .summary_catalog import catalog_figures, catalog_sections
 from .summary_common import Policy, full_frame

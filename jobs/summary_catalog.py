@@ -5,8 +5,8 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from sheetsync.report import Problem, Severity
-from sheetsync.report_tab import Chart, Section, key_figures
+from sheetsync.model.problems import Problem, Severity
+from sheetsync.summary_tab import Chart, Section, key_figures
 
 from .summary_common import DONE_COPY_STATUSES, Policy, label, sku_link, today_ts
 

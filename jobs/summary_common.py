@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from sheetsync.tab import Tab
+from sheetsync.model.tab import Tab
 
 COPY_REASONS = ("Not As Described", "Color", "Style")
 SIZE_REASONS = ("Size Too Small", "Size Too Large")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sheetsync.report_tab import Chart, Section, key_figures
+from sheetsync.summary_tab import Chart, Section, key_figures
 
 from .summary_common import Policy, fold, label, ratio, ratios, today_ts, total
 

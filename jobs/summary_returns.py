@@ -3,10 +3,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sheetsync.report_tab import Chart, Section, key_figures
+from sheetsync.summary_tab import Chart, Section, key_figures
 
-from .summary_common import (CLOSED_RETURN_STATUSES, KEPT_REVENUE, SIZE_REASONS, Policy, days_between,
-                             label, ratio, ratios, sku_link, today_ts, total)
+from .summary_common import (
+    CLOSED_RETURN_STATUSES,
+    KEPT_REVENUE,
+    SIZE_REASONS,
+    Policy,
+    days_between,
+    label,
+    ratio,
+    ratios,
+    sku_link,
+    today_ts,
+    total,
+)
 
 NOT_GIVEN = "(not given)"
 UNKNOWN_SKU = "(SKU not in catalog)"

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Iterable
 
 from sheetsync import ChangeSet, Context, job
-from sheetsync.backends.base import TabContent, TabLayout
-from sheetsync.report import a1
+from sheetsync.model.a1 import a1
+from sheetsync.model.layout import TabContent, TabLayout
 
 TAB = "To Do"
 HEADERS = ["Who", "To Do", "Due", "When", "Where", "Key"]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from sheetsync import Config, Severity, Tab
 from sheetsync.errors import ConfigError
-from sheetsync.values import describe, is_blank
+from sheetsync.model.values import describe, is_blank
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

@@ -1,19 +1,19 @@
 """sheetsync: treat shared spreadsheets as the system of record and run jobs over them safely."""
 from __future__ import annotations
 
-from .backends.base import ChartSpec, TabContent, TabLayout
-from .changes import ChangeSet
-from .config import Config, load_config
 from .demo import demo
-from .errors import ConfigError, SheetSyncError, WorkbookChanged, LockHeld
+from .engine.run import RunResult, run
+from .errors import ConfigError, LockHeld, SheetSyncError, WorkbookChanged
 from .export import export  # channel files: sheetsync.export(config, "shopify", "shopify.csv")
 from .figures import figures, summaries
 from .init import init
-from .jobs import Context, Job, discover, job
-from .report import Code, Problem, Report, Severity
-from .run import RunResult, run
-from .scheduler import schedule
-from .tab import Row, Tab
+from .model.changes import ChangeSet
+from .model.layout import ChartSpec, TabContent, TabLayout
+from .model.problems import Code, Problem, Report, Severity
+from .model.tab import Row, Tab
+from .project.config import Config, load_config
+from .project.loader import Context, Job, discover, job
+from .scheduling.scheduler import schedule
 from .workbook import Workbook, open
 
 

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .backends.xlsx import XlsxBackend
-from .config import Config
+from .engine.run import RunResult, run
 from .errors import ConfigError
 from .init import InitResult, init
-from .jobs import PACKAGE, load_jobs
-from .run import RunResult, run
+from .project.config import Config
+from .project.loader import PACKAGE, load_jobs
 
 
 @dataclass

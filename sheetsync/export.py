@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .backends.base import Backend
-from .config import Config
 from .errors import UsageError
-from .report import Problem, Report, Severity
-from .tab import Row, Tab
+from .model.problems import Problem, Report, Severity
+from .model.tab import Row, Tab
+from .project.config import Config
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_TAB = "export"
@@ -163,7 +163,7 @@ def write_csv(path: str | os.PathLike, headers: Sequence[str], rows: Iterable[Ma
 
 def channels(config: Config) -> dict[str, Exporter]:
     """The exporters the business's jobs folder registers, by channel name."""
-    from .jobs import discover
+    from .project.loader import discover
 
     discover(config)
     return dict(EXPORTERS)
@@ -194,8 +194,8 @@ def _hashable(value: Any) -> Any:
 def export(config: Config, channel: str, out: str | os.PathLike | None = None, *, now: datetime | None = None,
            backend: Backend | None = None) -> ExportResult:
     """Build the channel file for `channel` (written to `out` when given); nothing is written to the workbook."""
-    from .jobs import load_jobs
-    from .run import inspect
+    from .engine.run import inspect
+    from .project.loader import load_jobs
 
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
     load_jobs(config)  # the brand's exporters register themselves when the jobs folder is imported

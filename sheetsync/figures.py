@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from .backends.base import Backend
-from .config import Config
 from .errors import JobError
+from .project.config import Config
 
 
 def figures(config: Config, job: str, *, backend: Backend | None = None,
             now: datetime | None = None) -> dict:
     """Run `job` as a dry run on one read of the workbook and return the DataFrames it published."""
-    from .run import run
+    from .engine.run import run
 
     result = run(config, [job], now=now, dry_run=True, backend=backend)
     outcome = result.outcomes.get(job)

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .backends import open_backend
-from .backends.base import Backend, CellWrite, NewTab, WriteBatch
-from .config import Config
-from .schema import Schema
-from .system import SYSTEM_TABS
-from .tab import renamed_tab
-from .values import Formula, fold, is_blank, to_cell
+from .backends.base import Backend, CellWrite, WriteBatch
+from .model.layout import NewTab
+from .model.schema import Schema
+from .model.system import SYSTEM_TABS
+from .model.tab import renamed_tab
+from .model.values import Formula, fold, is_blank, to_cell
+from .project.config import Config
 
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "percent": "0.0%"}
 
@@ -108,7 +109,7 @@ def _final_headers(present: list[Any] | None, new_tabs: list[NewTab], name: str)
 
 def _row_cells(tab: str, headers: list[str], records: list[dict[str, Any]]) -> list[CellWrite]:
     """Cells for records (header -> value); unknown headers become extra columns at the end."""
-    from .report import column_letter
+    from .model.a1 import column_letter
 
     cols = {fold(h): i for i, h in enumerate(headers, start=1)}
     extra: list[str] = []

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from .backends import open_backend
 from .backends.base import Backend
-from .config import Config, load_config
-from .report import Report
-from .tab import Tab, build_tab
+from .model.problems import Report
+from .model.tab import Tab, build_tab
+from .project.config import Config, load_config
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 
 import sheetsync
 from sheetsync.backends.memory import MemoryBackend
-from sheetsync.config import Config, load_config
+from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_PATH = ROOT / "config" / "sheetsync.toml"

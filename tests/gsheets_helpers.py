@@ -4,10 +4,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sheetsync.backends.gsheets import EndpointSession, GoogleSheetsBackend
-from sheetsync.config import Config
+from sheetsync.backends.gsheets.backend import EndpointSession, GoogleSheetsBackend
 from sheetsync.init import init
-from sheetsync.tab import build_tab
+from sheetsync.model.tab import build_tab
+from sheetsync.project.config import Config
 from sheetsync.testing import SheetsEmulator
 
 FAST = {"attempts": 6, "initial_wait": 0.001, "max_wait": 0.01, "max_total_wait": 0.5, "timeout": 10}

@@ -7,13 +7,13 @@ from typing import Any, Callable
 
 import pytest
 
-from sheetsync.backends.base import CellWrite, NewTab, NoteWrite, TabContent, TabLayout, WriteBatch, FILLS
+from sheetsync.backends.base import CellWrite, NoteWrite, WriteBatch
 from sheetsync.backends.gsheets import GoogleSheetsBackend
 from sheetsync.backends.memory import MemoryBackend
 from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.backends.base import NOTE_PREFIX
+from sheetsync.model.layout import FILLS, NOTE_PREFIX, NewTab, TabContent, TabLayout
+from sheetsync.model.values import ParseOptions, parse_date, parse_datetime
 from sheetsync.testing import SheetsEmulator
-from sheetsync.values import ParseOptions, parse_date, parse_datetime
 
 FAST = {"attempts": 3, "initial_wait": 0.001, "max_wait": 0.01, "max_total_wait": 0.1, "timeout": 5}
 SAMPLES: list[tuple[str, Any]] = [
@@ -63,7 +63,7 @@ def book(request, tmp_path, emulator) -> Book:
         XlsxBackend(path).write(WriteBatch(new_tabs=[NewTab("Sheet1", [])]))
         return Book("xlsx", lambda: XlsxBackend(path))
     key = emulator.create_spreadsheet("backends", {"Sheet1": []})
-    from sheetsync.backends.gsheets import EndpointSession
+    from sheetsync.backends.gsheets.backend import EndpointSession
 
     return Book("gsheets", lambda: GoogleSheetsBackend(f"gsheets:{key}", FAST,
                                                         session=EndpointSession(emulator.endpoint)),
@@ -123,7 +123,7 @@ def test_notes_set_and_remove(book: Book):
 
 
 def test_removing_our_note_keeps_a_persons_note_and_colour(emulator):
-    from sheetsync.backends.gsheets import EndpointSession
+    from sheetsync.backends.gsheets.backend import EndpointSession
 
     key = emulator.create_spreadsheet("person", {"Data": [["A"], ["x"]]})
     open_ = lambda: GoogleSheetsBackend(f"gsheets:{key}", FAST, session=EndpointSession(emulator.endpoint))  # noqa: E731

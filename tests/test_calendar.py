@@ -6,8 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheetsync.calendar import (Calendar, add_business_days, business_days_between, days_between, is_business_day,
-                                local_date)
+from sheetsync.model.calendar import (
+    Calendar,
+    add_business_days,
+    business_days_between,
+    days_between,
+    is_business_day,
+    local_date,
+)
 
 NY = ZoneInfo("America/New_York")
 THANKSGIVING, CHRISTMAS = date(2026, 11, 26), date(2026, 12, 25)

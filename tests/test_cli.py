@@ -9,10 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import CONFIG_PATH
 
 from sheetsync.cli import main
-
-from conftest import CONFIG_PATH
 
 NOW = "2026-11-26T09:00"
 

@@ -5,12 +5,12 @@ import importlib
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from sheetsync.jobs import discover
-from sheetsync.templates import Templates
-
 from conftest import memory_workbook
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetsync.project.loader import discover
+from sheetsync.templates import Templates
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +139,10 @@ def test_every_demo_draft_and_final_description_is_clean(mods, config, demo_rows
     templates = Templates(config.templates_dir)
     settings_ = _settings(mods, config)
     schema = config.schema("SKUs")
-    from sheetsync.tab import build_tab
-    from sheetsync.backends.base import TabData
     from conftest import grid
+
+    from sheetsync.model.grid import TabData
+    from sheetsync.model.tab import build_tab
 
     tab = build_tab(TabData("SKUs", grid(config, "SKUs", demo_rows["SKUs"])), schema, config.parse)
     bad_rows = {p.row for p in tab.problems}

@@ -7,10 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-
-from sheetsync.report import Severity
-
 from conftest import memory_workbook, records
+
+from sheetsync.model.problems import Severity
 
 DRAFT_STATUSES = {"Brief", "Drafting", "Needs Update"}
 

@@ -7,12 +7,11 @@ import shutil
 from decimal import Decimal
 
 from click.testing import CliRunner
+from conftest import memory_workbook
 
 from sheetsync.backends.memory import MemoryBackend
 from sheetsync.cli import main
 from sheetsync.export import ExportRow, consistency, export, neutralise, to_csv
-
-from conftest import memory_workbook
 
 SHOPIFY = ["Title", "URL handle", "Description", "Vendor", "Product category", "Type", "Tags",
            "Published on online store", "Status", "SKU", "Barcode", "Option1 name", "Option1 value", "Price",

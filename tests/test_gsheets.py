@@ -5,15 +5,14 @@ import dataclasses
 
 import pytest
 from click.testing import CliRunner
+from conftest import CONFIG_PATH
+from gsheets_helpers import demo_spreadsheet, google, job_columns
 
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.cli import main
 from sheetsync.errors import WorkbookNotFound
 from sheetsync.init import init
 from sheetsync.testing import SheetsEmulator
-
-from conftest import CONFIG_PATH
-from gsheets_helpers import demo_spreadsheet, google, job_columns
 
 NOW = "2026-11-26T09:00"
 WRITES = {"batchUpdate", "values.batchUpdate", "values.update", "values.append", "values.clear",
@@ -142,7 +141,7 @@ def test_unknown_spreadsheet_is_a_clear_error(emulator, config):
 
 
 def test_url_targets_and_bad_targets():
-    from sheetsync.backends.gsheets import spreadsheet_key
+    from sheetsync.backends.gsheets.backend import spreadsheet_key
     from sheetsync.errors import ConfigError
 
     assert spreadsheet_key("gsheets:https://docs.google.com/spreadsheets/d/1AbC_d-9/edit#gid=0") == "1AbC_d-9"

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth.transport.requests import AuthorizedSession
 
-from sheetsync.backends.gsheets import SCOPES, credentials_session
+from sheetsync.backends.gsheets.backend import SCOPES, credentials_session
 from sheetsync.errors import ConfigError
 
 

@@ -6,12 +6,11 @@ import threading
 from datetime import datetime
 
 import pytest
+from gsheets_helpers import FAST, demo_spreadsheet, google, job_columns, person_columns, workbook_values
 
 import sheetsync
 from sheetsync.errors import TransientError
 from sheetsync.testing import SheetsEmulator
-
-from gsheets_helpers import FAST, demo_spreadsheet, google, job_columns, person_columns, workbook_values
 
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
@@ -178,7 +177,7 @@ def test_a_cell_a_job_is_about_to_write_is_left_as_the_person_typed_it(emulator,
     target = next(c for c in planned if c.tab != "_Meta")
     headers = emulator.values(key, target.tab)[0]
     col = headers.index(target.column) + 1
-    from sheetsync.report import a1
+    from sheetsync.model.a1 import a1
 
     cell = f"'{target.tab}'!{a1(target.sheet_row, col)}"
     edited = _between_read_and_guard(emulator, lambda: emulator.set_values(key, cell, [["typed by a person"]]))

@@ -6,12 +6,11 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from gsheets_helpers import demo_spreadsheet, google
 
 import sheetsync
 from sheetsync.errors import LockHeld
 from sheetsync.testing import SheetsEmulator
-
-from gsheets_helpers import demo_spreadsheet, google
 
 SKUS = [{"SKU": "RG-001", "Product Name": "Aurora", "Category": "Ring", "Metal": "Platinum", "Purity": "950",
          "Price": "lots"}]

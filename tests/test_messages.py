@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, memory_workbook
 
 from sheetsync.cli import BriefFormatter, _exit_code, main
-from sheetsync.config import freeze
 from sheetsync.errors import ConfigError
 from sheetsync.init import init
-from sheetsync.jobs import load_jobs
-from sheetsync.report import Code
-
-from conftest import ROOT, memory_workbook
+from sheetsync.model.problems import Code
+from sheetsync.project.config import freeze
+from sheetsync.project.loader import load_jobs
 
 NOW = "2026-11-26T09:00"
 

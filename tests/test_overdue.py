@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from conftest import grid, memory_workbook, records
 
-from sheetsync.config import freeze
+from sheetsync.project.config import freeze
 
 D = date.fromisoformat
 SKU = {"SKU": "PD-AUR-101", "Product Name": "Aurora Pendant", "Category": "Pendant", "Cost": 210.5,

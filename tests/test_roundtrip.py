@@ -6,12 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import memory_workbook, with_jobs
 
 import sheetsync
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.init import init
-
-from conftest import memory_workbook, with_jobs
 
 WRITER = '''
 from datetime import date

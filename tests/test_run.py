@@ -4,13 +4,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from conftest import memory_workbook, records, with_jobs
 
 import sheetsync
 from sheetsync.errors import OwnershipError
-from sheetsync.report import Code
-from sheetsync.system import LOG, META, RUNS
-
-from conftest import memory_workbook, records, with_jobs
+from sheetsync.model.problems import Code
+from sheetsync.model.system import LOG, META, RUNS
 
 JOBS = '''
 from sheetsync import job, Severity

@@ -11,15 +11,15 @@ from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner
+from conftest import memory_workbook, records, with_jobs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sheetsync
-from conftest import memory_workbook, records, with_jobs
-from sheetsync.cadence import CadenceError, parse_cadence
+from sheetsync.engine.run import JobOutcome, RunResult
 from sheetsync.errors import ConfigError, LockHeld, TransientError
-from sheetsync.run import JobOutcome, RunResult
-from sheetsync.scheduler import HardStop, RunState, Runner, job_status, parse_until
+from sheetsync.scheduling.cadence import CadenceError, parse_cadence
+from sheetsync.scheduling.scheduler import HardStop, Runner, RunState, job_status, parse_until
 
 NY = "America/New_York"
 

@@ -18,7 +18,7 @@ import pytest
 
 import sheetsync
 from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.config import load_config
+from sheetsync.project.config import load_config
 
 SLOW_JOB = '''
 import time

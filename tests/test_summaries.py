@@ -15,9 +15,9 @@ from conftest import memory_workbook, records
 
 import sheetsync
 from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.jobs import discover
-from sheetsync.report import Problem, Severity
-from sheetsync.report_tab import NA_TEXT
+from sheetsync.model.problems import Problem, Severity
+from sheetsync.project.loader import discover
+from sheetsync.summary_tab import NA_TEXT
 
 TABS = ("Summary - Returns", "Summary - Gifting", "Summary - Catalog")
 D = date

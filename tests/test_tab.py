@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from sheetsync.backends.base import TabData
-from sheetsync.report import Code, Severity
-from sheetsync.tab import build_tab
+from sheetsync.model.grid import TabData
+from sheetsync.model.problems import Code, Severity
+from sheetsync.model.tab import build_tab
 
 HEADERS = ["SKU", "Product Name", "Category", "Metal", "Purity", "Price"]
 

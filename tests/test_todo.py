@@ -9,8 +9,8 @@ import pytest
 from conftest import memory_workbook, records
 
 from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.calendar import Calendar
 from sheetsync.init import init
+from sheetsync.model.calendar import Calendar
 
 JOBS = ["overdue", "todo"]
 TODAY = date(2026, 11, 26)

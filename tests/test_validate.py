@@ -12,20 +12,28 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import grid, memory_workbook, records
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from validate_support import (
+    clean_gift,
+    clean_influencer,
+    clean_return,
+    clean_sku,
+    memory,
+    plain_sku,
+    validate_only_config,
+)
 
 import sheetsync
-from conftest import grid, memory_workbook, records
-from sheetsync.backends.base import FILLS
 from sheetsync.backends.memory import MemoryBackend
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.cli import main
 from sheetsync.init import init
-from sheetsync.report import COLUMNS, a1
-from sheetsync.values import Formula
-from validate_support import (clean_gift, clean_influencer, clean_return, clean_sku, memory, plain_sku,
-                              validate_only_config)
+from sheetsync.model.a1 import a1
+from sheetsync.model.layout import FILLS
+from sheetsync.model.problems import COLUMNS
+from sheetsync.model.values import Formula
 
 NOW = datetime(2026, 11, 26, 9, 0)
 
@@ -39,7 +47,7 @@ def vfolder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def vconfig(vfolder):
-    from sheetsync.config import load_config
+    from sheetsync.project.config import load_config
 
     return memory(load_config(vfolder / "config" / "sheetsync.toml"))
 
@@ -238,7 +246,7 @@ def test_every_reason_code_has_a_case(vconfig):
 def test_rules_can_be_switched_off_and_their_severity_changed(vconfig):
     import dataclasses
 
-    from sheetsync.config import freeze
+    from sheetsync.project.config import freeze
 
     policies = {**{k: v for k, v in vconfig.policies.items()}}
     validate = dict(policies["validate"])
@@ -507,8 +515,8 @@ def test_report_dataframe_has_one_row_per_problem(vconfig):
 
 
 def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
-    from sheetsync.report import Problem
-    from sheetsync.run import _distinct
+    from sheetsync.engine.run import _distinct
+    from sheetsync.model.problems import Problem
 
     one = Problem("Gifts", "disclosure_missing", "No on a published post", key="GFT-0001", column="Disclosure",
                   job="validate")

@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from conftest import memory_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from validate_support import (
+    clean_gift,
+    clean_influencer,
+    clean_return,
+    clean_sku,
+    memory,
+    plain_sku,
+    validate_only_config,
+)
 
 import sheetsync
-from conftest import memory_workbook
-from sheetsync.report import a1
-from sheetsync.tab import build_tab
-from sheetsync.values import is_blank
-from validate_support import (clean_gift, clean_influencer, clean_return, clean_sku, memory, plain_sku,
-                              validate_only_config)
+from sheetsync.model.a1 import a1
+from sheetsync.model.tab import build_tab
+from sheetsync.model.values import is_blank
 
 NOW = datetime(2026, 11, 26, 9, 0)
 KEYS = {"SKUs": "SKU", "Returns": "RMA", "Influencers": "Handle", "Gifts": "Gift ID"}

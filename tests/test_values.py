@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from sheetsync.report import Code
-from sheetsync.schema import Column
-from sheetsync.values import PARSERS, BadValue, ParseOptions, date_to_serial, serial_to_datetime
+from sheetsync.model.problems import Code
+from sheetsync.model.schema import Column
+from sheetsync.model.values import PARSERS, BadValue, ParseOptions, date_to_serial, serial_to_datetime
 
 MDY, DMY = ParseOptions("MDY"), ParseOptions("DMY")
 PURITY = Column("Purity", "enum", allowed=("9K", "14K", "925"), aliases={"14 kt": "14K", "585": "14K"})

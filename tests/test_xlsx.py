@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from conftest import grid
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -20,8 +21,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sheetsync.backends.base import CellWrite, NoteWrite, WriteBatch
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.errors import LockHeld, WorkbookChanged
-
-from conftest import grid
 
 
 def digest(path) -> str:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sheetsync.config import Config, load_config
+from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 JOB_MODULES = ("validate.py", "validate_rules.py", "validate_skus.py", "validate_activity.py", "demo_data.py")

@@ -15,14 +15,14 @@ def open_backend(target: str, config: Any = None) -> Backend:
         return MemoryBackend.named(target)
     if target.startswith("gsheets:"):
         try:
-            from .gsheets import GoogleSheetsBackend
+            from .gsheets.backend import GoogleSheetsBackend
         except ImportError as ex:  # the Google backend arrives in its own module
             raise UsageError(f"{target}: the Google Sheets backend is not available ({ex})") from ex
         settings = config.policy("google", {}) if config is not None else {}
         return GoogleSheetsBackend(target, settings, root=config.root if config is not None else None,
                                    source=str(config.path) if config is not None else "the config")
     if target.lower().endswith((".xlsx", ".xlsm")):
-        from .xlsx import XlsxBackend
+        from .xlsx.backend import XlsxBackend
 
         return XlsxBackend(target)
     raise UsageError(

@@ -10,38 +10,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
-Grid = list[list[Any]]
+from ..model.grid import TabData
+from ..model.layout import NewTab, TabContent
+
 NOTE_AUTHOR = "sheetsync"
 LEASE_SECONDS = 900  # a run holding the workbook longer than this is presumed dead
-FILLS = {"error": "F4CCCC", "warning": "FFF2CC"}  # light red, light yellow: ours, so we can take them back
-NOTE_PREFIX = "sheetsync: "  # how sheetsync's own cell notes are told from people's on every backend
-
-
-def trim(values: Grid) -> Grid:
-    """Copy rows without trailing blank cells and trailing blank rows, as Google's values API returns them."""
-    rows = []
-    for line in values:
-        end = len(line)
-        while end and line[end - 1] in (None, ""):
-            end -= 1
-        rows.append(list(line[:end]))
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
-
-
-@dataclass
-class TabData:
-    """Raw cells of one tab as read: values row-major from sheet row 1, and sheetsync's own notes."""
-
-    name: str
-    values: Grid
-    notes: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    def cell(self, row: int, col: int) -> Any:
-        if row - 1 < len(self.values) and col - 1 < len(self.values[row - 1]):
-            return self.values[row - 1][col - 1]
-        return None
 
 
 @dataclass(frozen=True)
@@ -61,59 +34,6 @@ class NoteWrite:
     col: int
     note: str | None
     fill: str | None = None
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """A native chart on a tab; ranges are A1 on the same tab."""
-
-    kind: str  # "bar" (horizontal), "column" or "line"
-    title: str
-    anchor: str
-    categories: str
-    series: tuple[str, ...]
-    series_titles: tuple[str, ...] = ()
-    y_title: str = ""
-    width_cm: float = 16
-    height_cm: float = 8
-
-
-@dataclass
-class TabLayout:
-    """How a job-written tab looks: number formats, bold cells, widths, frozen rows, charts, links."""
-
-    frozen_rows: int = 0
-    widths: dict[int, float] = field(default_factory=dict)  # col -> width in characters
-    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
-    bold: set[tuple[int, int]] = field(default_factory=set)
-    links: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "Tab!A12" or URL
-    charts: list[ChartSpec] = field(default_factory=list)
-    hidden: bool = False
-    fit_width: bool = False  # print landscape, scaled to one page wide (reports with charts beside tables)
-    align: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "left"|"right"|"center" [+ " wrap"]
-
-
-@dataclass
-class TabContent:
-    """A whole tab a job owns and rewrites (summaries, To Do)."""
-
-    name: str
-    rows: Grid
-    layout: TabLayout = field(default_factory=TabLayout)
-
-
-@dataclass
-class NewTab:
-    """A tab to create (or complete) with its header row and sheet-native helpers."""
-
-    name: str
-    headers: list[str]
-    hidden: bool = False
-    dropdowns: dict[int, list[str]] = field(default_factory=dict)  # col -> allowed values
-    header_notes: dict[int, str] = field(default_factory=dict)
-    protected_cols: list[int] = field(default_factory=list)  # job-owned: warning-only protection
-    number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for data cells
-    first_new_col: int = 1  # when completing an existing tab, headers start here
 
 
 @dataclass

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..errors import WorkbookError
-from .base import Backend, Grid, TabData, TabLayout, WriteBatch, trim
+from ..model.grid import Grid, TabData, trim
+from ..model.layout import TabLayout
+from .base import Backend, WriteBatch
 
 _NAMED: dict[str, "MemoryBackend"] = {}
 

@@ -10,41 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from .backends import open_backend
-from .backends.base import (
-    FILLS,
-    NOTE_PREFIX,
-    Backend,
-    CellWrite,
-    NewTab,
-    TabContent,
-    TabData,
-    trim,
-)
-from .changes import CellChange, ChangeSet, RowAppend
-from .config import Config
-from .errors import (
-    ConfigError,
-    JobError,
-    OwnershipError,
-    SheetSyncError,
-    UsageError,
-    WorkbookNotFound,
-)
-from .ids import Issuer
-from .jobs import Context, Job, load_jobs
-from .plan import (
-    Plan,
-    annotation_writes,
-    check_ownership,
-    drop_noops,
-    resolve,
-    same_cell,
-)
-from .report import Code, Problem, Report, Severity, a1
-from .system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
-from .tab import Tab, build_tab
-from .values import ParseOptions, date_to_serial, describe, is_blank, to_cell
+from ..backends import open_backend
+from ..backends.base import Backend, CellWrite
+from ..errors import ConfigError, JobError, OwnershipError, SheetSyncError, UsageError, WorkbookNotFound
+from ..model.a1 import a1
+from ..model.changes import CellChange, ChangeSet, RowAppend
+from ..model.grid import TabData, trim
+from ..model.ids import Issuer
+from ..model.layout import FILLS, NOTE_PREFIX, NewTab, TabContent
+from ..model.problems import Code, Problem, Report, Severity
+from ..model.system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADERS
+from ..model.tab import Tab, build_tab
+from ..model.values import ParseOptions, date_to_serial, describe, is_blank, to_cell
+from ..project.config import Config
+from ..project.loader import Context, Job, load_jobs
+from .plan import Plan, annotation_writes, check_ownership, drop_noops, resolve, same_cell
 
 log = logging.getLogger("sheetsync")
 

@@ -3,7 +3,7 @@
 A run costs at most six requests whatever the row count: one metadata read (tab ids, grid sizes,
 sheetsync's notes and fills, through a `fields` mask), one values:batchGet of every tab
 (UNFORMATTED_VALUE + SERIAL_NUMBER), and only when there is something to write: the lease row in
-_Meta (gsheets_lease), one guard re-read, one spreadsheets:batchUpdate (new tabs, notes, formats,
+_Meta (the lease module), one guard re-read, one spreadsheets:batchUpdate (new tabs, notes, formats,
 charts, grid growth) and one values:batchUpdate with RAW input (split only past Google's ~2 MB
 payload guidance), which also lets go of the lease. Never values:append: appended rows go to explicit ranges, so a
 retried write lands in the same place.
@@ -30,11 +30,13 @@ import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from ..errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
-from ..system import META
-from .base import LEASE_SECONDS, NOTE_PREFIX, Backend, TabData, WriteBatch, trim
-from .gsheets_lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .gsheets_render import Renderer, SheetInfo, hex_of, quote
+from ...errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
+from ...model.grid import TabData, trim
+from ...model.layout import NOTE_PREFIX
+from ...model.system import META
+from ..base import LEASE_SECONDS, Backend, WriteBatch
+from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
+from .render import Renderer, SheetInfo, hex_of, quote
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -204,7 +206,7 @@ class GoogleSheetsBackend(Backend):
     # -- the lease: a row in _Meta, so cron runs, schedule loops and other machines take turns ------
     @contextlib.contextmanager
     def lease(self, owner: str, seconds: float = LEASE_SECONDS) -> Iterator[None]:
-        """Hold the spreadsheet for one run (see gsheets_lease: taken only when the run writes)."""
+        """Hold the spreadsheet for one run (see the lease module: taken only when the run writes)."""
         self._lease = Lease(owner, seconds)
         try:
             yield

@@ -7,13 +7,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .backends.base import CellWrite, NoteWrite, TabContent, TabData, WriteBatch, NewTab
-from .changes import CellChange, RowAppend
-from .errors import OwnershipError
-from .report import Code, Problem, Severity, a1
-from .schema import Column, Schema
-from .tab import FALLBACK_PREFIX, Tab, fallback_key, key_text, unique_keys
-from .values import PARSERS, BadValue, ParseOptions, describe, fold, is_blank, to_cell
+from ..backends.base import CellWrite, NoteWrite, WriteBatch
+from ..errors import OwnershipError
+from ..model.a1 import a1
+from ..model.changes import CellChange, RowAppend
+from ..model.grid import TabData
+from ..model.layout import NewTab, TabContent
+from ..model.problems import Code, Problem, Severity
+from ..model.schema import Column, Schema
+from ..model.tab import FALLBACK_PREFIX, Tab, fallback_key, key_text, unique_keys
+from ..model.values import PARSERS, BadValue, ParseOptions, describe, fold, is_blank, to_cell
 
 Annotation = tuple[str, str]  # (note text, fill colour)
 

@@ -11,9 +11,9 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
-from .schema import Schema, Vocabulary, load_schema, load_vocabularies
-from .values import ParseOptions
+from ..errors import ConfigError
+from ..model.schema import Schema, Vocabulary, load_schema, load_vocabularies
+from ..model.values import ParseOptions
 
 DEFAULT_PATH = Path("config") / "sheetsync.toml"
 _MISSING = object()

@@ -6,7 +6,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .base import ChartSpec
+from ...model.layout import ChartSpec
 
 
 def _reference(sheet: Worksheet, a1_range: str) -> Reference:

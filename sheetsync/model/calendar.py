@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
-    from .config import Config
+    from ..project.config import Config
 
 WEEKEND = (5, 6)  # Saturday, Sunday (date.weekday())
 

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from .report import Severity
+from ..model.problems import Severity
 
 
 @click.command("export")
@@ -18,8 +18,9 @@ from .report import Severity
 @click.pass_obj
 def export(state, channel: str | None, out: str | None, list_channels: bool, strict: bool, now: str | None) -> None:
     """Write a channel file (shopify, etsy, noths, wholesale) from approved copy; the workbook is not changed."""
-    from .cli import EXIT_STRICT, EXIT_USAGE, parse_now
-    from .export import channels, export as run_export
+    from ..export import channels
+    from ..export import export as run_export
+    from . import EXIT_STRICT, EXIT_USAGE, parse_now
 
     config = state.config
     known = channels(config)

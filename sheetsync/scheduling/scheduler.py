@@ -37,10 +37,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 import schedule as schedule_lib
 
-from .backends import open_backend
+from ..backends import open_backend
+from ..errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged
+from ..project.config import Config
 from .cadence import Cadence, CadenceError, parse_cadence
-from .config import Config
-from .errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged
 
 log = logging.getLogger("sheetsync.scheduler")
 
@@ -253,7 +253,7 @@ class _SaveGuard:
 
 def _scheduled_jobs(config: Config, jobs: Sequence[str] | None) -> tuple[dict[str, Cadence], list[str]]:
     """The cadence of each job to schedule (all with one, or those named), and the [schedule] warnings."""
-    from .jobs import load_jobs
+    from ..project.loader import load_jobs
 
     loaded, broken = load_jobs(config)
     available = list(loaded) + [name for name in broken if name not in loaded]
@@ -295,7 +295,7 @@ class Runner:
                  backend_factory: Callable[[], Any] | None = None, catch_up: bool = True,
                  max_runs: int | None = None, until: datetime | None = None,
                  backoff: tuple[float, float] = BACKOFF, handle_signals: bool = True):
-        from .run import run as run_jobs
+        from ..engine.run import run as run_jobs
 
         self.config = config
         self.tz = config.timezone
@@ -673,7 +673,7 @@ class JobStatus:
 def job_status(config: Config, *, state_path: str | os.PathLike | None = None,
                now: datetime | None = None) -> tuple[list[JobStatus], list[str]]:
     """Every job with its cadence, last run (from the state file) and next run; plus config warnings."""
-    from .jobs import load_jobs
+    from ..project.loader import load_jobs
 
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
     available, broken = load_jobs(config)  # broken jobs: the caller lists them, so no "no such job" warning

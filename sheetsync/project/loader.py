@@ -10,11 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .changes import ChangeSet
+from ..errors import ConfigError, JobError
+from ..model.changes import ChangeSet
+from ..model.problems import Report
+from ..model.tab import Tab
 from .config import Config
-from .errors import ConfigError, JobError
-from .report import Report
-from .tab import Tab
 
 JOB_ATTR = "__sheetsync_job__"
 PACKAGE = "sheetsync_jobs"  # the name jobs/ is imported under, so its modules may import each other

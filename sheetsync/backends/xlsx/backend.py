@@ -24,19 +24,12 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
-from ..values import Formula, Uncalculated
-from .base import (
-    FILLS,
-    NOTE_AUTHOR,
-    Backend,
-    NewTab,
-    TabContent,
-    TabData,
-    WriteBatch,
-    trim,
-)
-from .xlsx_charts import add_chart
+from ...errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
+from ...model.grid import TabData, trim
+from ...model.layout import FILLS, NewTab, TabContent
+from ...model.values import Formula, Uncalculated
+from ..base import NOTE_AUTHOR, Backend, WriteBatch
+from .charts import add_chart
 
 HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
 

@@ -14,13 +14,13 @@ from typing import Any
 
 import click
 
-from .config import Config, load_config
-from .errors import SheetSyncError
-from .export_cli import export
-from .report import Code, Report, Severity
-from .scheduler_cli import schedule
-from .testing.cli import emulator
-from .values import describe
+from ..errors import SheetSyncError
+from ..model.problems import Code, Report, Severity
+from ..model.values import describe
+from ..project.config import Config, load_config
+from ..testing.cli import emulator
+from .export import export
+from .schedule import schedule
 
 EXIT_JOB_FAILED, EXIT_USAGE, EXIT_STRICT = 1, 2, 3
 
@@ -107,7 +107,7 @@ NOW = click.option("--now", metavar="ISO-DATETIME", help="Pretend it is this mom
 @click.pass_obj
 def demo(state: State, directory: str, fresh: bool, now: str | None) -> None:
     """Build a realistic demo workbook and run every job on it."""
-    from .demo import demo as build_demo
+    from ..demo import demo as build_demo
 
     result = build_demo(state.config, directory, now=parse_now(now, state.config), fresh=fresh)
     made = "created" if result.created else "reused (pass --fresh to rebuild)"
@@ -123,8 +123,8 @@ def demo(state: State, directory: str, fresh: bool, now: str | None) -> None:
 @click.pass_obj
 def init(state: State, with_demo: bool, now: str | None) -> None:
     """Create missing tabs and headers (with dropdowns and a frozen header row); never touches data."""
-    from .demo import _builder
-    from .init import init as run_init
+    from ..demo import _builder
+    from ..init import init as run_init
 
     moment = parse_now(now, state.config) or datetime.now(state.config.timezone)
     rows = _builder(state.config)(moment.date()) if with_demo else None
@@ -151,11 +151,11 @@ def init(state: State, with_demo: bool, now: str | None) -> None:
 @click.pass_obj
 def run(state: State, jobs: tuple[str, ...], once: bool, dry_run: bool, strict: bool, now: str | None) -> None:
     """Run jobs (default: all) once against the workbook."""
-    from .run import run as run_jobs
+    from ..engine.run import run as run_jobs
 
     result = run_jobs(state.config, list(jobs) or None, now=parse_now(now, state.config), dry_run=dry_run)
     if not dry_run and now is None:  # a real run (cron): the schedule loop and `sheetsync jobs` see it
-        from .scheduler import record_run
+        from ..scheduling.scheduler import record_run
 
         record_run(state.config, result)
     _print_run(result)
@@ -170,7 +170,7 @@ def run(state: State, jobs: tuple[str, ...], once: bool, dry_run: bool, strict: 
 @click.pass_obj
 def validate(state: State, fmt: str, dry_run: bool, strict: bool, now: str | None) -> None:
     """Run the validate job and print every problem found (= run --once validate)."""
-    from .run import run as run_jobs
+    from ..engine.run import run as run_jobs
 
     result = run_jobs(state.config, ["validate"], now=parse_now(now, state.config), dry_run=dry_run)
     # What makes the data invalid: schema problems (no job), the validate job's findings, failures and
@@ -193,8 +193,8 @@ def validate(state: State, fmt: str, dry_run: bool, strict: bool, now: str | Non
 @click.pass_obj
 def jobs_command(state: State, state_path: str | None) -> None:
     """List the jobs in the order they run, with cadence, last run, outcome and next run."""
-    from .jobs import load_jobs
-    from .scheduler import job_status, when
+    from ..project.loader import load_jobs
+    from ..scheduling.scheduler import job_status, when
 
     jobs, broken = load_jobs(state.config)
     statuses, warnings = job_status(state.config, state_path=state_path)

@@ -34,7 +34,7 @@ class RetryPolicy:
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None, source: str = "the config") -> "RetryPolicy":
         """From `[policies.google]`: attempts, initial_wait, max_wait, max_total_wait, timeout."""
-        from ..errors import ConfigError
+        from ...errors import ConfigError
 
         chosen = {}
         for f in fields(cls):

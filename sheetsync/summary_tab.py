@@ -22,8 +22,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .backends.base import ChartSpec, TabContent, TabLayout
-from .report import a1, column_letter
+from .model.a1 import a1, column_letter
+from .model.layout import ChartSpec, TabContent, TabLayout
 
 NA_TEXT = "n/a"
 FORMATS = {

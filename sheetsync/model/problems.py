@@ -41,20 +41,6 @@ class Code(StrEnum):
     JOB_FAILED = "job_failed"
 
 
-def column_letter(col: int) -> str:
-    """1-based column number to its letters (1 -> A, 27 -> AA)."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(row: int, col: int) -> str:
-    """1-based row and column to an A1 reference."""
-    return f"{column_letter(col)}{row}"
-
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, located as a person finds it: tab, sheet row number, column header, cell."""

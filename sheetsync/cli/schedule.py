@@ -25,7 +25,8 @@ def schedule(state, jobs: tuple[str, ...], max_runs: int | None, until: str | No
     Logs to stderr. A job that fails is logged and recorded and the others go on; an unreachable workbook
     is retried with back-off. Exits 0 when stopped by a signal, --max-runs or --until.
     """
-    from .scheduler import parse_until, schedule as run_schedule
+    from ..scheduling.scheduler import parse_until
+    from ..scheduling.scheduler import schedule as run_schedule
 
     config = state.config
     result = run_schedule(config, list(jobs) or None, max_runs=max_runs, until=parse_until(until, config),

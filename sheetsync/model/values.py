@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .report import Code
+from .problems import Code
 
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of Sheets/Excel serial dates (1900 leap-year bug included)
 TYPES = (

@@ -7,19 +7,11 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Iterator, Mapping
 
-from .backends.base import TabData
-from .report import Code, Problem, Severity, a1
+from .a1 import a1
+from .grid import TabData
+from .problems import Code, Problem, Severity
 from .schema import Column, Schema
-from .values import (
-    PARSERS,
-    BadValue,
-    ParseOptions,
-    Uncalculated,
-    describe,
-    fold,
-    is_blank,
-    to_cell,
-)
+from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
 
 FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
 

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
-from ..errors import LockHeld
-from ..system import META
+from ...errors import LockHeld
+from ...model.system import META
 
 LEASE_KEY = "lease"
 SEPARATOR = " until "
@@ -95,8 +95,8 @@ def release_ranges(values: list[list[Any]], lease: Lease) -> list[dict[str, Any]
 
 
 def _cells(cols: tuple[int, int], row: int, texts: list[str]) -> list[dict[str, Any]]:
-    from ..report import a1
-    from .gsheets_render import quote
+    from ...model.a1 import a1
+    from .render import quote
 
     return [{"range": f"{quote(META)}!{a1(row, col)}", "values": [[text]]} for col, text in zip(cols, texts)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .backends.base import TabContent
-from .report import Problem, Severity
+from .layout import TabContent
+from .problems import Problem, Severity
 from .tab import Row, Tab
 
 

@@ -13,9 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ..values import Formula, date_to_serial
-from ..report import column_letter
-from .base import FILLS, ChartSpec, NewTab, NoteWrite, TabContent, TabLayout, WriteBatch
+from ...model.a1 import column_letter
+from ...model.layout import FILLS, ChartSpec, NewTab, TabContent, TabLayout
+from ...model.values import Formula, date_to_serial
+from ..base import NoteWrite, WriteBatch
 
 DATE_PATTERN, DATETIME_PATTERN = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 GROW_HEADROOM = 50  # blank rows added past the last written one, so people have room to type
@@ -133,7 +134,7 @@ class Renderer:
 
     # -- helpers ------------------------------------------------------------------------
     def _info(self, title: str) -> SheetInfo:
-        from ..errors import WorkbookError
+        from ...errors import WorkbookError
 
         if title not in self.sheets:
             raise WorkbookError(f"cannot write to tab {title!r}: the spreadsheet has no such tab")

@@ -1,0 +1,62 @@
+"""How job-written tabs and cells look: layouts, charts, new tabs, and the marks sheetsync puts on cells."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .grid import Grid
+
+FILLS = {"error": "F4CCCC", "warning": "FFF2CC"}  # light red, light yellow: ours, so we can take them back
+NOTE_PREFIX = "sheetsync: "  # how sheetsync's own cell notes are told from people's on every backend
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart on a tab; ranges are A1 on the same tab."""
+
+    kind: str  # "bar" (horizontal), "column" or "line"
+    title: str
+    anchor: str
+    categories: str
+    series: tuple[str, ...]
+    series_titles: tuple[str, ...] = ()
+    y_title: str = ""
+    width_cm: float = 16
+    height_cm: float = 8
+
+
+@dataclass
+class TabLayout:
+    """How a job-written tab looks: number formats, bold cells, widths, frozen rows, charts, links."""
+
+    frozen_rows: int = 0
+    widths: dict[int, float] = field(default_factory=dict)  # col -> width in characters
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    bold: set[tuple[int, int]] = field(default_factory=set)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "Tab!A12" or URL
+    charts: list[ChartSpec] = field(default_factory=list)
+    hidden: bool = False
+    fit_width: bool = False  # print landscape, scaled to one page wide (reports with charts beside tables)
+    align: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "left"|"right"|"center" [+ " wrap"]
+
+
+@dataclass
+class TabContent:
+    """A whole tab a job owns and rewrites (summaries, To Do)."""
+
+    name: str
+    rows: Grid
+    layout: TabLayout = field(default_factory=TabLayout)
+
+
+@dataclass
+class NewTab:
+    """A tab to create (or complete) with its header row and sheet-native helpers."""
+
+    name: str
+    headers: list[str]
+    hidden: bool = False
+    dropdowns: dict[int, list[str]] = field(default_factory=dict)  # col -> allowed values
+    header_notes: dict[int, str] = field(default_factory=dict)
+    protected_cols: list[int] = field(default_factory=list)  # job-owned: warning-only protection
+    number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for data cells
+    first_new_col: int = 1  # when completing an existing tab, headers start here

@@ -1,0 +1,1 @@
+"""A business's project: its config file and what its jobs folder holds (jobs, exporters, filters, demo)."""
