@@ -28,12 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 import sheetsync  # noqa: E402
 from sheetsync.backends.memory import MemoryBackend  # noqa: E402
-from sheetsync.engine.run import _build_tabs  # noqa: E402
+from sheetsync.engine.context import Context  # noqa: E402
+from sheetsync.engine.run import build_tabs  # noqa: E402
 from sheetsync.model.problems import Report  # noqa: E402
 from sheetsync.project.config import Config, load_config  # noqa: E402
-from sheetsync.project.loader import Context, discover  # noqa: E402
+from sheetsync.project.loader import load_project  # noqa: E402
 
-JOB_MODULES = ("validate.py", "validate_rules.py", "validate_skus.py", "validate_activity.py", "demo_data.py")
+JOB_MODULES = ("validate", "demo")  # packages of the brand's jobs folder
 NOW = datetime(2026, 11, 26, 9, 0)
 # The demo's proportions per 64 SKUs, rounded: 40 returns, 25 influencers, 50 gifts.
 SHARE = {"Returns": 40 / 64, "Influencers": 25 / 64, "Gifts": 50 / 64}
@@ -48,9 +49,7 @@ def validate_only_config(folder: Path) -> Config:
 
 
 def grids(config: Config, n_skus: int) -> dict[str, list[list]]:
-    from sheetsync.demo import _builder
-
-    demo = _builder(config)(NOW.date())
+    demo = load_project(config).demo_builder()(NOW.date())
     out = {}
     for tab, rows in demo.items():
         count = n_skus if tab == "SKUs" else round(n_skus * SHARE[tab])
@@ -92,7 +91,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         config = validate_only_config(Path(tmp))
-        jobs = discover(config)
+        project = load_project(config)
+        jobs = project.jobs
         data = grids(config, args.skus)
         backend = MemoryBackend(data)
         now = NOW.replace(tzinfo=config.timezone)
@@ -101,15 +101,16 @@ def main() -> None:
         print(f"workbook: {sizes} ({cells:,} cells)")
 
         raw = backend.read(list(data))
-        parse = best(lambda: _build_tabs(config, raw), args.repeat)
+        parse = best(lambda: build_tabs(config, raw), args.repeat)
         tabs = parse[3]
 
         def job_alone():
-            ctx = Context(config, now, tabs, Report(), job="validate")
+            ctx = Context(config, now, jobs["validate"], tabs, Report())
             return jobs["validate"].fn(ctx)
 
         alone = best(job_alone, args.repeat)
-        whole = best(lambda: sheetsync.run(config, ["validate"], now=now, backend=backend, dry_run=True), args.repeat)
+        whole = best(lambda: sheetsync.run(config, ["validate"], now=now, backend=backend, dry_run=True,
+                                                project=project), args.repeat)
         found = len(alone[3].problems)
         print(f"problems found by the rules: {found:,}; in the whole run's report: {len(whole[3].report):,}")
         print(f"{'CPU seconds':<14}{'best':>9}{'median':>9}{'wall best':>11}")

@@ -1,35 +1,52 @@
-"""sheetsync: treat shared spreadsheets as the system of record and run jobs over them safely."""
+"""sheetsync: treat shared spreadsheets as the system of record and run jobs over them safely.
+
+The library and the CLI share names: `sheetsync validate` is `sheetsync.validate(config)`.
+"""
 from __future__ import annotations
 
 from .demo import demo
+from .engine.context import Context
 from .engine.run import RunResult, run
 from .errors import ConfigError, LockHeld, SheetSyncError, WorkbookChanged
 from .export import export  # channel files: sheetsync.export(config, "shopify", "shopify.csv")
 from .figures import figures, summaries
 from .init import init
-from .model.changes import ChangeSet
+from .model.changes import Action, ChangeSet
 from .model.layout import ChartSpec, TabContent, TabLayout
 from .model.problems import Code, Problem, Report, Severity
 from .model.tab import Row, Tab
 from .project.config import Config, load_config
-from .project.loader import Context, Job, discover, job
+from .project.loader import Project, load_project
+from .project.marks import AFTER_ALL, Job, exporter, job, template_filter
 from .scheduling.scheduler import schedule
 from .workbook import Workbook, open
 
 
-def validate(config: Config, *, now=None, dry_run: bool = False, backend=None) -> RunResult:
-    """Run the validate job once (same as `run(config, ["validate"])`)."""
-    return run(config, ["validate"], now=now, dry_run=dry_run, backend=backend)
+def validate(config: Config, *, now=None, dry_run: bool = False, backend=None,
+             project: Project | None = None) -> RunResult:
+    """Run the jobs that validate (those marked `@job(validates=True)`) once."""
+    project = project or load_project(config)
+    names = validating_jobs(project)
+    return run(config, names, now=now, dry_run=dry_run, backend=backend, project=project)
+
+
+def validating_jobs(project: Project) -> list[str]:
+    """The jobs whose findings make up `sheetsync validate` (marked `@job(validates=True)`)."""
+    return [name for name, spec in project.jobs.items() if spec.validates] + \
+        [name for name in project.broken if name not in project.jobs]
 
 
 def jobs(config: Config) -> dict[str, Job]:
-    """The jobs found in the config's jobs folder, in the order they run."""
-    return discover(config)
+    """The jobs found in the config's jobs folder, in the order they run (raises when one is broken)."""
+    project = load_project(config)
+    project.check()
+    return dict(project.jobs)
 
 
 __all__ = [
-    "ChangeSet", "ChartSpec", "Code", "Config", "ConfigError", "Context", "Job", "LockHeld", "Problem",
-    "Report", "Row", "RunResult", "Severity", "SheetSyncError", "Tab", "TabContent", "TabLayout", "Workbook",
-    "WorkbookChanged", "demo", "discover", "export", "figures", "init", "job", "jobs", "load_config", "open",
-    "run", "schedule", "summaries", "validate",
+    "AFTER_ALL", "Action", "ChangeSet", "ChartSpec", "Code", "Config", "ConfigError", "Context", "Job", "LockHeld",
+    "Problem", "Project", "Report", "Row", "RunResult", "Severity", "SheetSyncError", "Tab", "TabContent",
+    "TabLayout", "Workbook", "WorkbookChanged", "demo", "export", "exporter", "figures", "init", "job", "jobs",
+    "load_config", "load_project", "open", "run", "schedule", "summaries", "template_filter", "validate",
+    "validating_jobs",
 ]

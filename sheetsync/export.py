@@ -1,8 +1,8 @@
 """Channel exports: CSV files built from a tab by the business's exporters, safe to open in any spreadsheet.
 
-The business registers one exporter per channel in its jobs folder:
+The business marks one exporter per channel in its jobs folder (found by `load_project`):
 
-    @exporter("shopify", headers=[...], description="Shopify product CSV")
+    @exporter("shopify", tab="SKUs", headers=[...], description="Shopify product CSV")
     def shopify(ctx: ExportContext) -> Iterable[ExportRow]: ...
 
 `export(config, "shopify", "out.csv")` evaluates every issue-reporting job (nothing is written to the
@@ -19,13 +19,16 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .backends.base import Backend
 from .errors import UsageError
 from .model.problems import Problem, Report, Severity
 from .model.tab import Row, Tab
 from .project.config import Config
+from .project.loader import Project, load_project
+from .project.marks import Exporter
+from .templates import Templates
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_TAB = "export"
@@ -42,29 +45,6 @@ class ExportRow:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Exporter:
-    name: str
-    fn: Callable[["ExportContext"], Iterable[ExportRow]]
-    tab: str
-    headers: tuple[str, ...]
-    description: str = ""
-
-
-EXPORTERS: dict[str, Exporter] = {}
-
-
-def exporter(name: str, *, tab: str, headers: Sequence[str], description: str = ""):
-    """Register `fn(ctx) -> Iterable[ExportRow]` as the exporter for channel `name`, one line per row of `tab`."""
-
-    def mark(fn: Callable[["ExportContext"], Iterable[ExportRow]]):
-        doc = (fn.__doc__ or "").strip().splitlines()
-        EXPORTERS[name] = Exporter(name, fn, tab, tuple(headers), description or (doc[0] if doc else ""))
-        return fn
-
-    return mark
-
-
 @dataclass
 class ExportContext:
     """What an exporter sees: config, clock, typed tabs, every problem the jobs found, and a place for its own."""
@@ -73,9 +53,15 @@ class ExportContext:
     now: datetime
     tabs: Mapping[str, Tab]
     report: Report
-    results: Mapping[str, Any]
+    outputs: Mapping[str, Mapping[str, Any]]
     channel: str
+    project: Project | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def templates(self) -> Templates:
+        """The project's templates, with the filters its jobs folder marks."""
+        return self.project.templates if self.project is not None else Templates(self.config.templates_dir)
 
     def tab(self, name: str) -> Tab:
         return self.tabs[name]
@@ -161,12 +147,9 @@ def write_csv(path: str | os.PathLike, headers: Sequence[str], rows: Iterable[Ma
     return path
 
 
-def channels(config: Config) -> dict[str, Exporter]:
-    """The exporters the business's jobs folder registers, by channel name."""
-    from .project.loader import discover
-
-    discover(config)
-    return dict(EXPORTERS)
+def channels(config: Config, project: Project | None = None) -> Mapping[str, Exporter]:
+    """The exporters the business's jobs folder marks, by channel name."""
+    return (project or load_project(config)).exporters
 
 
 def consistency(by_channel: Mapping[str, Sequence[ExportRow]]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -192,23 +175,22 @@ def _hashable(value: Any) -> Any:
 
 
 def export(config: Config, channel: str, out: str | os.PathLike | None = None, *, now: datetime | None = None,
-           backend: Backend | None = None) -> ExportResult:
+           backend: Backend | None = None, project: Project | None = None) -> ExportResult:
     """Build the channel file for `channel` (written to `out` when given); nothing is written to the workbook."""
     from .engine.run import inspect
-    from .project.loader import load_jobs
 
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
-    load_jobs(config)  # the brand's exporters register themselves when the jobs folder is imported
-    registered = dict(EXPORTERS)
+    project = project or load_project(config)
+    registered = project.exporters
     if channel not in registered:
         known = ", ".join(sorted(registered)) or "none registered"
         raise UsageError(f"no exporter for channel {channel!r} (channels: {known})")
-    snapshot = inspect(config, now=now, backend=backend)  # problems only: nothing is written
+    snapshot = inspect(config, now=now, backend=backend, project=project)  # problems only: nothing is written
     tabs = snapshot.tabs
     problems = Report()
     by_channel: dict[str, list[ExportRow]] = {}
     for name, spec in registered.items():
-        ctx = ExportContext(config, now, tabs, snapshot.report, snapshot.results, name)
+        ctx = ExportContext(config, now, tabs, snapshot.report, snapshot.outputs, name, project)
         by_channel[name] = list(spec.fn(ctx))
         if name == channel:
             problems.extend(ctx.problems)

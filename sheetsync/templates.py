@@ -1,9 +1,9 @@
 """Jinja2 templates from the business's templates folder, sandboxed and strict; errors name template, line, variable.
 
-The library knows no business words: filters and globals are registered by the business's jobs
-(`@template_filter("metal_phrase")`), then every `Templates` picks them up.
+The library knows no business words: filters are marked by the business's jobs folder
+(`@template_filter("metal_phrase")`) and handed in by the project (`project.templates`).
 
-    templates = Templates(config.templates_dir)
+    templates = Templates(config.templates_dir, filters={"metal_phrase": metal_phrase})
     text = templates.render(["drafts/ring.txt.j2", "drafts/base.txt.j2"], row=row)
 
 A failing template raises TemplateFailure (a SheetSyncError) carrying the template, line and variable,
@@ -12,8 +12,8 @@ so a job can report it on the rows that hit it and carry on with the rest.
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -22,31 +22,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ConfigError, SheetSyncError
 
-FILTERS: dict[str, Callable[..., Any]] = {}
-GLOBALS: dict[str, Any] = {}
-_ENVS: dict[tuple[str, tuple[str, ...]], SandboxedEnvironment] = {}
-_LOCK = threading.Lock()
-
 
 def _is_markup(name: str | None) -> bool:
     """HTML and XML templates (x.html or x.html.j2) escape their values; plain text ones do not."""
     stem = (name or "").removesuffix(".j2")
     return stem.endswith((".html", ".htm", ".xml"))
-
-
-def template_filter(name: str | None = None):
-    """Register `fn` as a filter every template can use: `{{ row | metal_phrase }}`."""
-
-    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        FILTERS[name or fn.__name__] = fn
-        return fn
-
-    return mark
-
-
-def template_global(name: str, value: Any) -> None:
-    """Make `value` available to every template under `name` (a function or a constant)."""
-    GLOBALS[name] = value
 
 
 class TemplateFailure(SheetSyncError):
@@ -64,31 +44,29 @@ class TemplateFailure(SheetSyncError):
         return f"{where}: {what}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Templates:
-    """The templates of one folder, with the registered filters; rendering is sandboxed and strict."""
+    """The templates of one folder, with the project's filters; rendering is sandboxed and strict."""
 
     directory: Path
+    filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    globals: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not Path(self.directory).is_dir():
             raise ConfigError(f"templates folder {self.directory} does not exist")
 
-    @property
+    @cached_property
     def env(self) -> SandboxedEnvironment:
-        key = (str(self.directory), tuple(sorted(FILTERS)))
-        with _LOCK:
-            env = _ENVS.get(key)
-            if env is None:
-                env = SandboxedEnvironment(
-                    loader=jinja2.FileSystemLoader(str(self.directory)),
-                    undefined=jinja2.StrictUndefined,
-                    autoescape=_is_markup,
-                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, auto_reload=True,
-                )
-                _ENVS[key] = env
-            env.filters.update(FILTERS)
-            env.globals.update(GLOBALS)
+        """One environment per Templates, so compiled templates are reused for every row of a run."""
+        env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(str(self.directory)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=_is_markup,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, auto_reload=True,
+        )
+        env.filters.update(self.filters)
+        env.globals.update(self.globals)
         return env
 
     def names(self) -> list[str]:

@@ -9,12 +9,20 @@ from typing import Any, Iterable, Mapping
 import pytest
 
 import sheetsync
+from sheetsync.backends.memory import SHARED as NAMED_WORKBOOKS
 from sheetsync.backends.memory import MemoryBackend
 from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_PATH = ROOT / "config" / "sheetsync.toml"
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _forget_named_workbooks():
+    """Each test starts with no named memory workbooks (`memory:NAME`) left by another."""
+    yield
+    NAMED_WORKBOOKS.clear()
 
 
 @pytest.fixture(scope="session")
@@ -64,11 +72,15 @@ def records(backend: MemoryBackend, tab: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def demo_rows(config: Config):
-    """The demo builder's rows for 2026-11-26."""
-    from sheetsync.demo import _builder
+def project(config: Config) -> sheetsync.Project:
+    """The brand's project: its jobs, exporters and modules (`project.module("demo")`)."""
+    return sheetsync.load_project(config)
 
-    return _builder(config)(datetime(2026, 11, 26).date())
+
+@pytest.fixture(scope="session")
+def demo_rows(project: sheetsync.Project):
+    """The demo builder's rows for 2026-11-26."""
+    return project.demo_builder()(datetime(2026, 11, 26).date())
 
 
 @pytest.fixture

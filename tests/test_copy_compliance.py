@@ -1,7 +1,6 @@
 """Copy compliance: known-bad copy gets the right reason codes; every generated draft and channel text is clean."""
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -9,19 +8,14 @@ from conftest import memory_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetsync.project.loader import discover
-from sheetsync.templates import Templates
-
 
 @pytest.fixture(scope="module")
-def mods(config):
-    discover(config)
-    return {name: importlib.import_module(f"sheetsync_jobs.{name}")
-            for name in ("copy_compliance", "copy_filters", "channels", "describe")}
+def mods(project):
+    return {name: project.module(name) for name in ("wording.compliance", "wording.filters", "describe")}
 
 
 def codes(mods, text, specs, kind="description"):
-    return {str(f.code) for f in mods["copy_compliance"].check_copy(text, specs, kind=kind)}
+    return {str(f.code) for f in mods["wording.compliance"].check_copy(text, specs, kind=kind)}
 
 
 DIAMOND = {"Category": "Ring", "Metal": "Yellow Gold", "Purity": "14K", "Stone": "Diamond", "Stone Origin": "Natural",
@@ -74,9 +68,9 @@ def test_html_is_read_as_text(mods):
     assert codes(mods, "<p>14K yellow <b>gold</b> with a <em>diamond</em></p>", LAB) == {"lab_grown_undisclosed"}
 
 
-def test_known_bad_final_description_flagged_in_workbook(config, demo_rows, run_jobs):
+def test_known_bad_final_description_flagged_in_workbook(config, project, demo_rows, run_jobs):
     """Wrong karat, undisclosed lab-grown, "genuine" on a simulant, missing treatment: each on its row."""
-    from sheetsync_jobs.demo_data import final_description
+    final_description = project.module("demo").final_description
 
     base = {"Product Name": "Test Piece", "Collection": "Aurora", "Price": 900, "Cost": 200, "Wholesale Price": 450,
             "Metal Weight (g)": Decimal("3.1"), "Description Status": "Published", "Approved On": "2026-10-01",
@@ -106,13 +100,13 @@ def test_known_bad_final_description_flagged_in_workbook(config, demo_rows, run_
 
 
 def _channel_texts(mods, templates, specs, drafts, voice):
-    p = mods["copy_filters"].piece(specs, "X-1")
+    p = mods["wording.filters"].piece(specs, "X-1")
     for name in ("shopify.html.j2", "etsy.txt.j2", "noths.txt.j2", "wholesale.txt.j2"):
         yield name, templates.render(f"channels/{name}", piece=p, voice=voice, copy=drafts["draft"])
 
 
 def _assert_clean(mods, templates, specs, settings_, sku="X-1"):
-    check = mods["copy_compliance"].check_copy
+    check = mods["wording.compliance"].check_copy
     drafts, failure = mods["describe"].render_drafts(templates, specs, sku, settings_)
     assert failure is None, failure
     breaches = [(kind, f) for kind, text, k in (("draft", drafts["draft"], "description"),
@@ -135,8 +129,8 @@ def _settings(mods, config):
     return mods["describe"].Settings.load(ctx)
 
 
-def test_every_demo_draft_and_final_description_is_clean(mods, config, demo_rows):
-    templates = Templates(config.templates_dir)
+def test_every_demo_draft_and_final_description_is_clean(mods, config, project, demo_rows):
+    templates = project.templates
     settings_ = _settings(mods, config)
     schema = config.schema("SKUs")
     from conftest import grid
@@ -153,7 +147,7 @@ def test_every_demo_draft_and_final_description_is_clean(mods, config, demo_rows
         _assert_clean(mods, templates, row.values, settings_, row.key)
         final = row["Final Description"]
         if final and row.key not in ("BR-MER-104", "AK-EMB-105", "PD-TID-102"):  # specs changed by planted mistakes
-            assert mods["copy_compliance"].check_copy(final, row.values) == [], row.key
+            assert mods["wording.compliance"].check_copy(final, row.values) == [], row.key
         checked += 1
     assert checked > 50
 
@@ -204,5 +198,5 @@ def valid_specs(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=valid_specs())
-def test_generated_copy_is_clean_for_any_valid_specs(mods, config, specs):
-    _assert_clean(mods, Templates(config.templates_dir), specs, _settings(mods, config))
+def test_generated_copy_is_clean_for_any_valid_specs(mods, config, project, specs):
+    _assert_clean(mods, project.templates, specs, _settings(mods, config))

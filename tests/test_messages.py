@@ -14,12 +14,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, memory_workbook
 
-from sheetsync.cli import BriefFormatter, _exit_code, main
+from sheetsync.cli import BriefFormatter, main
+from sheetsync.cli.common import exit_code
 from sheetsync.errors import ConfigError
 from sheetsync.init import init
 from sheetsync.model.problems import Code
 from sheetsync.project.config import freeze
-from sheetsync.project.loader import load_jobs
+from sheetsync.project.loader import load_project
 
 NOW = "2026-11-26T09:00"
 
@@ -111,7 +112,7 @@ def test_policy_of_the_wrong_type_fails_its_job_as_a_config_error_and_the_others
     assert "[policies.returns] window_days" in overdue.error and "Error:" not in overdue.error
     assert result.outcomes["validate"].status == "ok" and result.outcomes["describe"].status == "ok"
     assert [p.code for p in result.report if p.job == "overdue"] == [Code.JOB_FAILED]
-    assert _exit_code(result, strict=False) == 2
+    assert exit_code(result, strict=False) == 2
 
 
 def test_policy_of_the_wrong_type_on_the_command_line_exits_2_without_traceback(tmp_path):
@@ -134,7 +135,8 @@ def test_syntax_error_names_the_file_and_line_that_hold_it_and_dependants_name_t
         "from sheetsync import job\nfrom .helpers import broken\n\n@job('first')\ndef first(ctx):\n    return None\n")
     (jobs / "second.py").write_text(
         "from sheetsync import job\n\n@job('second', after=['first'])\ndef second(ctx):\n    return None\n")
-    found, broken = load_jobs(dataclasses.replace(config, jobs_dir=jobs))
+    project = load_project(dataclasses.replace(config, jobs_dir=jobs))
+    found, broken = project.jobs, project.broken
     assert "second" not in found
     assert str(jobs / "helpers.py") in broken["first"] and "line 1" in broken["first"]
     assert "'first'" in broken["second"]

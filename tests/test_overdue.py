@@ -254,7 +254,7 @@ def test_copy_deadlines(run_jobs, config, name, values, codes):
     backend = memory_workbook(config, {"SKUs": [dict(SKU, **values, Copywriter="Priya Shah")]})
     result = run_jobs(backend, ["overdue"])
     assert {p.code for p in result.report if p.tab == "SKUs" and p.job == "overdue"} == codes
-    actions = result.results["overdue"].actions
+    actions = result.actions
     assert len(actions) == (1 if codes else 0)
     if codes and values["Description Status"] in ("Brief", "Drafting"):
         assert actions[0].who == "Priya Shah"

@@ -214,10 +214,9 @@ def test_schedule_max_runs_on_the_demo_workbook(tmp_path):
     """`sheetsync schedule --max-runs 2` on the demo workbook: runs, logs one start and end line each, exits 0."""
     root = Path(__file__).resolve().parents[1]
     config = load_config(root / "config" / "sheetsync.toml")
-    from sheetsync.demo import _builder
 
     path = tmp_path / "demo.xlsx"
-    sheetsync.init(config, XlsxBackend(path), rows=_builder(config)(datetime.now(config.timezone).date()))
+    sheetsync.init(config, XlsxBackend(path), rows=sheetsync.load_project(config).demo_builder()(datetime.now(config.timezone).date()))
     env = {**os.environ, "SHEETSYNC_CONFIG": str(root / "config" / "sheetsync.toml"), "SHEETSYNC_WORKBOOK": str(path)}
     # every scheduled job catches up at start (no state yet), so two runs follow at once; --until bounds
     # the test should validate be the only job with a cadence

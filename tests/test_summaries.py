@@ -15,8 +15,8 @@ from conftest import memory_workbook, records
 
 import sheetsync
 from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.model.a1 import sheet_ref
 from sheetsync.model.problems import Problem, Severity
-from sheetsync.project.loader import discover
 from sheetsync.summary_tab import NA_TEXT
 
 TABS = ("Summary - Returns", "Summary - Gifting", "Summary - Catalog")
@@ -133,7 +133,7 @@ def test_returns_by_sku_and_category(figures):
     assert rows["ER-THREE"]["Return Rate"] == pytest.approx(0.1)
     assert na(rows["NK-TWO"]["Return Rate"])  # zero units sold: n/a, not a division error
     assert rows["RG-ONE"]["Copy Returns"] == 1 and rows["RG-ONE"]["Size Returns"] == 1
-    assert rows["RG-ONE"]["_link"] == "SKUs!A2"
+    assert rows["RG-ONE"]["_link"] == sheet_ref("SKUs", 2, 1)
     c = by(figures["returns.by_category"], "Category")
     assert c["Ring"]["Units Sold"] == 10 and c["Ring"]["Returns"] == 2
     assert c["Ring"]["Return Rate"] == pytest.approx(0.2)
@@ -236,8 +236,7 @@ def test_catalog_figures(figures):
 
 
 def test_problem_counts_by_column_and_code(config):
-    discover(config)
-    from sheetsync_jobs.summary_catalog import problem_counts
+    problem_counts = sheetsync.load_project(config).module("summaries.catalog").problem_counts
 
     problems = [Problem("SKUs", "not_money", "x", Severity.ERROR, row=2, column="Price"),
                 Problem("SKUs", "not_money", "x", Severity.ERROR, row=3, column="Price"),
@@ -272,7 +271,7 @@ def test_edge_cases_never_crash(config, run_jobs, tabs):
     assert result.outcomes["summaries"].status == "ok", result.outcomes["summaries"].error
     for name in TABS:
         _no_nan(backend.values(name))
-    figures = result.results["summaries"].frames
+    figures = result.output("summaries", "figures")
     if not tabs:
         assert key(figures["returns.key_figures"], "Return rate") is pd.NA
         values = dict(backend.values("Summary - Returns")[i][:2] for i in range(4, 14))
@@ -301,7 +300,7 @@ def test_tabs_render_numbers_with_formats(config, run_jobs, fixture_book):
     assert rate == pytest.approx(1 / 6) and layout.number_formats[(r, 2)] == "0.0%"
     r, _ = cells["Reason"]  # the by-reason table's header row is bold
     assert (r, 1) in layout.bold and (r, 2) in layout.bold
-    assert any(target == "SKUs!A2" for target in layout.links.values())
+    assert any(target == sheet_ref("SKUs", 2, 1) for target in layout.links.values())
     reason_chart = next(c for c in layout.charts if c.title == "Returns by reason")
     first, last = reason_chart.categories.split(":")
     assert first == f"A{r + 1}" and last == f"A{r + 5}"

@@ -8,7 +8,7 @@ import pytest
 
 from sheetsync.model.grid import TabData
 from sheetsync.model.problems import Code, Severity
-from sheetsync.model.tab import build_tab
+from sheetsync.model.tab import UnknownColumn, build_tab
 
 HEADERS = ["SKU", "Product Name", "Category", "Metal", "Purity", "Price"]
 
@@ -36,7 +36,8 @@ def test_unknown_columns_are_kept_and_ignored(config):
     tab = tab_of(config, [["RG-001", "Margin note", "Aurora", "Ring", "Platinum", "950", 900]],
                  ["SKU", "Team Notes", "Product Name", "Category", "Metal", "Purity", "Price"])
     row = tab.row("RG-001")
-    assert row.raw("Team Notes") is None  # not a schema column: never addressed
+    with pytest.raises(UnknownColumn):  # not a schema column: never addressed by a job
+        row.raw("Team Notes")
     assert row.cells[1] == "Margin note"
     assert "Team Notes" not in tab.columns
 
@@ -53,7 +54,7 @@ def test_missing_required_header_blocks_only_that_tab(config):
                  ["SKU", "Product Name", "Category", "Metal", "Price"])
     problem = next(p for p in tab.problems if p.code == Code.MISSING_HEADER and p.column == "Purity")
     assert problem.severity == Severity.ERROR and problem.tab == "SKUs"
-    assert not tab.usable and tab.rows == []
+    assert not tab.usable and tab.rows == ()
 
 
 def test_missing_tab_is_reported_not_raised(config):
@@ -103,7 +104,7 @@ def test_frame_is_typed(config):
 
     tab = tab_of(config, [["RG-001", "Aurora", "Ring", "Platinum", "950", "$1,250.00"]],
                  HEADERS + ["Launch Date", "Stock", "Engraved / Custom"])
-    tab.rows[0].values.update({"Launch Date": date(2026, 3, 4), "Stock": 3, "Engraved / Custom": True})
+    tab = tab.with_writes({"RG-001": {"Launch Date": date(2026, 3, 4), "Stock": 3, "Engraved / Custom": True}})
     frame = tab.frame()
     assert frame.loc[0, "Price"] == 1250.0
     assert str(frame["Stock"].dtype) == "Int64" and str(frame["Engraved / Custom"].dtype) == "boolean"

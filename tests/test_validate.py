@@ -237,7 +237,7 @@ def test_base_rows_of_the_violations_workbook_are_clean(violations):
 
 
 def test_every_reason_code_has_a_case(vconfig):
-    from sheetsync_jobs.validate import RULES  # imported by discovery under the jobs package
+    RULES = sheetsync.load_project(vconfig).module("validate").RULES
 
     assert RULES
     assert {str(r.code) for r in RULES} <= {c[4] for c in CASES}
@@ -422,7 +422,7 @@ def test_xlsx_never_paints_over_a_persons_colour(vconfig, tmp_path):
 
 
 def test_every_demo_mistake_is_flagged(vconfig, demo_rows):
-    from sheetsync_jobs.demo_data import MISTAKES  # imported by discovery under the jobs package
+    MISTAKES = sheetsync.load_project(vconfig).module("demo").MISTAKES
 
     backend = memory_workbook(vconfig, demo_rows)
     problems = ours(go(vconfig, backend))
@@ -438,7 +438,7 @@ def test_every_demo_mistake_is_flagged(vconfig, demo_rows):
 
 
 def test_demo_rows_without_mistakes_are_clean(vconfig, demo_rows):
-    from sheetsync_jobs.demo_data import MISTAKES
+    MISTAKES = sheetsync.load_project(vconfig).module("demo").MISTAKES
 
     planted = {(m.tab, m.key.casefold()) for m in MISTAKES}
     planted_rows = {(m.tab, int(m.key[4:])) for m in MISTAKES if m.key.startswith("row ")}  # rows without a key
@@ -515,7 +515,7 @@ def test_report_dataframe_has_one_row_per_problem(vconfig):
 
 
 def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
-    from sheetsync.engine.run import _distinct
+    from sheetsync.engine.plan import distinct
     from sheetsync.model.problems import Problem
 
     one = Problem("Gifts", "disclosure_missing", "No on a published post", key="GFT-0001", column="Disclosure",
@@ -523,4 +523,4 @@ def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
     two = Problem("Gifts", "disclosure_missing", "No on a posted gift", key="GFT-0001", column="Disclosure",
                   job="overdue")
     other = Problem("Gifts", "negative", "-3 is below zero", key="GFT-0001", column="Likes", job="validate")
-    assert _distinct(sheetsync.Report([one, two, other])) == [one, other]
+    assert distinct(sheetsync.Report([one, two, other])) == [one, other]

@@ -9,7 +9,7 @@ from typing import Any
 from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-JOB_MODULES = ("validate.py", "validate_rules.py", "validate_skus.py", "validate_activity.py", "demo_data.py")
+JOB_MODULES = ("validate", "demo")  # packages of the jobs folder
 
 
 def validate_only_config(folder: Path) -> Config:

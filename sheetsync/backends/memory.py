@@ -9,7 +9,6 @@ from ..model.grid import Grid, TabData, trim
 from ..model.layout import TabLayout
 from .base import Backend, WriteBatch
 
-_NAMED: dict[str, "MemoryBackend"] = {}
 
 
 @dataclass
@@ -36,10 +35,11 @@ class MemoryBackend(Backend):
 
     @classmethod
     def named(cls, target: str) -> "MemoryBackend":
+        """`memory:` is a new empty workbook; `memory:NAME` is the one workbook of that name in SHARED."""
         name = target.partition(":")[2]
         if not name:
             return cls(target=target)
-        return _NAMED.setdefault(name, cls(target=target))
+        return SHARED.get(name, lambda: cls(target=target))
 
     def _event(self, kind: str) -> None:
         self.requests += 1
@@ -109,3 +109,26 @@ def _put(values: Grid, row: int, col: int, value: Any) -> None:
     while len(line) < col:
         line.append(None)
     line[col - 1] = value
+
+
+class MemoryWorkbooks:
+    """The named in-memory workbooks of this process (`memory:NAME`), so a CLI call made in a test or a
+    notebook reaches the workbook built beside it. The one shared registry sheetsync keeps: visible,
+    and emptied with `SHARED.clear()`."""
+
+    def __init__(self) -> None:
+        self._books: dict[str, MemoryBackend] = {}
+
+    def get(self, name: str, make: Callable[[], MemoryBackend]) -> MemoryBackend:
+        if name not in self._books:
+            self._books[name] = make()
+        return self._books[name]
+
+    def names(self) -> list[str]:
+        return sorted(self._books)
+
+    def clear(self) -> None:
+        self._books.clear()
+
+
+SHARED = MemoryWorkbooks()

@@ -1,4 +1,4 @@
-"""`sheetsync export CHANNEL --out FILE.csv`: write a channel file (calls sheetsync.export.export)."""
+"""`sheetsync export CHANNEL --out FILE.csv`: write a channel file (calls sheetsync.export)."""
 from __future__ import annotations
 
 import sys
@@ -17,21 +17,20 @@ from ..model.problems import Severity
 @click.option("--now", metavar="ISO-DATETIME", help="Pretend it is this moment (reproducible runs).")
 @click.pass_obj
 def export(state, channel: str | None, out: str | None, list_channels: bool, strict: bool, now: str | None) -> None:
-    """Write a channel file (shopify, etsy, noths, wholesale) from approved copy; the workbook is not changed."""
-    from ..export import channels
+    """Write one channel's file (`--list` names the channels); the workbook is not changed."""
     from ..export import export as run_export
-    from . import EXIT_STRICT, EXIT_USAGE, parse_now
+    from .common import EXIT_STRICT, EXIT_USAGE, parse_now
 
     config = state.config
-    known = channels(config)
+    known = state.project.exporters
     if list_channels or not channel:
         for name, spec in sorted(known.items()):
             click.echo(f"{name:<12} {spec.description}")
         if not channel and not list_channels:
-            click.echo("sheetsync: name a channel, e.g. `sheetsync export shopify --out shopify.csv`", err=True)
+            click.echo("sheetsync: name a channel, e.g. `sheetsync export CHANNEL --out CHANNEL.csv`", err=True)
             sys.exit(EXIT_USAGE)
         return
-    result = run_export(config, channel, out or f"{channel}.csv", now=parse_now(now, config))
+    result = run_export(config, channel, out or f"{channel}.csv", now=parse_now(now, config), project=state.project)
     for p in result.problems:
         where = p.where if p.row is not None else f"{p.tab} {p.key}"
         click.echo(f"  {p.severity:<7} {where:<40} [{p.code}] {p.message}")

@@ -1,4 +1,8 @@
-"""Planning a run's writes: ownership rules, dropping no-ops, and the guard that re-maps rows just before writing."""
+"""Planning a run's writes from the jobs' change sets, still addressed by key and column.
+
+Ownership rules, dropping writes that change nothing, the Issues column composed from every job's
+problems, sheetsync's cell notes, and whole-tab rewrites kept only when their content changed.
+"""
 from __future__ import annotations
 
 import math
@@ -7,18 +11,22 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from ..backends.base import CellWrite, NoteWrite, WriteBatch
+from ..backends.base import NoteWrite
 from ..errors import OwnershipError
-from ..model.a1 import a1
-from ..model.changes import CellChange, RowAppend
-from ..model.grid import TabData
-from ..model.layout import NewTab, TabContent
-from ..model.problems import Code, Problem, Severity
+from ..model.changes import CellChange, ChangeSet, RowAppend
+from ..model.grid import TabData, trim
+from ..model.ids import Issuer
+from ..model.keys import KeyIndex
+from ..model.layout import FILLS, NOTE_PREFIX, NewTab, TabContent
+from ..model.problems import Problem, Report, Severity
 from ..model.schema import Column, Schema
-from ..model.tab import FALLBACK_PREFIX, Tab, fallback_key, key_text, unique_keys
-from ..model.values import PARSERS, BadValue, ParseOptions, describe, fold, is_blank, to_cell
+from ..model.system import META, META_SCHEMA
+from ..model.tab import Tab
+from ..model.values import PARSERS, BadValue, ParseOptions, date_to_serial, describe, is_blank, to_cell
+from ..project.config import Config
 
 Annotation = tuple[str, str]  # (note text, fill colour)
+Annotations = Mapping[str, Mapping[tuple[str, str], Annotation]]  # tab -> (key, column) -> note
 
 
 @dataclass
@@ -37,15 +45,39 @@ class Plan:
         names = {c.tab for c in self.cells} | {a.tab for a in self.appends} | set(self.annotations)
         return sorted(names)
 
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.appends or self.contents or self.annotations)
 
-@dataclass
-class Resolved:
-    """A plan turned into a WriteBatch against the workbook as it is now, plus what was skipped."""
 
-    batch: WriteBatch
-    written: list[tuple[CellChange, CellWrite]]
-    appended: list[tuple[RowAppend, int]]
-    conflicts: list[Problem]
+def build_plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], changes: list[ChangeSet],
+               report: Report, issues_ok: bool) -> Plan:
+    """Every write the run wants: the chosen jobs' writes, then Issues and notes when every job reported."""
+    plan = Plan()
+    for changeset in changes:
+        for change in changeset.cells:
+            schema = schema_of(config, change.tab)
+            if schema is None:
+                raise OwnershipError(f"job {change.job!r} wrote to {change.tab!r}, which has no schema")
+            if schema.issues_column and change.column == schema.issues_column:
+                raise OwnershipError(f"job {change.job!r} wrote {change.tab}!{change.column} directly; "
+                                     "report a Problem instead (Issues is composed from every job's problems)")
+        for change in drop_noops(changeset.cells, tabs, config.parse):  # rewriting a value as it is is no write
+            check_ownership(change, schema_of(config, change.tab) or META_SCHEMA)
+        plan.cells += changeset.cells
+        plan.appends += changeset.appends
+        plan.contents += changeset.contents
+    if issues_ok:
+        plan.cells += issue_cells(config, tabs, report)
+        wanted = wanted_annotations(config, tabs, report)
+        if annotation_writes(wanted, data, config.schemas):
+            plan.annotations = wanted
+    plan.cells = drop_noops(plan.cells, tabs, config.parse)
+    plan.contents = changed_contents(plan.contents, data)
+    return plan
+
+
+def schema_of(config: Config, tab: str) -> Schema | None:
+    return config.schemas.get(tab) or (META_SCHEMA if tab == META else None)
 
 
 def check_ownership(change: CellChange, schema: Schema, privileged: bool = False) -> None:
@@ -111,140 +143,129 @@ def drop_noops(cells: Iterable[CellChange], tabs: Mapping[str, Tab], opts: Parse
     return out
 
 
-class _Located:
-    """Where keys and headers are in a tab as it is now."""
-
-    def __init__(self, data: TabData, schema: Schema | None, key_header: str | None):
-        self.data = data
-        headers = data.values[0] if data.values else []
-        self.columns = {fold(str(h)): i for i, h in enumerate(headers, start=1) if not is_blank(h)}
-        self.rows: dict[str, list[int]] = {}
-        self.last_row = len(data.values)
-        key_col = self.columns.get(fold(key_header)) if key_header else None
-        if key_col is None:
-            return
-        person_cols = [self.columns[c.folded] for c in schema.columns
-                       if c.owner == "person" and c.header != schema.key and c.folded in self.columns] \
-            if schema else []
-        fold_keys = bool(schema and schema.key_case_insensitive)
-        indexes, keys = [], []
-        for index, cells in enumerate(data.values[1:], start=2):
-            if all(is_blank(v) for v in cells):
-                continue
-            raw = cells[key_col - 1] if key_col - 1 < len(cells) else None
-            indexes.append(index)
-            keys.append(fallback_key(cells, person_cols) if is_blank(raw) else key_text(raw))
-        for index, key in zip(indexes, unique_keys(keys, fold_keys)):
-            self.rows.setdefault(fold(key) if fold_keys else key, []).append(index)
-
-    def col(self, header: str) -> int | None:
-        return self.columns.get(fold(header))
+# --- Issues and notes: composed from every job's problems -------------------------------------------------
 
 
-def resolve(plan: Plan, current: Mapping[str, TabData], tabs: Mapping[str, Tab],
-            schemas: Mapping[str, Schema], opts: ParseOptions) -> Resolved:
-    """Address each planned write at the row holding its key now; skip any whose cell a person changed."""
-    located = {name: _Located(data, schemas.get(name), schemas[name].key if name in schemas else None)
-               for name, data in current.items()}
-    batch = WriteBatch(new_tabs=list(plan.new_tabs), contents=list(plan.contents))
-    written, conflicts = [], []
-    for change in plan.cells:
-        target = _locate(change, located, schemas)
-        if isinstance(target, Problem):
-            conflicts.append(target)
-            continue
-        row, col = target
-        now_raw = located[change.tab].data.cell(row, col)
-        if not _same_raw(now_raw, change.expected):
-            conflicts.append(_conflict(change, row, col, f"changed from {describe(change.expected)!r} to "
-                                       f"{describe(now_raw)!r} while the job ran; left as the person typed it"))
-            continue
-        write = CellWrite(change.tab, row, col, to_cell(change.value))
-        batch.cells.append(write)
-        written.append((change, write))
-    appended = _resolve_appends(plan.appends, located, schemas, batch)
-    batch.notes.extend(_resolve_annotations(plan.annotations, located, schemas))
-    return Resolved(batch, written, appended, conflicts)
-
-
-def _locate(change: CellChange, located: Mapping[str, _Located], schemas: Mapping[str, Schema]):
-    where = located.get(change.tab)
-    if where is None:
-        return _conflict(change, None, None, "the tab is gone")
-    schema = schemas.get(change.tab)
-    key = fold(change.key) if schema is not None and schema.key_case_insensitive \
-        and not change.key.startswith(FALLBACK_PREFIX) else change.key
-    rows = where.rows.get(key, [])
-    if len(rows) != 1:
-        why = "the row is gone (deleted, or its key changed)" if not rows else \
-            f"its key is now on {len(rows)} rows ({', '.join(map(str, rows))})"
-        return _conflict(change, None, None, why)
-    col = where.col(change.column)
-    if col is None:
-        return _conflict(change, rows[0], None, "the column is gone")
-    return rows[0], col
-
-
-def _same_raw(a: Any, b: Any) -> bool:
-    if is_blank(a) and is_blank(b):
-        return True
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
-    return a == b
-
-
-def _conflict(change: CellChange, row: int | None, col: int | None, why: str) -> Problem:
-    return Problem(
-        tab=change.tab, code=Code.WRITE_CONFLICT, severity=Severity.WARNING,
-        message=f"not written ({describe(change.value)!r}): {why}",
-        row=row or change.sheet_row, column=change.column, cell=a1(row, col) if row and col else None,
-        value=change.value, key=change.key, job=change.job,
-    )
-
-
-def _resolve_appends(appends: list[RowAppend], located: Mapping[str, _Located],
-                     schemas: Mapping[str, Schema], batch: WriteBatch) -> list[tuple[RowAppend, int]]:
+def distinct(report: Iterable[Problem]) -> list[Problem]:
+    """The problems without repeats: the same reason at the same cell found by a second job shows once."""
+    first: dict[tuple, str | None] = {}
     out = []
-    for append in appends:
-        where = located.get(append.tab)
-        if where is None:
+    for p in report:
+        where = (p.tab, p.key, p.column, str(p.code))
+        if p.key is not None and where in first and first[where] != p.job:
             continue
-        where.last_row += 1
-        for header, value in append.values.items():
-            col = where.col(header)
-            if col is not None and value is not None:
-                batch.cells.append(CellWrite(append.tab, where.last_row, col, to_cell(value)))
-        out.append((append, where.last_row))
+        first.setdefault(where, p.job)
+        out.append(p)
     return out
 
 
-def annotation_writes(wanted: Mapping[str, Mapping[tuple[str, str], Annotation]],
-                      data: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> list[NoteWrite]:
-    """The note changes `wanted` would make to the tabs as read (empty: nothing to do)."""
-    located = {name: _Located(data[name], schemas.get(name), schemas[name].key)
-               for name in wanted if name in data and name in schemas}
-    return _resolve_annotations(wanted, located, schemas)
+def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list[CellChange]:
+    """Each row's Issues cell: one line per problem found on the row, in the order found."""
+    lines: dict[tuple[str, str], list[str]] = {}
+    for p in distinct(report):
+        if p.key is not None and p.tab in tabs:
+            bucket = lines.setdefault((p.tab, p.key), [])
+            if p.line not in bucket:
+                bucket.append(p.line)
+    out = []
+    for name, schema in config.schemas.items():
+        tab, column = tabs[name], schema.issues_column
+        if not column or not tab.usable or column not in tab.columns:
+            continue
+        for row in tab.rows:
+            text = "\n".join(lines.get((name, row.key), [])) or None
+            if text is None and is_blank(row.read_raw(column)):
+                continue  # blank stays blank: a no-op the plan would drop anyway
+            out.append(CellChange(name, row.key, column, text, row.read_raw(column), row.get(column),
+                                  row.sheet_row, "issues"))
+    return out
 
 
-def _resolve_annotations(wanted: Mapping[str, Mapping[tuple[str, str], Annotation]],
-                         located: Mapping[str, _Located], schemas: Mapping[str, Schema]) -> list[NoteWrite]:
+def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) -> dict[str, dict]:
+    """Per tab, the note and fill sheetsync wants on each cell that has a problem (every other note goes)."""
+    wanted: dict[str, dict[tuple[str, str], list[Problem]]] = {}
+    for p in distinct(report):
+        if p.key is not None and p.column and p.tab in config.schemas and tabs[p.tab].usable \
+                and p.column in tabs[p.tab].columns:
+            wanted.setdefault(p.tab, {}).setdefault((p.key, p.column), []).append(p)
+    out: dict[str, dict[tuple[str, str], Annotation]] = {n: {} for n, t in tabs.items()
+                                                          if n in config.schemas and t.usable}
+    for tab, cells in wanted.items():
+        for cell, problems in cells.items():
+            text = NOTE_PREFIX + "\n".join(dict.fromkeys(p.message for p in problems))
+            worst = "error" if any(p.severity == Severity.ERROR for p in problems) else "warning"
+            out[tab][cell] = (text, FILLS[worst])
+    return out
+
+
+def place_annotations(wanted: Annotations, current: Mapping[str, TabData],
+                      indexes: Mapping[str, KeyIndex]) -> list[NoteWrite]:
+    """The note writes that make the tabs as they are now carry exactly the wanted notes."""
     notes = []
     for tab, cells in wanted.items():
-        where = located.get(tab)
-        if where is None:
+        index, data = indexes.get(tab), current.get(tab)
+        if index is None or data is None:
             continue
         target: dict[tuple[int, int], Annotation] = {}
-        schema = schemas.get(tab)
         for (key, column), annotation in cells.items():
-            if schema is not None and schema.key_case_insensitive and not key.startswith(FALLBACK_PREFIX):
-                key = fold(key)
-            rows, col = where.rows.get(key, []), where.col(column)
+            rows, col = index.where(key), index.col(column)
             if len(rows) == 1 and col is not None:
                 target[(rows[0], col)] = annotation
-        existing = where.data.notes
+        existing = data.notes
         for cell in sorted(set(existing) - set(target)):
             notes.append(NoteWrite(tab, cell[0], cell[1], None))
         for cell, (text, fill) in sorted(target.items()):
             if existing.get(cell) != text:
                 notes.append(NoteWrite(tab, cell[0], cell[1], text, fill))
     return notes
+
+
+def annotation_writes(wanted: Annotations, data: Mapping[str, TabData],
+                      schemas: Mapping[str, Schema]) -> list[NoteWrite]:
+    """The note changes `wanted` would make to the tabs as read (empty: nothing to do)."""
+    indexes = {name: KeyIndex(data[name].values, schemas[name]) for name in wanted if name in data and name in schemas}
+    return place_annotations(wanted, data, indexes)
+
+
+# --- whole tabs and counters ----------------------------------------------------------------------------
+
+
+def changed_contents(contents: list[TabContent], data: Mapping[str, TabData]) -> list[TabContent]:
+    """Whole-tab rewrites whose cells differ from the tab as read."""
+    return [content for content in contents
+            if content.name not in data or not same_grid(data[content.name].values, content.rows)]
+
+
+_OPTS = ParseOptions()  # whole tabs hold what jobs wrote: no workbook-specific parsing
+
+
+def same_grid(current: list[list[Any]], rows: list[list[Any]]) -> bool:
+    wanted = trim([[to_cell(v) for v in row] for row in rows])
+    if len(wanted) != len(current):
+        return False
+    for have, want in zip(current, wanted):
+        if len(have) != len(want) or not all(same_cell(None, h, _as_read(h, w), _OPTS) for h, w in zip(have, want)):
+            return False
+    return True
+
+
+def _as_read(have: Any, want: Any) -> Any:
+    """A date compared with a number is compared as the serial number Google Sheets reads back."""
+    if isinstance(want, date) and isinstance(have, (int, float)) and not isinstance(have, bool):
+        return date_to_serial(want)
+    return want
+
+
+def record_counters(plan: Plan, tabs: Mapping[str, Tab], issuers: Mapping[str, Issuer]) -> None:
+    """Keep each advanced id counter in _Meta so a deleted row's id is never issued again."""
+    meta = tabs[META]
+    for issuer in issuers.values():
+        if not issuer.advanced:
+            continue
+        key = f"issued:{issuer.counter}"
+        row = meta.row(key)
+        if row is None:
+            plan.appends.append(RowAppend(META, {"Key": key, "Value": str(issuer.last)}, "ids"))
+        else:
+            plan.cells.append(CellChange(META, row.key, "Value", str(issuer.last), row.read_raw("Value"),
+                                         row.get("Value"), row.sheet_row, "ids"))

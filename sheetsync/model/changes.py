@@ -1,12 +1,21 @@
-"""Change sets: what a job wants written, addressed by (tab, key, column), never by row number."""
+"""Change sets: what a job wants written, addressed by (tab, key, column), never by row number.
+
+A job returns one ChangeSet: cell writes, rows to append, whole tabs to replace, the problems it found
+and the To Do actions it proposes. Everything in it is labelled with the job's name.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from .layout import TabContent
 from .problems import Problem, Severity
-from .tab import Row, Tab
+from .tab import Row, Tab, unknown_column
+from .values import fold
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # reason codes are stable snake_case words, never message text
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,37 @@ class RowAppend:
     job: str | None = None
 
 
+@dataclass(frozen=True)
+class Action:
+    """One thing a person should do, found on one row of one tab: a line of the To Do tab.
+
+    `id` is stable across runs (kind, tab and key by default), so a person's tick on a line can follow it.
+    """
+
+    who: str  # "VA", "Founder", "Workshop" or a copywriter's name
+    what: str  # plain words: "Send reminder 2 to @lena.gems for the Aurora Pendant"
+    due: date  # since when it is due (a future date: not due yet, e.g. a launch)
+    kind: str  # a stable code for the kind of action (tests and sorting)
+    tab: str
+    key: str  # the row's key (an id issued in this run included)
+    sheet_row: int | None = None  # where the row was when read: for messages only, never for addressing
+    column: str | None = None  # the column a link points at (default: the tab's key column)
+    shown_key: str | None = None  # the key as the sheet shows it, when it differs from `key`
+    rank: int = 5  # tie-break between actions due the same day: lower first
+    job: str | None = None
+
+    @classmethod
+    def at(cls, tab: Tab, row: Row, *, who: str, what: str, due: date, kind: str, rank: int = 5,
+           key: str | None = None) -> "Action":
+        """An action about `row` of `tab` (`key` when the row gets an id issued in this run)."""
+        return cls(who, what, due, str(kind), tab.name, key or row.key, row.sheet_row, tab.schema.key,
+                   rank=rank)
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.tab}:{self.key}"
+
+
 @dataclass
 class ChangeSet:
     """Everything one job wants done, plus the problems it found (they go to Issues and the report)."""
@@ -41,12 +81,11 @@ class ChangeSet:
     appends: list[RowAppend] = field(default_factory=list)
     contents: list[TabContent] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
     def set(self, tab: Tab, row: Row, column: str, value: Any) -> None:
         """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned."""
-        if not tab.schema.has(column):
-            raise KeyError(f"{tab.name} has no column {column!r} in its schema")
-        header = tab.schema.column(column).header
+        header = _header(tab, column)
         self.cells.append(CellChange(tab.name, row.key, header, value, row.read_raw(header), row.get(header),
                                      row.sheet_row, self.job))
 
@@ -58,11 +97,21 @@ class ChangeSet:
         self.contents.append(content)
 
     def report(self, tab: Tab, row: Row | None, column: str | None, code: str, message: str,
-               severity: Severity = Severity.ERROR, value: Any = None) -> Problem:
-        """Record a problem at a row's cell; it will show in the row's Issues cell and as a cell note."""
-        problem = tab.problem(row, column, code, message, severity, value=value, job=self.job)
+               severity: Severity = Severity.WARNING, value: Any = None) -> Problem:
+        """Record a problem at a row's cell (a warning unless said); it shows in Issues and as a cell note."""
+        if not CODE_RE.match(str(code)):
+            raise ValueError(f"reason code {code!r} is not a snake_case word (use a StrEnum of codes, "
+                             "and put the words for people in the message)")
+        header = _header(tab, column) if column is not None else None
+        problem = tab.problem(row, header, code, message, severity, value=value, job=self.job)
         self.problems.append(problem)
         return problem
+
+    def todo(self, action: Action) -> Action:
+        """Add a line to the To Do tab (the To Do job gathers the actions of every job)."""
+        action = replace(action, job=self.job)
+        self.actions.append(action)
+        return action
 
     def __bool__(self) -> bool:
         return bool(self.cells or self.appends or self.contents)
@@ -72,3 +121,24 @@ class ChangeSet:
         self.appends += other.appends
         self.contents += other.contents
         self.problems += other.problems
+        self.actions += other.actions
+
+    def labelled(self, job: str) -> "ChangeSet":
+        """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
+        if self.job == job and all(i.job == job for i in [*self.cells, *self.appends, *self.problems,
+                                                          *self.actions]):
+            return self
+        return ChangeSet(
+            job, [replace(c, job=job) for c in self.cells], [replace(a, job=job) for a in self.appends],
+            list(self.contents), [replace(p, job=job) for p in self.problems],
+            [replace(a, job=job) for a in self.actions],
+        )
+
+
+def _header(tab: Tab, column: str) -> str:
+    """The schema's header for `column` (any case or spacing); an unknown column is the job's mistake."""
+    found = tab.schema.by_folded.get(fold(column))
+    if found is None:
+        raise unknown_column(tab.schema, column)
+    return found.header
+

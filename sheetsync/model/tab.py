@@ -1,77 +1,114 @@
-"""Typed snapshots of a tab: header map by name, rows keyed by the key column, parse problems kept as data."""
+"""Typed snapshots of a tab: header map by name, rows keyed by the key column, parse problems kept as data.
+
+Tabs and rows are frozen: a job reads the workbook as it was read, plus (through `Tab.with_writes`) the
+writes of the jobs it runs after, never a row another job changed in place.
+"""
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 from .a1 import a1
 from .grid import TabData
+from .keys import KeyIndex, is_fallback, normal_key
 from .problems import Code, Problem, Severity
 from .schema import Column, Schema
 from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
 
-FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass
+class UnknownColumn(KeyError):
+    """A job named a column its tab's schema does not have (a typo in the job: the message suggests the fix)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def unknown_column(schema: Schema, header: str) -> UnknownColumn:
+    close = difflib.get_close_matches(fold(header), list(schema.by_folded), n=1, cutoff=0.6)
+    hint = f" (did you mean {schema.by_folded[close[0]].header!r}?)" if close else ""
+    return UnknownColumn(f"{schema.tab} has no column {header!r}{hint}")
+
+
+@dataclass(frozen=True, eq=False)
 class Row:
-    """One non-blank data row as read: sheet row number, key, raw cells and typed values."""
+    """One non-blank data row as read: sheet row number, key, raw cells and typed values (frozen)."""
 
     tab: str
     sheet_row: int
     key: str
-    cells: list[Any]
-    values: dict[str, Any]
-    columns: dict[str, int] = field(repr=False, default_factory=dict)
-    read_cells: dict[str, Any] = field(repr=False, default_factory=dict)  # cells as read, once a job changed them
+    cells: tuple[Any, ...]
+    values: Mapping[str, Any]
+    schema: Schema = field(repr=False)
+    columns: Mapping[str, int] = field(repr=False, default_factory=dict)
+    invalid_columns: frozenset[str] = frozenset()  # headers whose cell holds something that did not parse
+    written: Mapping[str, Any] = field(repr=False, default_factory=lambda: _EMPTY)  # raw cells earlier jobs of this run write
 
-    def __getitem__(self, header: str) -> Any:
-        return self.values.get(header)
+    def header(self, name: str) -> str:
+        """The schema's spelling of a column name given in any case or spacing; UnknownColumn if none."""
+        if name in self.values:
+            return name
+        column = self.schema.by_folded.get(fold(name))
+        if column is None:
+            raise unknown_column(self.schema, name)
+        return column.header
 
-    def get(self, header: str, default: Any = None) -> Any:
-        value = self.values.get(header)
+    def __getitem__(self, name: str) -> Any:
+        """The typed value (None when blank, absent from the sheet or not parseable: see `invalid`)."""
+        if name in self.values:
+            return self.values[name]
+        return self.values.get(self.header(name))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self[name]
         return default if value is None else value
 
-    def raw(self, header: str) -> Any:
-        """The cell as stored, before parsing (None when the column is absent)."""
-        col = self.columns.get(header)
+    def invalid(self, name: str) -> bool:
+        """Whether the cell holds a value that did not parse (reported already), as opposed to a blank."""
+        return self.header(name) in self.invalid_columns
+
+    def raw(self, name: str) -> Any:
+        """The cell as stored (as written by an earlier job of this run, if one did), before parsing."""
+        header = self.header(name)
+        if header in self.written:
+            return self.written[header]
+        return self.read_raw(header)
+
+    def read_raw(self, name: str) -> Any:
+        """The cell as read from the workbook, before any job of this run changed it (the guard's reference)."""
+        col = self.columns.get(self.header(name))
         if col is None or col - 1 >= len(self.cells):
             return None
         return self.cells[col - 1]
 
     @property
     def has_key(self) -> bool:
-        return not self.key.startswith(FALLBACK_PREFIX)
+        return not is_fallback(self.key)
 
-    def read_raw(self, header: str) -> Any:
-        """The cell as read from the workbook, before any job of this run changed it (the guard's reference)."""
-        if header in self.read_cells:
-            return self.read_cells[header]
-        return self.raw(header)
-
-    def apply(self, header: str, value: Any) -> None:
-        """Show a write of an earlier job to the later jobs of the same run (the workbook is written at the end)."""
-        self.read_cells.setdefault(header, self.raw(header))
-        col = self.columns.get(header)
-        if col is not None:
-            self.cells.extend([None] * (col - len(self.cells)))
-            self.cells[col - 1] = to_cell(value)
-        self.values[header] = value
+    def with_writes(self, writes: Mapping[str, Any]) -> "Row":
+        """This row as it will be once `writes` (header -> typed value) are written."""
+        values = dict(self.values)
+        values.update(writes)
+        written = {**self.written, **{h: to_cell(v) for h, v in writes.items()}}
+        return replace(self, values=MappingProxyType(values), written=MappingProxyType(written),
+                       invalid_columns=self.invalid_columns - set(writes))
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Tab:
     """A tab read under its schema; `columns` maps each schema header present to its 1-based column."""
 
     name: str
     schema: Schema
-    headers: list[Any]
-    columns: dict[str, int]
-    rows: list[Row]
-    problems: list[Problem]
+    headers: tuple[Any, ...]
+    columns: Mapping[str, int]
+    rows: tuple[Row, ...]
+    problems: tuple[Problem, ...]
     usable: bool = True
 
     def __iter__(self) -> Iterator[Row]:
@@ -81,25 +118,22 @@ class Tab:
         return len(self.rows)
 
     @cached_property
-    def by_key(self) -> dict[str, Row]:
-        """Rows by key (folded for case-insensitive keys); the first row wins for a repeated key."""
-        out: dict[str, Row] = {}
-        for row in self.rows:
-            out.setdefault(self.key_of(row.key), row)
-        return out
+    def by_key(self) -> Mapping[str, Row]:
+        """Rows by key (folded for case-insensitive keys)."""
+        return MappingProxyType({self.key_of(row.key): row for row in reversed(self.rows)})
 
     def key_of(self, key: str) -> str:
-        return fold(key) if self.schema.key_case_insensitive else key
+        return normal_key(key, self.schema.key_case_insensitive)
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(self.key_of(key))
 
     def cell(self, row: Row, header: str) -> str | None:
-        col = self.columns.get(header)
+        col = self.columns.get(row.header(header))
         return a1(row.sheet_row, col) if col else None
 
     def problem(self, row: Row | None, header: str | None, code: str, message: str,
-                severity: Severity = Severity.ERROR, value: Any = None, job: str | None = None) -> Problem:
+                severity: Severity = Severity.WARNING, value: Any = None, job: str | None = None) -> Problem:
         """A Problem located at this tab's row and column, for jobs to report."""
         col = self.columns.get(header) if header else None
         return Problem(
@@ -108,6 +142,13 @@ class Tab:
             cell=a1(row.sheet_row, col) if row and col else None,
             value=value, key=row.key if row else None, job=job,
         )
+
+    def with_writes(self, writes: Mapping[str, Mapping[str, Any]]) -> "Tab":
+        """The tab with `writes` (row key -> {header: typed value}) applied to new frozen rows."""
+        if not writes:
+            return self
+        rows = tuple(row.with_writes(writes[row.key]) if row.key in writes else row for row in self.rows)
+        return replace(self, rows=rows)
 
     def frame(self):
         """The tab as a typed pandas DataFrame (schema columns, plus `_row` the sheet row number)."""
@@ -127,16 +168,17 @@ def build_tab(data: TabData | None, schema: Schema, opts: ParseOptions,
         fix = (f"tab {renamed!r} has its headers: rename it back to {schema.tab!r}" if renamed
                else "run `sheetsync init` to add it")
         problem = Problem(schema.tab, Code.MISSING_TAB, f"the workbook has no tab {schema.tab!r}: {fix}")
-        return Tab(schema.tab, schema, [], {}, [], [problem], usable=False)
-    headers = list(data.values[0]) if data.values else []
-    columns, problems = _map_headers(schema, headers)
+        return Tab(schema.tab, schema, (), {}, (), (problem,), usable=False)
+    headers = tuple(data.values[0]) if data.values else ()
+    columns, problems = _map_headers(schema, list(headers))
     usable = schema.key in columns and not any(
         p.code == Code.MISSING_HEADER and p.severity == Severity.ERROR for p in problems
     )
-    tab = Tab(schema.tab, schema, headers, columns, [], problems, usable)
+    rows: list[Row] = []
     if usable:
-        _read_rows(tab, data, opts)
-    return tab
+        rows = _read_rows(schema, columns, data, opts, problems)
+        problems += _required_and_unique(schema, columns, rows)
+    return Tab(schema.tab, schema, headers, MappingProxyType(columns), tuple(rows), tuple(problems), usable)
 
 
 def renamed_tab(schema: Schema, others: Mapping[str, TabData]) -> str | None:
@@ -180,17 +222,16 @@ def _map_headers(schema: Schema, headers: list[Any]) -> tuple[dict[str, int], li
     return columns, problems
 
 
-def _read_rows(tab: Tab, data: TabData, opts: ParseOptions) -> None:
-    schema = tab.schema
-    parsed_cols = [(schema.column(h), c) for h, c in tab.columns.items()]
-    caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in tab.columns}
-    person_cols = [c for col, c in parsed_cols if col.owner == "person" and col.header != schema.key]
-    key_col = tab.columns[schema.key]
+def _read_rows(schema: Schema, columns: Mapping[str, int], data: TabData, opts: ParseOptions,
+               problems: list[Problem]) -> list[Row]:
+    parsed_cols = [(schema.column(h), c) for h, c in columns.items()]
+    caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in columns}
     plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
-    for index, cells in enumerate(data.values[1:], start=2):
-        if all(is_blank(v) for v in cells):
-            continue
+    rows = []
+    for keyed in KeyIndex(data.values, schema).rows:
+        cells, index = keyed.cells, keyed.sheet_row
         values: dict[str, Any] = {}
+        invalid: list[str] = []
         width = len(cells)
         for col, c, header, cache in plan:
             raw = cells[c - 1] if c <= width else None
@@ -204,44 +245,19 @@ def _read_rows(tab: Tab, data: TabData, opts: ParseOptions) -> None:
             if hit is not None and hit[1] is None:
                 values[header] = hit[0]
                 continue
-            values[header] = _parse_cell(tab, col, raw, index, c, cache, opts)
-        key_raw = cells[key_col - 1] if key_col - 1 < len(cells) else None
-        key = fallback_key(cells, person_cols) if is_blank(key_raw) else key_text(key_raw)
-        tab.rows.append(Row(tab.name, index, key, list(cells), values, tab.columns))
-    for row, key in zip(tab.rows, unique_keys([r.key for r in tab.rows], schema.key_case_insensitive)):
-        row.key = key
-    _check_required_and_unique(tab)
+            value, problem = _parse_cell(schema.tab, col, raw, index, c, cache, opts, keyed.key)
+            values[header] = value
+            if problem is not None:
+                problems.append(problem)
+                invalid.append(header)
+        rows.append(Row(schema.tab, index, keyed.key, tuple(cells), MappingProxyType(values), schema, columns,
+                        frozenset(invalid)))
+    return rows
 
 
-def key_text(raw: Any) -> str:
-    """A key cell as text, the same way when reading and when re-reading before a write."""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
-
-
-def unique_keys(keys: list[str], case_insensitive: bool) -> list[str]:
-    """Make repeated keys addressable: the 2nd occurrence in sheet order becomes 'KEY#2', and so on."""
-    seen: dict[str, int] = {}
-    out = []
-    for key in keys:
-        norm = fold(key) if case_insensitive else key
-        seen[norm] = seen.get(norm, 0) + 1
-        out.append(key if seen[norm] == 1 else f"{key}#{seen[norm]}")
-    return out
-
-
-def fallback_key(cells: list[Any], cols: list[int]) -> str:
-    """A stable address for a row without a key yet: a hash of the cells people typed."""
-    text = "\x1f".join(str(cells[c - 1]).strip() if c - 1 < len(cells) and cells[c - 1] is not None else ""
-                       for c in cols)
-    return FALLBACK_PREFIX + hashlib.sha1(text.encode()).hexdigest()[:12]
-
-
-def _parse_cell(tab: Tab, col: Column, raw: Any, row: int, c: int,
-                cache: dict[Any, tuple[Any, str | None, str | None]], opts: ParseOptions) -> Any:
-    if is_blank(raw):
-        return None
+def _parse_cell(tab: str, col: Column, raw: Any, row: int, c: int,
+                cache: dict[Any, tuple[Any, str | None, str | None]],
+                opts: ParseOptions, key: str) -> tuple[Any, Problem | None]:
     try:
         hit = cache.get(raw)
     except TypeError:  # an unhashable oddity from a backend: parse without caching
@@ -254,10 +270,9 @@ def _parse_cell(tab: Tab, col: Column, raw: Any, row: int, c: int,
             pass
     value, code, message = hit
     if code is not None:
-        tab.problems.append(Problem(tab.name, code, message or "", Severity.ERROR, row=row,
-                                    column=col.header, cell=a1(row, c), value=raw))
-        return None
-    return value
+        return None, Problem(tab, code, message or "", Severity.ERROR, row=row, column=col.header,
+                             cell=a1(row, c), value=raw, key=key)
+    return value, None
 
 
 # What Excel, LibreOffice and Google Sheets show in a cell whose formula fails.
@@ -298,31 +313,34 @@ def _limits(col: Column, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _check_required_and_unique(tab: Tab) -> None:
-    for col in tab.schema.columns:
-        if col.header not in tab.columns:
-            continue
-        if not (col.required or col.unique or col.header == tab.schema.key):
+def _required_and_unique(schema: Schema, columns: Mapping[str, int], rows: list[Row]) -> list[Problem]:
+    problems = []
+    for col in schema.columns:
+        c = columns.get(col.header)
+        is_key = col.header == schema.key
+        if c is None or not (col.required or col.unique or is_key):
             continue  # nothing to check in this column
         seen: dict[Any, Row] = {}
-        for row in tab.rows:
+        for row in rows:
             value = row.values.get(col.header)
             if value is None:
-                if col.required and is_blank(row.raw(col.header)):
-                    tab.problems.append(tab.problem(row, col.header, Code.REQUIRED,
-                                                    "is required: fill it in", value=None))
+                if col.required and is_blank(row.read_raw(col.header)):
+                    problems.append(_at(row, col, c, Code.REQUIRED, "is required: fill it in", None))
                 continue
-            is_key = col.header == tab.schema.key
             if not (col.unique or is_key):
                 continue
-            norm = fold(value) if (is_key and tab.schema.key_case_insensitive) or isinstance(value, str) and \
+            norm = fold(value) if (is_key and schema.key_case_insensitive) or isinstance(value, str) and \
                 col.type in ("email",) else value
             first = seen.get(norm)
             if first is None:
                 seen[norm] = row
                 continue
-            tab.problems.append(tab.problem(
-                row, col.header, Code.DUPLICATE_KEY,
-                f"{value} is already used in row {first.sheet_row}: each {col.header} must be unique",
-                value=value,
-            ))
+            problems.append(_at(row, col, c, Code.DUPLICATE_KEY,
+                                f"{value} is already used in row {first.sheet_row}: each {col.header} must be unique",
+                                value))
+    return problems
+
+
+def _at(row: Row, col: Column, c: int, code: str, message: str, value: Any) -> Problem:
+    return Problem(row.tab, code, message, Severity.ERROR, row=row.sheet_row, column=col.header,
+                   cell=a1(row.sheet_row, c), value=value, key=row.key)

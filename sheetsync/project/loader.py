@@ -1,156 +1,179 @@
-"""The job API: a decorator, discovery from the business's jobs/ folder, and the context a job receives."""
+"""Loading a project: the jobs, exporters, template filters and demo builder its jobs folder holds.
+
+    project = load_project(config)
+    project.jobs["validate"], project.exporters["shopify"], project.module("demo")
+
+The folder is imported as a package under a name made from its path, so its modules may import each
+other (`from .rules import ...`), two folders never shadow each other, and nothing is registered in a
+global: what a project holds is exactly what its folder marks. Top-level modules and packages
+(a subfolder with `__init__.py`, and every module inside it) are scanned.
+"""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
+import pkgutil
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from types import MappingProxyType, ModuleType
+from typing import Any, Callable, Mapping
 
 from ..errors import ConfigError, JobError
-from ..model.changes import ChangeSet
-from ..model.problems import Report
-from ..model.tab import Tab
 from .config import Config
-
-JOB_ATTR = "__sheetsync_job__"
-PACKAGE = "sheetsync_jobs"  # the name jobs/ is imported under, so its modules may import each other
+from .marks import AFTER_ALL, MARK, Exporter, Job, TemplateFilter
 
 
-@dataclass(frozen=True)
-class Job:
-    """A named unit of work over the workbook's tabs."""
-
-    name: str
-    fn: Callable[["Context"], ChangeSet | None]
-    after: tuple[str, ...] = ()
-    description: str = ""
-    reports_issues: bool = True  # its problems feed the Issues columns, so it is evaluated on every run
-    module: str = ""
-
-
-def job(name: str | None = None, *, after: Iterable[str] = (), reports_issues: bool = True):
-    """Mark a function `fn(ctx) -> ChangeSet` as a job; `after` names jobs whose results it reads."""
-
-    def mark(fn: Callable[["Context"], ChangeSet | None]) -> Callable:
-        doc = (fn.__doc__ or "").strip().splitlines()
-        setattr(fn, JOB_ATTR, Job(name or fn.__name__, fn, tuple(after), doc[0] if doc else "",
-                                  reports_issues, fn.__module__))
-        return fn
-
-    return mark
-
-
-@dataclass
-class Context:
-    """What a job sees: the config, the clock, typed tabs, problems found so far and earlier jobs' results."""
+@dataclass(frozen=True, eq=False)
+class Project:
+    """What one jobs folder holds, found by one load: jobs in the order they run, exporters, filters."""
 
     config: Config
-    now: datetime
-    tabs: dict[str, Tab]
-    report: Report
-    results: dict[str, Any] = field(default_factory=dict)
-    issuers: dict[str, Any] = field(default_factory=dict)
-    job: str | None = None
+    package: str  # the module name the jobs folder is imported under
+    jobs: Mapping[str, Job]
+    broken: Mapping[str, str]  # module or job -> why it cannot run
+    exporters: Mapping[str, Exporter] = field(default_factory=dict)
+    filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
-    @property
-    def today(self) -> date:
-        """Today's date in the business's time zone (never UTC by accident)."""
-        return self.now.astimezone(self.config.timezone).date()
+    def module(self, dotted: str) -> ModuleType:
+        """A module of the jobs folder by its dotted name inside the folder ("demo", "validate.rules")."""
+        return importlib.import_module(f"{self.package}.{dotted}")
 
-    def tab(self, name: str) -> Tab:
+    @cached_property
+    def templates(self):
+        """The config's templates folder with this project's filters (one jinja2 environment per project)."""
+        from ..templates import Templates
+
+        return Templates(self.config.templates_dir, MappingProxyType(dict(self.filters)))
+
+    def demo_builder(self) -> Callable[..., Any]:
+        """The function `[demo] builder = "module:function"` names, which returns the demo's rows."""
+        spec = str(self.config.demo.get("builder", ""))
+        module_name, _, func = spec.partition(":")
+        if not module_name or not func:
+            raise ConfigError(f"{self.config.path}: demo.builder must look like 'module:function' "
+                              "(a module in the jobs folder)")
         try:
-            return self.tabs[name]
-        except KeyError:
-            raise JobError(f"job {self.job!r} asked for tab {name!r}, which the config does not declare") from None
+            return getattr(self.module(module_name), func)
+        except (ImportError, AttributeError) as ex:
+            raise ConfigError(f"{self.config.path}: demo.builder {spec!r} not found in "
+                              f"{self.config.jobs_dir}: {ex}") from ex
 
-    def changes(self) -> ChangeSet:
-        """A new empty ChangeSet labelled with the running job."""
-        return ChangeSet(job=self.job)
-
-    def issue_id(self, tab: str) -> str:
-        """The next id for a row of `tab` without one (format from the tab's schema), never reused."""
-        issuer = self.issuers.get(tab)
-        if issuer is None:
-            raise JobError(f"tab {tab!r} has no issued_id format in its schema")
-        return issuer.next()
+    def check(self) -> None:
+        """Raise JobError naming every broken module or job (for callers that need all jobs)."""
+        if self.broken:
+            raise JobError("; ".join(self.broken.values()))
 
 
-def discover(config: Config) -> dict[str, Job]:
-    """Every job in the jobs folder, in dependency order; raises on the first broken module or job."""
-    jobs, broken = load_jobs(config)
-    if broken:
-        raise JobError("; ".join(broken.values()))
-    return jobs
-
-
-def load_jobs(config: Config) -> tuple[dict[str, Job], dict[str, str]]:
-    """Jobs in dependency order, plus what could not be loaded (module or job -> message).
-
-    A broken module or a job that runs after a missing job is set aside so the others still run.
-    """
+def load_project(config: Config) -> Project:
+    """Import the config's jobs folder and collect what it marks; a broken module is set aside, not raised."""
     folder = config.jobs_dir
     if not folder.is_dir():
         raise ConfigError(f"{config.path}: [jobs] dir points at {folder}, which is not a folder: "
                           "fix the path (relative to the config's folder) or create the folder")
-    _import_package(folder)
-    found: dict[str, Job] = {}
+    package = package_name(folder)
+    _import_package(package, folder)
     broken: dict[str, str] = {}
-    for path in sorted(folder.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
-        try:
-            module = _import(f"{PACKAGE}.{path.stem}", path)
-        except JobError as ex:
-            broken[path.stem] = str(ex)
-            continue
+    marks: list[tuple[ModuleType, Any]] = []
+    for module in _modules(package, folder, broken):
         for value in vars(module).values():
-            spec = getattr(value, JOB_ATTR, None)
-            if isinstance(spec, Job) and spec.module == module.__name__:
-                if spec.name in found:
-                    broken[spec.name] = f"two jobs are named {spec.name!r} ({found[spec.name].module}, {spec.module})"
-                found[spec.name] = spec
-    return _ordered(found, broken), broken
+            mark = getattr(value, MARK, None)
+            if getattr(mark, "module", None) == module.__name__:
+                marks.append((module, mark))
+    jobs: dict[str, Job] = {}
+    exporters: dict[str, Exporter] = {}
+    filters: dict[str, Callable[..., Any]] = {}
+    for _module, mark in marks:
+        if isinstance(mark, Job):
+            if mark.name in jobs:
+                broken[mark.name] = f"two jobs are named {mark.name!r} ({jobs[mark.name].module}, {mark.module})"
+            jobs[mark.name] = mark
+        elif isinstance(mark, Exporter):
+            exporters[mark.name] = mark
+        elif isinstance(mark, TemplateFilter):
+            filters[mark.name] = mark.fn
+    ordered = order_jobs(jobs, broken)
+    return Project(config, package, MappingProxyType(ordered), MappingProxyType(broken),
+                   MappingProxyType(exporters), MappingProxyType(filters))
 
 
-def _import_package(folder: Path) -> None:
-    current = sys.modules.get(PACKAGE)
-    if current is not None and list(getattr(current, "__path__", [])) == [str(folder)]:
+def package_name(folder: Path) -> str:
+    """The module name a jobs folder is imported under: one per folder path, so folders never collide."""
+    return "sheetsync_project_" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
+
+
+def _import_package(package: str, folder: Path) -> None:
+    if package in sys.modules:
         return
-    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
-        del sys.modules[name]
     init = folder / "__init__.py"
     if init.exists():
-        spec = importlib.util.spec_from_file_location(PACKAGE, init, submodule_search_locations=[str(folder)])
+        spec = importlib.util.spec_from_file_location(package, init, submodule_search_locations=[str(folder)])
     else:  # a plain folder of modules: import it as a namespace package
-        spec = importlib.machinery.ModuleSpec(PACKAGE, None, is_package=True)
+        spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
         spec.submodule_search_locations = [str(folder)]
     if spec is None:
         raise JobError(f"cannot import jobs from {folder}")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[PACKAGE] = module
+    sys.modules[package] = module
     if spec.loader is not None:
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except Exception:
+            del sys.modules[package]
+            raise
 
 
-def _import(name: str, path: Path):
+def _modules(package: str, folder: Path, broken: dict[str, str]) -> list[ModuleType]:
+    """Every module of the folder: top-level *.py and packages with all their submodules."""
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.suffix == ".py":
+            stem, is_package = path.stem, False
+        elif path.is_dir() and (path / "__init__.py").is_file():
+            stem, is_package = path.name, True
+        else:
+            continue
+        module = _import(f"{package}.{stem}", path, broken, stem)
+        if module is None:
+            continue
+        out.append(module)
+        if is_package:
+            for info in pkgutil.walk_packages(module.__path__, prefix=module.__name__ + "."):
+                short = info.name[len(package) + 1:]
+                if any(part.startswith("_") for part in short.split(".")):
+                    continue
+                sub = _import(info.name, path / (info.name.rsplit(".", 1)[-1] + ".py"), broken, short)
+                if sub is not None:
+                    out.append(sub)
+    return out
+
+
+def _import(name: str, path: Path, broken: dict[str, str], label: str) -> ModuleType | None:
     if name in sys.modules:
         return sys.modules[name]
     try:
         return importlib.import_module(name)
-    except Exception as ex:  # a broken job module must not hide which file broke
+    except Exception as ex:  # a broken job module must not hide which file broke, nor stop the others
         sys.modules.pop(name, None)
         if isinstance(ex, SyntaxError):  # name the file and line that hold the mistake (maybe a module it imports)
             where = f"{ex.filename}, line {ex.lineno}" if ex.filename else f"{path}"
-            raise JobError(f"{path}: cannot import job module: {where}: {ex.msg} (fix the Python syntax there)") from ex
-        raise JobError(f"{path}: cannot import job module ({type(ex).__name__}: {ex})") from ex
+            broken[label] = f"{path}: cannot import job module: {where}: {ex.msg} (fix the Python syntax there)"
+        else:
+            broken[label] = f"{path}: cannot import job module ({type(ex).__name__}: {ex})"
+        return None
 
 
-def _ordered(jobs: dict[str, Job], broken: dict[str, str]) -> dict[str, Job]:
-    """Jobs sorted so each comes after the jobs it names in `after` (ties by name); unrunnable ones to `broken`."""
+def order_jobs(jobs: Mapping[str, Job], broken: dict[str, str]) -> dict[str, Job]:
+    """Jobs sorted so each comes after the jobs it names in `after` (AFTER_ALL: after all the others).
+
+    Ties are broken by name only for a stable listing: a job sees only the jobs it runs after, so the
+    order of unrelated jobs never changes what they compute. Unrunnable jobs go to `broken`.
+    """
     out: dict[str, Job] = {}
     visiting: set[str] = set()
 
@@ -166,8 +189,12 @@ def _ordered(jobs: dict[str, Job], broken: dict[str, str]) -> dict[str, Job]:
         if job_ is None:
             broken[chain[-1]] = f"job {chain[-1]!r} runs after {name!r}, which does not exist"
             return False
+        if job_.after_all and chain and not jobs[chain[-1]].after_all:
+            broken[chain[-1]] = (f"job {chain[-1]!r} runs after {name!r}, which runs after every other job: "
+                                 "drop it from `after`")
+            return False
         visiting.add(name)
-        failing = [dep for dep in job_.after if not visit(dep, chain + (name,))]
+        failing = [dep for dep in job_.after if dep != AFTER_ALL and not visit(dep, chain + (name,))]
         visiting.discard(name)
         if not failing:
             out[name] = job_
@@ -176,6 +203,8 @@ def _ordered(jobs: dict[str, Job], broken: dict[str, str]) -> dict[str, Job]:
                             "which cannot run (fix that first)")
         return not failing
 
-    for name in sorted(jobs):
+    for name in sorted(n for n, j in jobs.items() if not j.after_all):
+        visit(name, ())
+    for name in sorted(n for n, j in jobs.items() if j.after_all):
         visit(name, ())
     return out

@@ -253,9 +253,10 @@ class _SaveGuard:
 
 def _scheduled_jobs(config: Config, jobs: Sequence[str] | None) -> tuple[dict[str, Cadence], list[str]]:
     """The cadence of each job to schedule (all with one, or those named), and the [schedule] warnings."""
-    from ..project.loader import load_jobs
+    from ..project.loader import load_project
 
-    loaded, broken = load_jobs(config)
+    project = load_project(config)
+    loaded, broken = project.jobs, project.broken
     available = list(loaded) + [name for name in broken if name not in loaded]
     plan = plan_schedule(config, available)
     plan.warnings.extend(f"{message} (its scheduled runs are recorded as failed)"
@@ -673,10 +674,11 @@ class JobStatus:
 def job_status(config: Config, *, state_path: str | os.PathLike | None = None,
                now: datetime | None = None) -> tuple[list[JobStatus], list[str]]:
     """Every job with its cadence, last run (from the state file) and next run; plus config warnings."""
-    from ..project.loader import load_jobs
+    from ..project.loader import load_project
 
     now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
-    available, broken = load_jobs(config)  # broken jobs: the caller lists them, so no "no such job" warning
+    project = load_project(config)
+    available, broken = project.jobs, project.broken  # broken jobs: the caller lists them, so no "no such job" warning
     plan = plan_schedule(config, list(available) + [n for n in broken if n not in available], strict=False)
     state = RunState.load(Path(state_path) if state_path else default_state_path(config))
     out = []

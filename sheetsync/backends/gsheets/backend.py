@@ -31,12 +31,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ...errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
+from ...model.a1 import quote_sheet_name
 from ...model.grid import TabData, trim
 from ...model.layout import NOTE_PREFIX
 from ...model.system import META
 from ..base import LEASE_SECONDS, Backend, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import Renderer, SheetInfo, hex_of, quote
+from .render import Renderer, SheetInfo, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -252,7 +253,7 @@ class GoogleSheetsBackend(Backend):
         if not names:
             return {}
         body = self._call("read of every tab", "get", f"{SHEETS_URL}/{self.key}/values:batchGet", params={
-            "ranges": [quote(n) for n in names], "majorDimension": "ROWS",
+            "ranges": [quote_sheet_name(n) for n in names], "majorDimension": "ROWS",
             "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
         out = {}
         for name, value_range in zip(names, body.get("valueRanges", [])):
@@ -269,7 +270,7 @@ class GoogleSheetsBackend(Backend):
             return {}
         self._take_lease(names)
         meta = self._call("re-read before writing", "get", f"{SHEETS_URL}/{self.key}",
-                          params={"ranges": [quote(n) for n in names], "fields": _GUARD_FIELDS})
+                          params={"ranges": [quote_sheet_name(n) for n in names], "fields": _GUARD_FIELDS})
         out = {}
         for sheet in meta.get("sheets", []):
             info = _sheet_info(sheet)

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from ...errors import LockHeld
+from ...model.a1 import sheet_ref
 from ...model.system import META
 
 LEASE_KEY = "lease"
@@ -95,10 +96,8 @@ def release_ranges(values: list[list[Any]], lease: Lease) -> list[dict[str, Any]
 
 
 def _cells(cols: tuple[int, int], row: int, texts: list[str]) -> list[dict[str, Any]]:
-    from ...model.a1 import a1
-    from .render import quote
 
-    return [{"range": f"{quote(META)}!{a1(row, col)}", "values": [[text]]} for col, text in zip(cols, texts)]
+    return [{"range": sheet_ref(META, row, col), "values": [[text]]} for col, text in zip(cols, texts)]
 
 
 def confirm(values: list[list[Any]], lease: Lease, target: str) -> None:

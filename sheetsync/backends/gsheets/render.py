@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ...model.a1 import column_letter
+from ...model.a1 import sheet_ref, split_ref
 from ...model.layout import FILLS, ChartSpec, NewTab, TabContent, TabLayout
 from ...model.values import Formula, date_to_serial
 from ..base import NoteWrite, WriteBatch
@@ -45,17 +45,6 @@ class Rendered:
 
 def new_id() -> int:
     return random.randint(1, 2**31 - 1)
-
-
-def quote(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def a1(title: str, row: int, col: int, width: int = 1, height: int = 1) -> str:
-    first = f"{column_letter(col)}{row}"
-    if width == 1 and height == 1:
-        return f"{quote(title)}!{first}"
-    return f"{quote(title)}!{first}:{column_letter(col + width - 1)}{row + height - 1}"
 
 
 def rgb(hex_colour: str) -> dict[str, float]:
@@ -246,7 +235,7 @@ class Renderer:
         for title in dict.fromkeys(t for t, _ in sorted(by_row)):
             rows = {r: cols for (t, r), cols in by_row.items() if t == title}
             for first_row, first_col, block in _blocks(rows):
-                self.out.values.append({"range": a1(title, first_row, first_col, len(block[0]), len(block)),
+                self.out.values.append({"range": sheet_ref(title, first_row, first_col, len(block[0]), len(block)),
                                         "values": block})
 
     # -- notes ---------------------------------------------------------------------------
@@ -333,7 +322,7 @@ class Renderer:
                 values.append(api_value(value))
             grid_values.append(values)
         if grid_h and grid_w:
-            self.out.values.append({"range": a1(content.name, 1, 1, grid_w, grid_h), "values": grid_values})
+            self.out.values.append({"range": sheet_ref(content.name, 1, 1, grid_w, grid_h), "values": grid_values})
 
     def _layout_formats(self, layout: TabLayout, formats: _CellFormats) -> None:
         """The layout's number formats, bold cells and links."""
@@ -358,8 +347,7 @@ class Renderer:
         """A URL as is; 'Tab!A12' as Google's in-spreadsheet link '#gid=<sheetId>&range=A12'."""
         if "://" in target or target.startswith("mailto:"):
             return target
-        tab, _, cell = target.rpartition("!")
-        tab = tab.strip("'").replace("''", "'") if tab else ""
+        tab, cell = split_ref(target)
         info = self.sheets.get(tab)
         gid = info.sheet_id if info else 0
         return f"#gid={gid}&range={cell or 'A1'}"

@@ -25,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
+from ...model.a1 import quote_sheet_name, split_ref
 from ...model.grid import TabData, trim
 from ...model.layout import FILLS, NewTab, TabContent
 from ...model.values import Formula, Uncalculated
@@ -288,9 +289,8 @@ def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:
 
 def _internal_link(ref: str, target: str) -> Hyperlink:
     """A link to a cell of this workbook ("Gifts!A12"), stored as a location, not as a file to open."""
-    tab, _, cell = target.rpartition("!")
-    tab = tab.strip("'")
-    return Hyperlink(ref=ref, location=f"'{tab.replace(chr(39), chr(39) * 2)}'!{cell}" if tab else cell)
+    tab, cell = split_ref(target)
+    return Hyperlink(ref=ref, location=f"{quote_sheet_name(tab)}!{cell}" if tab else cell)
 
 
 def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:

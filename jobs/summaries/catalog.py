@@ -8,7 +8,7 @@ import pandas as pd
 from sheetsync.model.problems import Problem, Severity
 from sheetsync.summary_tab import Chart, Section, key_figures
 
-from .summary_common import DONE_COPY_STATUSES, Policy, label, sku_link, today_ts
+from .common import DONE_COPY_STATUSES, Policy, label, sku_link, today_ts
 
 ETSY_TITLE_MAX = 140
 ETSY_TAGS_MAX = 13

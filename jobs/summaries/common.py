@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from sheetsync.model.a1 import sheet_ref
 from sheetsync.model.tab import Tab
 
 COPY_REASONS = ("Not As Described", "Color", "Style")
@@ -122,8 +123,8 @@ def total(series: pd.Series) -> Any:
 
 
 def sku_link(row_number: Any) -> Any:
-    """An internal link to a SKUs row ("SKUs!A12"), or NA."""
-    return pd.NA if _missing(row_number) else f"SKUs!A{int(row_number)}"
+    """An internal link to a SKUs row ('SKUs'!A12), or NA."""
+    return pd.NA if _missing(row_number) else sheet_ref("SKUs", int(row_number), 1)
 
 
 def fold(text: Any) -> Any:

@@ -6,18 +6,17 @@ here, from the same values the job writes (an id issued or a status moved in thi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sheetsync import ChangeSet, Context, Severity, job
+from sheetsync import Action, ChangeSet, Context, Severity, job
 from sheetsync.model.calendar import Calendar
-from sheetsync.model.tab import Row, Tab, key_text
+from sheetsync.model.keys import key_text
+from sheetsync.model.tab import Row, Tab
 from sheetsync.model.values import is_blank
-
-from .todo import Action
 
 
 class OverdueCode(StrEnum):
@@ -66,7 +65,6 @@ class Scope:
     cs: ChangeSet
     today: date
     calendar: Calendar
-    actions: list[Action] = field(default_factory=list)
 
     def policy(self, dotted: str, default: Any) -> Any:
         return self.ctx.config.policy(dotted, default)
@@ -75,10 +73,9 @@ class Scope:
         return str(self.policy(f"todo.{role}", {"va": "VA", "founder": "Founder", "workshop": "Workshop"}[role]))
 
     def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
-        col = tab.columns.get(tab.schema.key, 1)
-        if row.has_key and key == row.key:
-            key = shown_key(tab, row)
-        self.actions.append(Action(who, what, tab.name, row.sheet_row, col, key, due, str(kind), rank))
+        """A To Do line about `row` (`key`: its key, or the id issued to it in this run)."""
+        shown = shown_key(tab, row) if row.has_key and key == row.key else key
+        self.cs.todo(Action(who, what, due, str(kind), tab.name, key, row.sheet_row, tab.schema.key, shown, rank))
 
     def key(self, tab: Tab, row: Row) -> str:
         """The row's key; a row without one gets the next issued id (written in this run)."""
@@ -111,7 +108,6 @@ def overdue(ctx: Context) -> ChangeSet:
         tab = ctx.tab(name)
         if tab.usable:
             part(scope, tab)
-    scope.cs.actions = scope.actions  # read by the todo job
     return scope.cs
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
-from .validate_rules import ERROR, WARNING, Env, Hit, Reason, Rule, Settings, View, money, show
+from sheetsync.model.checks import Env, Hit, Rule, View
+
+from .rules import ERROR, WARNING, Reason, Settings, money, show
 
 SKUS, RETURNS, INFLUENCERS, GIFTS = "SKUs", "Returns", "Influencers", "Gifts"
 

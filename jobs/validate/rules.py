@@ -1,9 +1,9 @@
-"""The validate job's building blocks: reason codes, the Rule record, column views and the rule settings.
+"""The validate job's building blocks: reason codes and the rule settings (the rules are sheetsync Rules).
 
-Rules are data: each one names its tab, the columns it reads, a stable reason code, a default severity
-and a check function. The job runs every rule whose columns are present; config can switch a rule off
-or change its severity (`[policies.validate]` in sheetsync.toml), and the reference tables it checks
-against (metal/purity, certificates, sizes, lengths, platform hosts) come from config/rules.toml.
+Rules are data (sheetsync.model.checks.Rule): each one names its tab, the columns it reads, a stable
+reason code, a default severity and a check function. Config can switch a rule off or change its
+severity (`[policies.validate]` in sheetsync.toml), and the reference tables it checks against
+(metal/purity, certificates, sizes, lengths, platform hosts) come from config/rules.toml.
 """
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Iterable, Mapping
 
-from sheetsync import Config, Severity, Tab
+from sheetsync import Config, Severity
 from sheetsync.errors import ConfigError
-from sheetsync.model.values import describe, is_blank
+from sheetsync.model.checks import Rule
+from sheetsync.model.values import describe
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -66,81 +67,6 @@ class Reason(StrEnum):
     DISCLOSURE_MISSING = "disclosure_missing"
 
 
-class Hit(NamedTuple):
-    """One failed check: the row's index in the tab, the column to flag, the message and the value."""
-
-    index: int
-    column: str
-    message: str
-    value: Any = None
-
-
-class View:
-    """A tab's columns as lists (typed values, and whether the cell was blank), built once per run."""
-
-    def __init__(self, tab: Tab):
-        self.tab = tab
-        self.rows = tab.rows
-        self._typed: dict[str, list[Any]] = {}
-        self._blank: dict[str, list[bool]] = {}
-        self._dicts = [row.values for row in tab.rows]
-        self.cache: dict[str, Any] = {}  # per-run lookups rules share (e.g. each gift's influencer row)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def has(self, *headers: str) -> bool:
-        return all(h in self.tab.columns for h in headers)
-
-    def col(self, header: str) -> list[Any]:
-        """Typed values of a column; None for blank and for cells that did not parse (already reported)."""
-        values = self._typed.get(header)
-        if values is None:
-            values = [d.get(header) for d in self._dicts] if header in self.tab.columns else [None] * len(self.rows)
-            self._typed[header] = values
-        return values
-
-    def blank(self, header: str) -> list[bool]:
-        """Whether each cell is truly blank (a None typed value may also be a value that did not parse)."""
-        values = self._blank.get(header)
-        if values is None:
-            col = self.tab.columns.get(header)
-            if col is None:
-                values = [True] * len(self.rows)
-            else:
-                i = col - 1
-                values = [is_blank(row.cells[i]) if i < len(row.cells) else True for row in self.rows]
-            self._blank[header] = values
-        return values
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A data-driven check: `check(view, settings, env)` yields Hits for one tab."""
-
-    code: Reason
-    tab: str
-    reads: tuple[str, ...]
-    severity: Severity
-    what: str
-    check: Callable[["View", "Settings", "Env"], Iterable[Hit]]
-
-
-@dataclass
-class Env:
-    """Everything rules may look up across tabs, built once per run."""
-
-    views: dict[str, View]
-
-    def view(self, tab: str) -> View | None:
-        return self.views.get(tab)
-
-    def lookup(self, tab: str) -> Mapping[str, Any] | None:
-        """Key -> Row of a usable tab (None when the tab is missing, so cross-tab rules stay quiet)."""
-        view = self.views.get(tab)
-        return None if view is None else view.tab.by_key
-
-
 @dataclass(frozen=True)
 class Certificate:
     lab: str
@@ -185,17 +111,9 @@ class Settings:
         return self.severity.get(f"{rule.tab}.{rule.code}") or self.severity.get(str(rule.code)) or rule.severity
 
 
-_CACHE: dict[int, tuple[Config, Settings]] = {}
-
-
 def settings(config: Config) -> Settings:
-    """The rule settings of a config, read once per Config object."""
-    hit = _CACHE.get(id(config))
-    if hit is not None and hit[0] is config:
-        return hit[1]
-    loaded = _load(config)
-    _CACHE[id(config)] = (config, loaded)
-    return loaded
+    """The rule settings of a config (the rules file and [policies.validate]), read once per run."""
+    return _load(config)
 
 
 def _dec(value: Any) -> Decimal:
@@ -310,11 +228,3 @@ def words(values: Iterable[Any], last: str = "or") -> str:
 def on_step(value: Decimal, low: Decimal, high: Decimal, step: Decimal) -> bool:
     """Whether value lies in [low, high] on the grid low + n*step."""
     return low <= value <= high and (value - low) % step == 0
-
-
-def numbered(view: View, *headers: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(index, values) for rows where every named column has a typed value."""
-    cols = [view.col(h) for h in headers]
-    for i, values in enumerate(zip(*cols)):
-        if all(v is not None for v in values):
-            yield i, values

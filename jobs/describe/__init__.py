@@ -23,14 +23,13 @@ from enum import StrEnum
 from typing import Any, Mapping
 
 from sheetsync import ChangeSet, Context, Severity, job
-from sheetsync.model.problems import Code
 from sheetsync.model.system import META
 from sheetsync.model.tab import Row, Tab
 from sheetsync.templates import Templates, render_many
 
-from .channels import ETSY_TAG_LENGTH, ETSY_TAG_LIMIT, ETSY_TITLE_LENGTH, etsy_tags, etsy_title, tidy
-from .copy_compliance import check_copy
-from .copy_filters import piece, voice
+from ..wording.compliance import check_copy
+from ..wording.etsy import ETSY_TAG_LENGTH, ETSY_TAG_LIMIT, ETSY_TITLE_LENGTH, etsy_tags, etsy_title, tidy
+from ..wording.filters import piece, voice
 
 SKUS = "SKUs"
 META_PREFIX = "describe:"
@@ -81,16 +80,17 @@ class Settings:
         )
 
 
-@job("describe", after=["validate"])
+@job("describe", after=["validate"], publishes={"drafts": dict})
 def describe(ctx: Context) -> ChangeSet:
     """Draft copy and Etsy fields from the specs, guard approved copy against spec changes, check all copy."""
     cs = ctx.changes()
     skus = ctx.tab(SKUS)
-    cs.drafts = {}  # SKU -> {"draft", "title", "tags"} generated this run (for tests and notebooks)
+    drafts: dict[str, dict[str, str]] = {}  # SKU -> {"draft", "title", "tags"} generated this run
+    ctx.publish("drafts", drafts)
     if not skus.usable:
         return cs
     settings = Settings.load(ctx)
-    templates = Templates(ctx.config.templates_dir)
+    templates = ctx.templates
     meta = ctx.tab(META)
     blocked = _blocking_problems(ctx)
     returns = _returns_by_sku(ctx)
@@ -104,20 +104,15 @@ def describe(ctx: Context) -> ChangeSet:
         status = _returns_feed(cs, skus, row, status, settings, returns.get(row.key, []), ctx.today)
         if not valid:
             continue
-        if status in settings.draft_statuses:
-            _draft(cs, skus, meta, row, templates, settings, ctx)
-        _check_people_copy(cs, skus, row, settings)
+        written = _draft(cs, skus, meta, row, templates, settings, ctx, drafts) \
+            if status in settings.draft_statuses else {}
+        _check_people_copy(cs, skus, row, settings, written)
     return cs
 
 
 def _blocking_problems(ctx: Context) -> set[str]:
-    """Keys of SKUs rows with an error found before this job (parse, schema or validation): no drafts from them."""
-    keys = set()
-    for p in ctx.report:
-        if p.tab == SKUS and p.key and p.severity == Severity.ERROR and p.job != ctx.job \
-                and p.code != Code.WRITE_CONFLICT:
-            keys.add(p.key)
-    return keys
+    """Keys of SKUs rows with an error from reading or validation (the job runs after validate): no drafts."""
+    return {p.key for p in ctx.report if p.tab == SKUS and p.key and p.severity == Severity.ERROR}
 
 
 # --- drafts -------------------------------------------------------------------------------------------
@@ -149,13 +144,15 @@ FIELDS = (("draft", "Draft Description"), ("title", "Etsy Title"), ("tags", "Ets
 
 
 def _draft(cs: ChangeSet, skus: Tab, meta: Tab, row: Row, templates: Templates, settings: Settings,
-           ctx: Context) -> None:
+           ctx: Context, out: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Write the row's drafts where the cells are the job's own; returns the cells written (column -> text)."""
     drafts, failure = render_drafts(templates, row.values, row.key, settings)
     if failure is not None:
         cs.report(skus, row, "Draft Description", DescribeCode.TEMPLATE_ERROR,
                   f"no draft written: {failure.describe()} (fix it in config/templates)", Severity.ERROR)
-        return
-    cs.drafts[row.key] = drafts
+        return {}
+    out[row.key] = drafts
+    written = {}
     stamp = ctx.now.replace(tzinfo=None, microsecond=0)
     for name, column in FIELDS:
         if column not in skus.columns:
@@ -165,11 +162,13 @@ def _draft(cs: ChangeSet, skus: Tab, meta: Tab, row: Row, templates: Templates, 
         last = record["Value"] if record is not None else None
         if current is None or text_hash(current) in (text_hash(new), last):
             cs.set(skus, row, column, new)
+            written[column] = new
             _remember(cs, meta, record, f"{META_PREFIX}{row.key}:{name}", text_hash(new), stamp)
         else:
             cs.report(skus, row, column, DescribeCode.DRAFT_EDITED,
                       "edited since sheetsync drafted it, so a new draft was not written over it "
                       "(clear the cell to get a fresh draft from the specs)", Severity.WARNING)
+    return written
 
 
 def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: str, stamp: Any) -> None:
@@ -186,34 +185,27 @@ def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: st
 # --- checks of what people wrote (and of the job's own drafts) ---------------------------------------------
 
 
-def _check_people_copy(cs: ChangeSet, skus: Tab, row: Row, settings: Settings) -> None:
+def _check_people_copy(cs: ChangeSet, skus: Tab, row: Row, settings: Settings, written: Mapping[str, str]) -> None:
+    """Check each copy cell as it will be after this run (this job's draft where it wrote one)."""
     specs = row.values
     kinds = (("Final Description", "description"), ("Draft Description", "description"),
              ("Etsy Title", "title"), ("Etsy Tags", "tags"))
     for column, kind in kinds:
-        text = _pending(cs, row, column)
+        text = written.get(column, row[column])
         for finding in check_copy(text, specs, kind=kind, market=settings.market):
             cs.report(skus, row, column, finding.code, finding.message, finding.severity)
-    title = _pending(cs, row, "Etsy Title")
+    title = written.get("Etsy Title", row["Etsy Title"])
     if title and (len(title) > ETSY_TITLE_LENGTH or etsy_title(title) != " ".join(title.split())):
         cs.report(skus, row, "Etsy Title", DescribeCode.ETSY_LIMIT,
                   f"{len(title)} characters: Etsy allows {ETSY_TITLE_LENGTH}, and % : & + at most once each",
                   Severity.WARNING)
-    tags = _pending(cs, row, "Etsy Tags")
+    tags = written.get("Etsy Tags", row["Etsy Tags"])
     if tags:
         given = [t.strip() for t in tags.split(",") if t.strip()]
         if len(given) > ETSY_TAG_LIMIT or etsy_tags(tags) != [" ".join(t.split()).lower() for t in given]:
             cs.report(skus, row, "Etsy Tags", DescribeCode.ETSY_LIMIT,
                       f"Etsy allows {ETSY_TAG_LIMIT} tags of at most {ETSY_TAG_LENGTH} letters, digits, "
                       f"spaces, - and ' (found {len(given)})", Severity.WARNING)
-
-
-def _pending(cs: ChangeSet, row: Row, column: str) -> str | None:
-    """The cell as it will be after this run: this job's last write to it, else as read."""
-    for change in reversed(cs.cells):
-        if change.key == row.key and change.column == column and change.tab == SKUS:
-            return change.value
-    return row[column]
 
 
 # --- approvals and the spec fingerprint -----------------------------------------------------------------

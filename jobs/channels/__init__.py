@@ -11,19 +11,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Iterable, Iterator
 
-from sheetsync import Severity
-from sheetsync.export import ExportContext, ExportRow, exporter
+from sheetsync import Severity, exporter
+from sheetsync.export import ExportContext, ExportRow
 from sheetsync.model.tab import Row
-from sheetsync.templates import TemplateFailure, Templates
+from sheetsync.templates import TemplateFailure
 
-from .copy_compliance import check_copy, plain_text, stated_facts
-from .copy_filters import Piece, metal_phrase, piece, stone_phrase, voice
+from ..wording.compliance import check_copy, plain_text, stated_facts
+from ..wording.etsy import etsy_tags, etsy_title, tidy
+from ..wording.filters import Piece, metal_phrase, piece, stone_phrase, voice
 
-ETSY_TITLE_LENGTH = 140
-ETSY_TAG_LIMIT = 13
-ETSY_TAG_LENGTH = 20
-ETSY_ONCE = {"%": " percent", ":": " -", "&": "and", "+": "plus"}
-ETSY_TAG_CHARS = re.compile(r"^[a-z0-9 '\-]+$")
 SKUS = "SKUs"
 
 
@@ -32,49 +28,6 @@ class ExportCode(StrEnum):
     TEMPLATE_ERROR = "template_error"
     WHOLESALE_PRICE = "wholesale_price"        # missing, not below retail, below cost, or above the ratio
     NOT_UK_FINENESS = "not_uk_fineness"        # cannot be hallmarked (so sold as gold/silver/...) in the UK
-
-
-# --- text shaping shared with the describe job ------------------------------------------------------------
-
-
-def tidy(text: str) -> str:
-    """Rendered plain text made tidy: paragraphs joined into lines, lists kept one item per line."""
-    out = []
-    for para in re.split(r"\n\s*\n", (text or "").strip()):
-        lines = [" ".join(line.split()) for line in para.splitlines() if line.strip()]
-        if not lines:
-            continue
-        if any(line.startswith("- ") for line in lines):
-            out.append("\n".join(lines))
-        else:
-            out.append(re.sub(r"\s+([.,;:)])", r"\1", " ".join(lines)))
-    return "\n\n".join(out)
-
-
-def etsy_title(text: str) -> str:
-    """A title Etsy accepts: one line, % : & + at most once each, at most 140 characters (cut at a break)."""
-    title = " ".join(str(text or "").split())
-    for char, instead in ETSY_ONCE.items():
-        first = title.find(char)
-        if first >= 0:
-            title = title[:first + 1] + title[first + 1:].replace(char, instead)
-    title = " ".join(title.split())
-    while len(title) > ETSY_TITLE_LENGTH:
-        cut = title.rfind(" | ", 0, ETSY_TITLE_LENGTH + 1)
-        if cut <= 0:
-            cut = title.rfind(" ", 0, ETSY_TITLE_LENGTH + 1)
-        title = title[:cut if cut > 0 else ETSY_TITLE_LENGTH].rstrip(" |-,")
-    return title
-
-
-def etsy_tags(text: str) -> list[str]:
-    """At most 13 distinct tags of at most 20 letters, digits, spaces, - and ' (others are dropped, not mangled)."""
-    out: list[str] = []
-    for raw in str(text or "").split(","):
-        tag = " ".join(raw.split()).lower()
-        if tag and len(tag) <= ETSY_TAG_LENGTH and ETSY_TAG_CHARS.match(tag) and tag not in out:
-            out.append(tag)
-    return out[:ETSY_TAG_LIMIT]
 
 
 def slug(text: str) -> str:
@@ -114,7 +67,7 @@ def render(ctx: ExportContext, row: Row, p: Piece, names: list[str], copy: str, 
            ) -> str | None:
     """A channel template for one row, checked for compliance; None (and a problem) when it cannot be used."""
     skus = ctx.tab(SKUS)
-    templates = Templates(ctx.config.templates_dir)
+    templates = ctx.templates
     try:
         text = templates.render(names, piece=p, voice=voice(ctx.config.brand), copy=copy)
     except TemplateFailure as failure:

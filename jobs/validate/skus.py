@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .validate_rules import ERROR, WARNING, Env, Hit, Reason, Rule, Settings, View, money, on_step, show, words
+from sheetsync.model.checks import Env, Hit, Rule, View
+
+from .rules import ERROR, WARNING, Reason, Settings, money, on_step, show, words
 
 TAB = "SKUs"
 STONE_DETAILS = ("Stone Origin", "Shape", "Carat Weight", "Stone Count", "Color", "Clarity", "Cut", "Certificate",

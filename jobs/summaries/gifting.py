@@ -16,7 +16,7 @@ import pandas as pd
 
 from sheetsync.summary_tab import Chart, Section, key_figures
 
-from .summary_common import Policy, fold, label, ratio, ratios, today_ts, total
+from .common import Policy, fold, label, ratio, ratios, today_ts, total
 
 INTERACTIONS = ("Likes", "Comments", "Shares", "Saves")
 METRICS = ("Likes", "Comments", "Shares", "Saves", "Views")

@@ -5,7 +5,7 @@ import pandas as pd
 
 from sheetsync.summary_tab import Chart, Section, key_figures
 
-from .summary_common import (
+from .common import (
     CLOSED_RETURN_STATUSES,
     KEPT_REVENUE,
     SIZE_REASONS,

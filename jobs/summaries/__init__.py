@@ -12,10 +12,10 @@ from sheetsync import ChangeSet, Context, job
 from sheetsync.model.layout import TabContent
 from sheetsync.summary_tab import Section, render_report
 
-from .summary_catalog import catalog_figures, catalog_sections
-from .summary_common import Policy, full_frame
-from .summary_gifting import gifting_figures, gifting_sections
-from .summary_returns import returns_figures, returns_sections
+from .catalog import catalog_figures, catalog_sections
+from .common import Policy, full_frame
+from .gifting import gifting_figures, gifting_sections
+from .returns import returns_figures, returns_sections
 
 TABS = {"returns": "Summary - Returns", "gifting": "Summary - Gifting", "catalog": "Summary - Catalog"}
 TITLES = {"returns": "Returns: what comes back and why", "gifting": "Influencer gifting: what the gifts earn",
@@ -24,13 +24,13 @@ SOURCES = {"returns": "Returns and SKUs", "gifting": "Gifts, Influencers and SKU
 SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
 
-@job("summaries", after=["validate", "describe", "overdue"], reports_issues=False)
+@job("summaries", after=["validate", "describe", "overdue"], reports_issues=False, publishes={"figures": dict})
 def summaries(ctx: Context) -> ChangeSet:
     """Rewrite the Summary - Returns, Gifting and Catalog tabs (figures, tables and charts) when they change."""
     cs = ctx.changes()
     policy = Policy.from_config(ctx.config, ctx.today)
     frames = figures(ctx, policy)
-    cs.frames = frames  # type: ignore[attr-defined]  # for sheetsync.summaries() and later jobs
+    ctx.publish("figures", frames)  # for sheetsync.summaries() and notebooks
     for content in tabs(ctx, frames, policy):
         cs.replace(content)
     return cs

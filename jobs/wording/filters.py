@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from sheetsync.templates import template_filter
+from sheetsync import template_filter
 
 GOLD = {"Yellow Gold": "yellow gold", "White Gold": "white gold", "Rose Gold": "rose gold"}
 PLURAL = {"Ruby": "rubies", "Topaz": "topazes", "Moissanite": "moissanite"}

@@ -1,0 +1,108 @@
+"""Row keys: how a key cell reads as text, how keys compare, and where each key sits in a grid.
+
+One KeyIndex serves both the read (rows of a typed Tab) and the guard's re-read just before a write,
+so the two can never disagree about which row a key names.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .values import fold, is_blank
+
+if TYPE_CHECKING:
+    from .grid import Grid
+    from .schema import Schema
+
+FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
+
+
+def key_text(raw: Any) -> str:
+    """A key cell as text, the same way when reading and when re-reading before a write."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def fallback_key(cells: Sequence[Any], cols: Sequence[int]) -> str:
+    """A stable address for a row without a key yet: a hash of the cells people typed."""
+    text = "\x1f".join(str(cells[c - 1]).strip() if c - 1 < len(cells) and cells[c - 1] is not None else ""
+                       for c in cols)
+    return FALLBACK_PREFIX + hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def is_fallback(key: str) -> bool:
+    return key.startswith(FALLBACK_PREFIX)
+
+
+def normal_key(key: str, case_insensitive: bool) -> str:
+    """The form keys are compared in: folded for a case-insensitive key column (never a fallback hash)."""
+    return fold(key) if case_insensitive and not is_fallback(key) else key
+
+
+def header_columns(headers: Sequence[Any]) -> dict[str, int]:
+    """Folded header text -> 1-based column (the first wins when a header repeats)."""
+    out: dict[str, int] = {}
+    for index, header in enumerate(headers, start=1):
+        if not is_blank(header):
+            out.setdefault(fold(str(header)), index)
+    return out
+
+
+@dataclass(frozen=True)
+class KeyedRow:
+    """One non-blank data row of a grid: its sheet row, its key and whether the key cell was blank."""
+
+    sheet_row: int
+    key: str
+    cells: Sequence[Any]
+
+
+class KeyIndex:
+    """Where the rows of a grid are, by key, under a tab's schema.
+
+    Repeated keys stay addressable: the 2nd occurrence in sheet order is 'KEY#2', and so on.
+    """
+
+    def __init__(self, values: Grid, schema: Schema | None):
+        self.schema = schema
+        self.columns = header_columns(values[0] if values else [])
+        self.last_row = len(values)
+        self.case_insensitive = bool(schema and schema.key_case_insensitive)
+        key_col = self.columns.get(fold(schema.key)) if schema is not None else None
+        self.rows: list[KeyedRow] = []
+        if key_col is None:
+            return
+        person_cols = [self.columns[c.folded] for c in schema.columns  # type: ignore[union-attr]
+                       if c.owner == "person" and c.header != schema.key and c.folded in self.columns]
+        seen: dict[str, int] = {}
+        for index, cells in enumerate(values[1:], start=2):
+            if all(is_blank(v) for v in cells):
+                continue
+            raw = cells[key_col - 1] if key_col - 1 < len(cells) else None
+            key = fallback_key(cells, person_cols) if is_blank(raw) else key_text(raw)
+            norm = self.normal(key)
+            seen[norm] = seen.get(norm, 0) + 1
+            if seen[norm] > 1:
+                key = f"{key}#{seen[norm]}"
+            self.rows.append(KeyedRow(index, key, cells))
+
+    def normal(self, key: str) -> str:
+        return normal_key(key, self.case_insensitive)
+
+    @cached_property
+    def _where(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for row in self.rows:
+            out.setdefault(self.normal(row.key), []).append(row.sheet_row)
+        return out
+
+    def where(self, key: str) -> list[int]:
+        """The sheet rows holding `key` now (one, none, or several when a person pasted a copy)."""
+        return self._where.get(self.normal(key), [])
+
+    def col(self, header: str) -> int | None:
+        """The 1-based column of a header, matched as headers are (case and spacing ignored)."""
+        return self.columns.get(fold(header))
