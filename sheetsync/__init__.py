@@ -8,7 +8,7 @@ from .demo import demo
 from .engine.context import Context
 from .engine.run import RunResult, run
 from .errors import ConfigError, LockHeld, SheetSyncError, WorkbookChanged
-from .export import export  # channel files: sheetsync.export(config, "shopify", "shopify.csv")
+from .export import export  # channel files: sheetsync.export(config, "shop", "shop.csv")
 from .figures import figures, summaries
 from .init import init
 from .model.changes import Action, ChangeSet

@@ -2,10 +2,10 @@
 
 The business marks one exporter per channel in its jobs folder (found by `load_project`):
 
-    @exporter("shopify", tab="SKUs", headers=[...], description="Shopify product CSV")
-    def shopify(ctx: ExportContext) -> Iterable[ExportRow]: ...
+    @exporter("shop", tab="Products", headers=[...], description="The web shop's product CSV")
+    def shop(ctx: ExportContext) -> Iterable[ExportRow]: ...
 
-`export(config, "shopify", "out.csv")` evaluates every issue-reporting job (nothing is written to the
+`export(config, "shop", "out.csv")` evaluates every issue-reporting job (nothing is written to the
 workbook) so exporters can skip rows with errors, runs every exporter (for the cross-channel check),
 writes the chosen channel's CSV with formula-like text neutralised, and returns what it did.
 """

@@ -6,10 +6,10 @@ note, bold column headers, the rows). Numbers stay numbers with a number format;
 figure (NaN, NA, a division by zero the caller left as NA) shows as "n/a", a missing date or text
 as blank. Columns whose name starts with "_" are not shown (they carry links or formats).
 
-    tab = render_report("Summary - Returns", "Returns", "As of 26 Nov 2026", [
-        Section("Key figures", key_figures([("Returns logged", 12, "int")]), key=True),
-        Section("By reason", by_reason, formats={"Share": "percent"},
-                chart=Chart("bar", "Returns by reason", "Reason", ("Returns",))),
+    tab = render_report("Summary - Orders", "Orders", "As of 26 Nov 2026", [
+        Section("Key figures", key_figures([("Orders", 12, "int")]), key=True),
+        Section("By channel", by_channel, formats={"Share": "percent"},
+                chart=Chart("bar", "Orders by channel", "Channel", ("Orders",))),
     ])
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ it is rewritten; it runs after every other job, so every job's actions reach the
     @job("todo", after=AFTER_ALL, reports_issues=False)
     def todo(ctx):
         cs = ctx.changes()
-        cs.replace(todo_tab("To Do", ctx.actions(), ctx.today, ctx.tabs))
+        cs.replace(todo_tab("Actions", ctx.actions(), ctx.today, ctx.tabs))
         return cs
 """
 from __future__ import annotations

@@ -44,6 +44,6 @@ class Workbook:
 
 
 def open(target: str | None = None, config: str | Config | None = None) -> Workbook:  # noqa: A001
-    """Open a workbook by target (default: the config's), e.g. `sheetsync.open().frame("SKUs")`."""
+    """Open a workbook by target (default: the config's), e.g. `sheetsync.open().frame("Products")`."""
     cfg = config if isinstance(config, Config) else load_config(config, workbook=target)
     return Workbook(cfg, open_backend(cfg.target, cfg))

@@ -6,7 +6,7 @@ usable and holds its columns, and turns each Hit into a Problem at its cell; a b
 rules off or changes their severity from its config.
 
     @dataclass(frozen=True) class Settings: ...
-    RULES = [Rule("price_order", "SKUs", ("Price", "Cost"), Severity.ERROR, "Price above Cost", price_order)]
+    RULES = [Rule("price_order", "Products", ("Price", "Cost"), Severity.ERROR, "Price above Cost", price_order)]
     problems = run_checks(RULES, ctx.tabs, settings)
 """
 from __future__ import annotations

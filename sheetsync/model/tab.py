@@ -12,6 +12,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
+from ..errors import JobError
 from .a1 import a1
 from .grid import TabData
 from .keys import KeyIndex, is_fallback, normal_key
@@ -22,7 +23,7 @@ from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fol
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-class UnknownColumn(KeyError):
+class UnknownColumn(JobError, KeyError):
     """A job named a column its tab's schema does not have (a typo in the job: the message suggests the fix)."""
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Loading a project: the jobs, exporters, template filters and demo builder its jobs folder holds.
 
     project = load_project(config)
-    project.jobs["validate"], project.exporters["shopify"], project.module("demo")
+    project.jobs["check"], project.exporters["shop"], project.module("demo")
 
 The folder is imported as a package under a name made from its path, so its modules may import each
 other (`from .rules import ...`), two folders never shadow each other, and nothing is registered in a
