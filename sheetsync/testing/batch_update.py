@@ -17,7 +17,10 @@ HANDLERS: dict[str, Handler] = {**requests_sheets.HANDLERS, **requests_cells.HAN
 
 
 def flatten_requests(requests: Any) -> list[Any]:
-    """The request list; one level of nesting ([[req], [req]], as gspread-formatting sends) is accepted as Google does."""
+    """The request list as Google's lenient parser reads it: one level of nesting ([[req], [req]]) and a
+    single request object in place of the list (both sent by gspread-formatting) are accepted."""
+    if isinstance(requests, dict):
+        requests = [requests]
     if not isinstance(requests, list):
         raise bad_request("Invalid value at 'requests' (type.googleapis.com/google.apps.sheets.v4.Request)")
     flat: list[Any] = []

@@ -13,8 +13,10 @@ from .state import EmulatorState
 Query = dict[str, list[str]]
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _DEFAULT_FIELDS = "kind,id,name,mimeType"
-_CLAUSE = re.compile(r"""^\s*(?:(name|mimeType|modifiedTime|createdTime|trashed)\s*(=|!=|contains|>=|<=|>|<)\s*
-                         ('(?:[^'\\]|\\.)*'|true|false)|'(?:[^'\\]|\\.)*'\s+in\s+parents)\s*$""", re.VERBOSE)
+_QUOTED = r"'(?:[^'\\]|\\.)*'" + "|" + r'"(?:[^"\\]|\\.)*"'
+_CLAUSE = re.compile(rf"""^\s*(?:(name|mimeType|modifiedTime|createdTime|trashed)\s*(=|!=|contains|>=|<=|>|<)\s*
+                         ({_QUOTED}|true|false)|(?:{_QUOTED})\s+in\s+parents|parents\s+in\s+(?:{_QUOTED}))\s*$""",
+                     re.VERBOSE)
 
 
 def _one(query: Query, name: str) -> str | None:
@@ -88,9 +90,9 @@ def _matches(item: dict[str, Any], clause: str) -> bool:
 def _clauses(q: str) -> list[str]:
     """Split q on 'and' outside quotes ('or' and parentheses are not emulated: refused)."""
     parts, current = [], ""
-    tokens = re.split(r"('(?:[^'\\]|\\.)*')", q)
+    tokens = re.split(f"({_QUOTED})", q)
     for token in tokens:
-        if token.startswith("'"):
+        if token[:1] in ("'", '"'):
             current += token
             continue
         pieces = re.split(r"\band\b", token, flags=re.IGNORECASE)

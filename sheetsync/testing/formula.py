@@ -169,7 +169,8 @@ class Recalculation:
         if isinstance(box, ErrorValue):
             return box
         target, r0, r1, c0, c1 = box
-        grid = np.full((max(r1 - r0, 1), max(c1 - c0, 1)), EMPTY, dtype=object)
+        grid = np.empty((max(r1 - r0, 1), max(c1 - c0, 1)), dtype=object)
+        grid.fill(EMPTY)  # np.full would store a plain-str copy, and the library tests EMPTY by identity
         for (r, c), cell in list(target.cells.items()):
             if r0 <= r < r1 and c0 <= c < c1:
                 if cell.formula is not None:

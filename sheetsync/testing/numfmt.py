@@ -87,6 +87,8 @@ def _with_pattern(value: float, pattern: str, loc: Locale) -> str:
     elif value == 0 and len(sections) > 2 and sections[2]:
         section = sections[2]
     tokens = [t for t in _tokens(section) if not _is_color_or_condition(t)]
+    if "@" in tokens:  # a text pattern shows numbers as Google's default does
+        return "".join(general(value) if t == "@" else _literal(t) for t in tokens)
     if _is_date(tokens):
         return _date(value, tokens, loc)
     if not any(t in ("0", "#", "?") for t in tokens):

@@ -26,6 +26,9 @@ def apply_input(cell: Cell, raw: Any, user_entered: bool, locale: str | None = N
     if not user_entered or not isinstance(raw, str):
         cell.value = raw
         return
+    if (cell.number_format or {}).get("type") == "TEXT":
+        cell.value = raw  # a cell formatted as plain text keeps what is typed, formulas included
+        return
     if raw.startswith("=") and len(raw) > 1:
         cell.formula = raw
         return
