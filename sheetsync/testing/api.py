@@ -7,6 +7,7 @@ from typing import Any, Callable
 from . import drive
 from .batch_update import apply_batch
 from .errors import ApiError, bad_request
+from .formula import recalculate
 from .render import spreadsheet_json
 from .requests_features import metadata_matches
 from .schema import check_body, check_query
@@ -152,8 +153,9 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
     user_entered = _input_option(body.get("valueInputOption"))
     draft = book.snapshot()  # all ranges or none, like Google
     responses = [write_values(draft, item.get("range", ""), item.get("values"), item.get("majorDimension"),
-                              user_entered, f"data[{i}].values")
+                              user_entered, f"data[{i}].values", recalc=False)
                  for i, item in enumerate(body.get("data") or [])]
+    recalculate(draft)
     state.replace(draft)
     responses = [_with_values(draft, r, body) for r in responses]
     counted = [r for r in responses if "updatedCells" in r]

@@ -31,6 +31,10 @@ _MESSAGES = {"DIVIDE_BY_ZERO": "Function DIVIDE parameter 2 cannot be zero.", "N
              "NAME": "Unknown name."}
 _OVERRIDDEN = ("TODAY", "NOW", "ROUND", "ROUNDUP", "ROUNDDOWN")
 _PREFIX = "_SHEETSYNC_EMULATOR_"
+# Results by (formula, input values): a recalculation re-runs the library only where inputs changed.
+_RESULTS: dict[Any, Any] = {}
+_MAX_RESULTS = 200_000
+_VOLATILE = re.compile(r"\b(TODAY|NOW|RAND|RANDBETWEEN|ROW|COLUMN|INDIRECT|OFFSET|CELL)\s*\(", re.IGNORECASE)
 _zone: contextvars.ContextVar[str] = contextvars.ContextVar("zone", default="Etc/GMT")
 
 
@@ -47,11 +51,18 @@ def error(kind: str, message: str | None = None) -> ErrorValue:
     return ErrorValue(kind, message or _MESSAGES.get(kind, "Formula error."))
 
 
+class EngineMissing(Exception):
+    """The `formulas` package is not installed (it comes with sheetsync's test extras)."""
+
+
 @functools.cache
 def _library() -> Any:
     """Import `formulas` (slow: ~1 s) on first use and register the Google-semantics overrides once."""
-    import formulas
-    from formulas.functions import get_functions, wrap_func, wrap_ufunc
+    try:
+        import formulas
+        from formulas.functions import get_functions, wrap_func, wrap_ufunc
+    except ImportError as missing:
+        raise EngineMissing("install sheetsync[test] (or the formulas package) to compute formulas") from missing
 
     registry = get_functions()
     registry[_PREFIX + "TODAY"] = wrap_func(lambda: _now().date().toordinal() - dt.date(1899, 12, 30).toordinal())
@@ -92,10 +103,13 @@ def _rewrite_code(code: str) -> str:
     return _CALL.sub(lambda m: (_PREFIX + m[1].upper() if m[1].upper() in _OVERRIDDEN else m[1]) + "(", code)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def compile_formula(formula: str) -> Compiled | ErrorValue:
     """Parse and compile once per formula text; unknown functions give #NAME? as in Google."""
-    library = _library()
+    try:
+        library = _library()
+    except EngineMissing as missing:
+        return error("ERROR", str(missing))
     from formulas.functions import get_functions
 
     known = get_functions()
@@ -154,11 +168,19 @@ class Recalculation:
             if isinstance(values, ErrorValue):
                 return values
             args.append(values)
+        key = None if _VOLATILE.search(formula) else (formula, tuple(tuple(a.ravel().tolist()) for a in args),
+                                                        tuple(a.shape for a in args))
+        if key is not None and key in _RESULTS:
+            return _RESULTS[key]
         try:
-            result = compiled.run(*args)
+            result = from_library(compiled.run(*args))
         except Exception:  # a function the library lacks at run time, or one it cannot apply
-            return error("ERROR", "Formula parse error.")
-        return from_library(result)
+            result = error("ERROR", "Formula parse error.")
+        if key is not None:
+            if len(_RESULTS) > _MAX_RESULTS:
+                _RESULTS.clear()
+            _RESULTS[key] = result
+        return result
 
     def _reference(self, sheet: Any, name: str) -> Any:
         """The values a reference reads, as the library's 2-D array (blank cells are its EMPTY)."""
@@ -171,12 +193,16 @@ class Recalculation:
         target, r0, r1, c0, c1 = box
         grid = np.empty((max(r1 - r0, 1), max(c1 - c0, 1)), dtype=object)
         grid.fill(EMPTY)  # np.full would store a plain-str copy, and the library tests EMPTY by identity
-        for (r, c), cell in list(target.cells.items()):
-            if r0 <= r < r1 and c0 <= c < c1:
-                if cell.formula is not None:
-                    self.evaluate(target, r, c, cell)
-                if cell.value is not None and cell.value != "":
-                    grid[r - r0, c - c0] = to_library(cell.value)
+        if (r1 - r0) * (c1 - c0) <= len(target.cells):  # visit whichever is fewer: the box or the stored cells
+            found = [((r, c), target.cells[(r, c)]) for r in range(r0, r1) for c in range(c0, c1)
+                     if (r, c) in target.cells]
+        else:
+            found = [(k, cell) for k, cell in list(target.cells.items()) if r0 <= k[0] < r1 and c0 <= k[1] < c1]
+        for (r, c), cell in found:
+            if cell.formula is not None:
+                self.evaluate(target, r, c, cell)
+            if cell.value is not None and cell.value != "":
+                grid[r - r0, c - c0] = to_library(cell.value)
         return grid
 
     def _box(self, sheet: Any, name: str) -> tuple[Any, int, int, int, int] | ErrorValue:

@@ -61,10 +61,29 @@ def write_format(cell: Cell, user_format: dict[str, Any], mask: Mask | None) -> 
     if mask is None:
         current = clone_json(user_format)
     else:
+        _drop_twins(current, mask)
         copy_masked(current, user_format, mask)
     normalise_format(current)
     cell.number_format = current.pop("numberFormat", None) or None
     cell.format = current or None
+
+
+_TWINS = (("backgroundColor", "backgroundColorStyle"),)
+_TEXT_TWINS = (("foregroundColor", "foregroundColorStyle"),)
+
+
+def _drop_twins(fmt: dict[str, Any], mask: Mask) -> None:
+    """A colour and its ...ColorStyle are one value in Google: writing (or clearing) either replaces both."""
+    def drop(node: dict[str, Any], sub: Mask | None, pairs: tuple[tuple[str, str], ...]) -> None:
+        for pair in pairs:
+            if sub is None or any(name in sub for name in pair):
+                for name in pair:
+                    node.pop(name, None)
+    drop(fmt, mask, _TWINS)
+    text_mask = mask.get("textFormat", {}) if "textFormat" in mask else {}
+    if isinstance(fmt.get("textFormat"), dict) and (text_mask is None or text_mask):
+        fmt["textFormat"] = dict(fmt["textFormat"])
+        drop(fmt["textFormat"], text_mask, _TEXT_TWINS)
 
 
 def update_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ApiError, bad_request, invalid_value, unknown_name
+from .masks import parse_mask
 
 _SCHEMA_FILE = Path(__file__).with_name("sheets_v4_schema.json")
 _PROTO_TYPES = {"string": "TYPE_STRING", "number": "TYPE_DOUBLE", "integer": "TYPE_INT32", "boolean": "TYPE_BOOL",
@@ -113,8 +114,6 @@ def check_query(method: str, query: dict[str, list[str]]) -> None:
 
 def check_mask(schema_name: str, fields: str) -> None:
     """Refuse a write mask naming a field the target message lacks (write masks must point at real fields)."""
-    from .masks import parse_mask
-
     try:
         mask = parse_mask(fields)
     except ValueError:

@@ -83,8 +83,8 @@ def check_body_range(book: Spreadsheet, url_range: str, body_range: Any) -> None
 
 
 def write_values(book: Spreadsheet, text: str, values: Any, major: str | None, user_entered: bool,
-                 field_name: str = "data.values") -> dict[str, Any]:
-    """values.update for one range; returns an UpdateValuesResponse."""
+                 field_name: str = "data.values", recalc: bool = True) -> dict[str, Any]:
+    """values.update for one range; returns an UpdateValuesResponse (recalc=False: the caller recalculates)."""
     box, parsed = resolve(book, text, clip=False)
     rows = _as_rows(values, major, field_name)
     height, width = len(rows), max((len(row) for row in rows), default=0)
@@ -97,7 +97,8 @@ def write_values(book: Spreadsheet, text: str, values: Any, major: str | None, u
                 apply_input(box.sheet.cell(box.r0 + i, box.c0 + j), raw, user_entered, locale)
                 written += 1
     box.sheet.prune()
-    recalculate(book)
+    if recalc:
+        recalculate(book)
     book.touch()
     response: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     if height and width:
