@@ -1,17 +1,14 @@
-"""Request validation against Google's published Sheets v4 schema (vendored as sheets_v4_schema.json)."""
+"""Request validation against Google's published Sheets v4 schema (vendored as sheets_v4_schema.py)."""
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 from .errors import ApiError, bad_request, invalid_value, unknown_name
 from .masks import parse_mask
+from .sheets_v4_schema import SCHEMA
 
-_SCHEMA_FILE = Path(__file__).with_name("sheets_v4_schema.json")
 _PROTO_TYPES = {"string": "TYPE_STRING", "number": "TYPE_DOUBLE", "integer": "TYPE_INT32", "boolean": "TYPE_BOOL",
                 "fieldmask": "type.googleapis.com/google.protobuf.FieldMask"}
 # Enum fields whose proto type is not the capitalised field name.
@@ -19,10 +16,9 @@ _ENUM_TYPES = {"majorDimension": "Dimension", "dimension": "Dimension", "insertD
 _FLOAT_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?Infinity$|^NaN$")
 
 
-@functools.cache
 def schema() -> dict[str, Any]:
     """The compact schema: {"schemas": {name: {field: type}}, "methods": {method: {param: type}}}."""
-    return json.loads(_SCHEMA_FILE.read_text())
+    return SCHEMA
 
 
 def snake(name: str) -> str:
