@@ -1,18 +1,22 @@
-"""HTTP-level API calls: query/body handling and response shapes for each route kind."""
+"""HTTP-level Sheets API calls: query and body checks, then each route kind's response shape."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
+from . import drive
 from .batch_update import apply_batch
-from .render import apply_mask, parse_mask, spreadsheet_json
-from .sheets_model import (ApiError, Spreadsheet, append_values, bad_request, clear_values, new_sheet,
-                           new_spreadsheet, resolve, value_range, write_values)
+from .errors import ApiError, bad_request
+from .formula import recalculate
+from .render import spreadsheet_json
+from .requests_features import metadata_matches
+from .schema import check_body, check_query
+from .sheets_model import Box, Spreadsheet, grid_bounds, new_numeric_id, new_sheet, new_spreadsheet, resolve
 from .state import EmulatorState
+from .values_ops import append_values, check_body_range, clear_values, value_range, write_values
 
 Query = dict[str, list[str]]
-SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+Handler = Callable[[EmulatorState, dict[str, str], Query, Any], tuple[int, Any]]
 
 
 def _one(query: Query, name: str, default: str | None = None) -> str | None:
@@ -37,8 +41,24 @@ def dispatch(state: EmulatorState, kind: str, params: dict[str, str], query: Que
     handler = _HANDLERS.get(kind)
     if handler is None:
         raise ApiError(404, "Method not found.")
+    if not kind.startswith("drive."):
+        check_query(kind, query)
     with state.lock:
         return handler(state, params, query, body if body is not None else {})
+
+
+def _locale(book: Spreadsheet) -> str | None:
+    return book.properties.get("locale")
+
+
+def _read(book: Spreadsheet, box: Box, source: dict[str, Any]) -> dict[str, Any]:
+    """A ValueRange for box, rendered as the query or body asks."""
+    return value_range(box, source.get("majorDimension"), source.get("valueRenderOption"),
+                       source.get("dateTimeRenderOption"), _locale(book))
+
+
+def _flat(query: Query) -> dict[str, Any]:
+    return {name: values[-1] for name, values in query.items() if values}
 
 
 def _get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
@@ -48,6 +68,7 @@ def _get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) 
 
 
 def _create(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
+    check_body("Spreadsheet", body)
     props = body.get("properties") or {}
     book = new_spreadsheet(props.get("title") or "Untitled spreadsheet")
     book.properties.update({k: v for k, v in props.items() if k in ("locale", "timeZone", "autoRecalc")})
@@ -64,7 +85,7 @@ def _create(state: EmulatorState, params: dict[str, str], query: Query, body: An
 
 def _batch_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
-    draft, replies = apply_batch(book, body.get("requests"), state.user_email)
+    draft, replies = apply_batch(book, body, state.user_email)
     state.replace(draft)
     response: dict[str, Any] = {"spreadsheetId": draft.spreadsheet_id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
@@ -75,44 +96,44 @@ def _batch_update(state: EmulatorState, params: dict[str, str], query: Query, bo
 
 
 def _values_get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    box, _ = resolve(state.book(params["id"]), params["range"])
-    return 200, value_range(box, _one(query, "majorDimension", "ROWS"), _one(query, "valueRenderOption"),
-                            _one(query, "dateTimeRenderOption"))
+    book = state.book(params["id"])
+    return 200, _read(book, resolve(book, params["range"])[0], _flat(query))
 
 
 def _values_batch_get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
-    ranges = [value_range(resolve(book, text)[0], _one(query, "majorDimension", "ROWS"),
-                          _one(query, "valueRenderOption"), _one(query, "dateTimeRenderOption"))
-              for text in query.get("ranges", [])]
+    ranges = [_read(book, resolve(book, text)[0], _flat(query)) for text in query.get("ranges", [])]
     return 200, {"spreadsheetId": book.spreadsheet_id, "valueRanges": ranges}
 
 
-def _with_values(book: Spreadsheet, response: dict[str, Any], query_or_body: dict[str, Any]) -> dict[str, Any]:
+def _with_values(book: Spreadsheet, response: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """Add updatedData when includeValuesInResponse asks for it."""
-    include = query_or_body.get("includeValuesInResponse")
-    if str(include).lower() == "true" and "updatedRange" in response:
+    if str(options.get("includeValuesInResponse")).lower() == "true" and "updatedRange" in response:
         box, _ = resolve(book, response["updatedRange"])
-        data = value_range(box, "ROWS", query_or_body.get("responseValueRenderOption"),
-                           query_or_body.get("responseDateTimeRenderOption"))
-        response["updatedData"] = data
+        response["updatedData"] = value_range(box, "ROWS", options.get("responseValueRenderOption"),
+                                              options.get("responseDateTimeRenderOption"), _locale(book))
     return response
 
 
-def _flat(query: Query) -> dict[str, Any]:
-    return {name: values[-1] for name, values in query.items() if values}
+def _value_range_body(body: Any, where: str = "data") -> None:
+    """Parser-level checks of a ValueRange body ('values' itself is checked where it is read)."""
+    check_body("ValueRange", {k: v for k, v in body.items() if k != "values"}, where)
 
 
 def _values_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
+    _value_range_body(body)
     user_entered = _input_option(_one(query, "valueInputOption"))
+    check_body_range(book, params["range"], body.get("range"))
     response = write_values(book, params["range"], body.get("values"), body.get("majorDimension"), user_entered)
     return 200, _with_values(book, response, _flat(query))
 
 
 def _values_append(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
+    _value_range_body(body)
     user_entered = _input_option(_one(query, "valueInputOption"))
+    check_body_range(book, params["range"], body.get("range"))
     insert = _one(query, "insertDataOption") == "INSERT_ROWS"
     response = append_values(book, params["range"], body.get("values"), body.get("majorDimension"),
                              user_entered, insert)
@@ -126,11 +147,15 @@ def _values_clear(state: EmulatorState, params: dict[str, str], query: Query, bo
 
 def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
+    check_body("BatchUpdateValuesRequest", {**body, "data": [
+        {k: v for k, v in item.items() if k != "values"} if isinstance(item, dict) else item
+        for item in body.get("data") or []]})
     user_entered = _input_option(body.get("valueInputOption"))
     draft = book.snapshot()  # all ranges or none, like Google
     responses = [write_values(draft, item.get("range", ""), item.get("values"), item.get("majorDimension"),
-                              user_entered, f"data[{i}].values")
+                              user_entered, f"data[{i}].values", recalc=False)
                  for i, item in enumerate(body.get("data") or [])]
+    recalculate(draft)
     state.replace(draft)
     responses = [_with_values(draft, r, body) for r in responses]
     counted = [r for r in responses if "updatedCells" in r]
@@ -147,67 +172,98 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
 
 def _values_batch_clear(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
+    check_body("BatchClearValuesRequest", body)
     draft = book.snapshot()
     cleared = [clear_values(draft, text)["clearedRange"] for text in body.get("ranges") or []]
     state.replace(draft)
     return 200, {"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared}
 
 
-def _drive_file(book: Spreadsheet) -> dict[str, Any]:
-    return {"kind": "drive#file", "id": book.spreadsheet_id, "name": book.properties["title"],
-            "mimeType": SPREADSHEET_MIME, "createdTime": book.created, "modifiedTime": book.modified}
+def filter_boxes(book: Spreadsheet, data_filter: dict[str, Any]) -> list[Box]:
+    """The ranges a DataFilter selects: an A1 range, a GridRange, or metadata on rows/columns."""
+    if "a1Range" in data_filter:
+        return [resolve(book, data_filter["a1Range"])[0]]
+    if "gridRange" in data_filter:
+        rng = data_filter["gridRange"]
+        sheet = book.sheet_by_id(rng.get("sheetId", 0))
+        if sheet is None:
+            raise bad_request(f"No grid with id: {rng.get('sheetId', 0)}")
+        return [Box(sheet, *grid_bounds(sheet, rng))]
+    lookup = data_filter.get("developerMetadataLookup")
+    if lookup is None:
+        raise bad_request("A data filter must set a1Range, gridRange or developerMetadataLookup.")
+    boxes = []
+    for meta in book.developer_metadata:
+        span = (meta.get("location") or {}).get("dimensionRange")
+        sheet = book.sheet_by_id((span or {}).get("sheetId", 0))
+        if span and sheet and metadata_matches(meta, lookup):
+            start, end = span.get("startIndex") or 0, span.get("endIndex")
+            rows = span.get("dimension") == "ROWS"
+            boxes.append(Box(sheet, start if rows else 0, (end or sheet.rows) if rows else sheet.rows,
+                             0 if rows else start, sheet.cols if rows else (end or sheet.cols)))
+    return boxes
 
 
-_DEFAULT_DRIVE_FIELDS = "kind,id,name,mimeType"
+def _get_by_data_filter(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
+    book = state.book(params["id"])
+    check_body("GetSpreadsheetByDataFilterRequest", body)
+    ranges = [box.a1() for f in body.get("dataFilters") or [] for box in filter_boxes(book, f)]
+    return 200, spreadsheet_json(book, state.user_email, ranges, bool(body.get("includeGridData")),
+                                 _one(query, "fields"))
 
 
-def _drive_lookup(state: EmulatorState, file_id: str) -> Spreadsheet:
-    book = state.books.get(file_id)
-    if book is None or not book.accessible:
-        raise ApiError(404, f"File not found: {file_id}.")
-    return book
+def _values_batch_get_by_data_filter(state: EmulatorState, params: dict[str, str], query: Query,
+                                     body: Any) -> tuple[int, Any]:
+    book = state.book(params["id"])
+    check_body("BatchGetValuesByDataFilterRequest", body)
+    out = [{"valueRange": _read(book, box, body), "dataFilters": [f]}
+           for f in body.get("dataFilters") or [] for box in filter_boxes(book, f)]
+    return 200, {"spreadsheetId": book.spreadsheet_id, "valueRanges": out}
 
 
-def _drive_create(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    if body.get("mimeType") != SPREADSHEET_MIME:
-        raise bad_request("The emulator only creates Google Sheets files.")
-    book = new_spreadsheet(body.get("name") or "Untitled spreadsheet")
-    state.add(book)
-    return 200, apply_mask(_drive_file(book), parse_mask(_one(query, "fields") or _DEFAULT_DRIVE_FIELDS))
+def _copy_to(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
+    """sheets.copyTo: a copy titled 'Copy of X' at the end of the destination spreadsheet."""
+    from .render import sheet_properties
+
+    source = state.book(params["id"])
+    sheet = source.sheet_by_id(int(params["sheet"]))
+    if sheet is None:
+        raise ApiError(404, "Requested entity was not found.")
+    target = state.book(body.get("destinationSpreadsheetId") or "")
+    copy = sheet.copy()
+    title, number = f"Copy of {sheet.title}", 2
+    while target.sheet_by_title(title):
+        title, number = f"Copy of {sheet.title} {number}", number + 1
+    copy.props.update(title=title, sheetId=new_numeric_id())
+    copy.props.pop("hidden", None)
+    copy.protected, copy.charts = [], []
+    target.sheets.append(copy)
+    target.touch()
+    return 200, sheet_properties(target, copy)
 
 
-def _drive_get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    book = _drive_lookup(state, params["id"])
-    return 200, apply_mask(_drive_file(book), parse_mask(_one(query, "fields") or _DEFAULT_DRIVE_FIELDS))
+def _metadata_get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
+    book = state.book(params["id"])
+    found = next((m for m in book.developer_metadata if str(m["metadataId"]) == params["metadata"]), None)
+    if found is None:
+        raise ApiError(404, f"No developer metadata with ID {params['metadata']}")
+    return 200, found
 
 
-def _drive_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    book = _drive_lookup(state, params["id"])
-    if body.get("name"):
-        book.properties["title"] = body["name"]
-        book.touch()
-    return 200, apply_mask(_drive_file(book), parse_mask(_one(query, "fields") or _DEFAULT_DRIVE_FIELDS))
+def _metadata_search(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
+    book = state.book(params["id"])
+    check_body("SearchDeveloperMetadataRequest", body)
+    matched = [{"developerMetadata": m, "dataFilters": [f]} for f in body.get("dataFilters") or []
+               for m in book.developer_metadata if metadata_matches(m, f.get("developerMetadataLookup") or {})]
+    return 200, {"matchedDeveloperMetadata": matched} if matched else {}
 
 
-def _drive_delete(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    _drive_lookup(state, params["id"])
-    del state.books[params["id"]]
-    return 204, None
-
-
-def _drive_list(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    wanted = re.search(r"name\s*=\s*'((?:[^'\\]|\\.)*)'", _one(query, "q") or "")
-    files = [_drive_file(b) for b in state.books.values() if b.accessible
-             and (wanted is None or b.properties["title"] == wanted.group(1).replace("\\'", "'"))]
-    listing = {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
-    return 200, apply_mask(listing, parse_mask(_one(query, "fields") or "kind,incompleteSearch,files(kind,id,name,mimeType)"))
-
-
-_HANDLERS: dict[str, Callable[[EmulatorState, dict[str, str], Query, Any], tuple[int, Any]]] = {
-    "get": _get, "create": _create, "batchUpdate": _batch_update,
+_HANDLERS: dict[str, Handler] = {
+    "get": _get, "create": _create, "batchUpdate": _batch_update, "getByDataFilter": _get_by_data_filter,
     "values.get": _values_get, "values.batchGet": _values_batch_get, "values.update": _values_update,
     "values.append": _values_append, "values.clear": _values_clear,
     "values.batchUpdate": _values_batch_update, "values.batchClear": _values_batch_clear,
-    "drive.create": _drive_create, "drive.get": _drive_get, "drive.update": _drive_update,
-    "drive.delete": _drive_delete, "drive.list": _drive_list,
+    "values.batchGetByDataFilter": _values_batch_get_by_data_filter, "sheets.copyTo": _copy_to,
+    "developerMetadata.get": _metadata_get, "developerMetadata.search": _metadata_search,
+    **drive.HANDLERS,
 }

@@ -13,10 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 from . import api
-from .sheets_model import ApiError, Spreadsheet
+from .errors import ApiError
+from .sheets_model import Spreadsheet
 from .state import EmulatorState
 
-SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _FAULT_MESSAGES = {
     429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' "
          "of service 'sheets.googleapis.com'.",
@@ -63,6 +63,11 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("POST", r"^/v4/spreadsheets/?$", "create"),
         ("GET", r"^/v4/spreadsheets/(?P<id>[^/:]+)$", "get"),
         ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+):batchUpdate$", "batchUpdate"),
+        ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+):getByDataFilter$", "getByDataFilter"),
+        ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+)/values:batchGetByDataFilter$", "values.batchGetByDataFilter"),
+        ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+)/sheets/(?P<sheet>\d+):copyTo$", "sheets.copyTo"),
+        ("GET", r"^/v4/spreadsheets/(?P<id>[^/:]+)/developerMetadata/(?P<metadata>\d+)$", "developerMetadata.get"),
+        ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+)/developerMetadata:search$", "developerMetadata.search"),
         ("GET", r"^/v4/spreadsheets/(?P<id>[^/:]+)/values:batchGet$", "values.batchGet"),
         ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+)/values:batchUpdate$", "values.batchUpdate"),
         ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+)/values:batchClear$", "values.batchClear"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .cellvalues import Cell, extended_value, formatted_value
+from .masks import Mask, apply_mask, mask_wants, parse_mask
+from .schema import check_read_mask, read_mask_error
 from .sheets_model import Box, Sheet, Spreadsheet, resolve
-
-Mask = dict[str, Any]  # field name -> sub-mask, or None for "everything below"
 
 # Google's defaults for a new spreadsheet (Arial 10, white background, default theme);
 # clients read them to know what an unformatted cell looks like.
@@ -33,69 +33,6 @@ SPREADSHEET_THEME: dict[str, Any] = {
     "themeColors": [{"colorType": kind, "color": {"rgbColor": rgb}} for kind, rgb in _THEME_COLORS],
 }
 DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS = 21, 100
-
-
-def parse_mask(text: str) -> Mask | None:
-    """'sheets.properties,sheets(data/rowData)' -> nested dict; None or '*' means everything."""
-    text = (text or "").replace(" ", "")
-    if not text or text == "*":
-        return None
-    mask, _ = _parse_list(text, 0)
-    return mask
-
-
-def _parse_list(text: str, pos: int) -> tuple[Mask, int]:
-    """Parse comma-separated paths until ')' or the end; returns (mask, next position)."""
-    mask: Mask = {}
-    while pos < len(text) and text[pos] != ")":
-        start = pos
-        while pos < len(text) and text[pos] not in ",()":
-            pos += 1
-        path = [part for part in text[start:pos].replace("/", ".").split(".") if part]
-        sub: Mask | None = None
-        if pos < len(text) and text[pos] == "(":
-            sub, pos = _parse_list(text, pos + 1)
-            pos += 1  # skip ')'
-        _merge_path(mask, path, sub)
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
-    return mask, pos
-
-
-def _merge_path(mask: Mask, path: list[str], leaf: Mask | None) -> None:
-    """Add one path to a mask; a None (whole subtree) entry absorbs anything deeper."""
-    node = mask
-    for i, name in enumerate(path):
-        last = i == len(path) - 1
-        if name in node and node[name] is None:
-            return
-        if last:
-            node[name] = leaf if name not in node or leaf is None else {**node[name], **leaf}
-        else:
-            node = node.setdefault(name, {})
-
-
-def apply_mask(value: Any, mask: Mask | None) -> Any:
-    """Keep only masked fields; lists apply the mask to each element, empty objects stay."""
-    if mask is None or "*" in mask:
-        return value
-    if isinstance(value, list):
-        return [apply_mask(item, mask) for item in value]
-    if isinstance(value, dict):
-        return {key: apply_mask(value[key], sub) for key, sub in mask.items() if key in value}
-    return value
-
-
-def mask_wants(mask: Mask | None, *path: str) -> bool:
-    """True if the mask selects something at or below path."""
-    node: Any = mask
-    for name in path:
-        if node is None or "*" in node:
-            return True
-        if name not in node:
-            return False
-        node = node[name]
-    return True
 
 
 def grid_range_json(sheet_id: int, rng: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +70,7 @@ def protected_range_json(book: Spreadsheet, sheet: Sheet, protected: dict[str, A
     return out
 
 
-def cell_json(cell: Cell, mask: Mask | None = None) -> dict[str, Any]:
+def cell_json(cell: Cell, mask: Mask | None = None, locale: str | None = None) -> dict[str, Any]:
     """CellData for one cell; a mask (applied again by the caller) only spares work on unwanted keys."""
     every = mask is None or "*" in mask
 
@@ -144,10 +81,10 @@ def cell_json(cell: Cell, mask: Mask | None = None) -> dict[str, Any]:
     if cell.has_value():
         if want("userEnteredValue"):
             out["userEnteredValue"] = {"formulaValue": cell.formula} if cell.formula else extended_value(cell.value)
-        if want("effectiveValue"):
+        if want("effectiveValue") and cell.value is not None:
             out["effectiveValue"] = extended_value(cell.value)
-        if want("formattedValue"):
-            out["formattedValue"] = formatted_value(cell)
+        if want("formattedValue") and cell.value is not None:
+            out["formattedValue"] = formatted_value(cell, locale)
     user_format = dict(cell.format or {})
     if cell.number_format:
         user_format["numberFormat"] = cell.number_format
@@ -173,12 +110,12 @@ def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def grid_data(box: Box, cell_mask: Mask | None = None) -> dict[str, Any]:
+def grid_data(box: Box, cell_mask: Mask | None = None, locale: str | None = None) -> dict[str, Any]:
     """GridData for a box: rowData trimmed after the last non-empty row and cell."""
     rendered: dict[int, dict[int, dict[str, Any]]] = {}
     for (r, c), cell in box.sheet.cells.items():
         if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
-            data = cell_json(cell, cell_mask)
+            data = cell_json(cell, cell_mask, locale)
             if data:
                 rendered.setdefault(r - box.r0, {})[c - box.c0] = data
     out: dict[str, Any] = {}
@@ -205,7 +142,11 @@ def _dimension(meta: dict[str, Any] | None, default_pixels: int) -> dict[str, An
 def spreadsheet_json(book: Spreadsheet, owner: str, ranges: list[str], include_grid: bool,
                      fields: str | None) -> dict[str, Any]:
     """The Spreadsheet resource for GET spreadsheets/{id}."""
-    mask = parse_mask(fields or "")
+    try:
+        mask = parse_mask(fields or "")
+    except ValueError:
+        raise read_mask_error() from None
+    check_read_mask("Spreadsheet", mask)
     boxes = [resolve(book, text)[0] for text in ranges]
     # A field mask naming grid data turns it on, as includeGridData is ignored with fields.
     want_grid = (include_grid and fields is None) or (fields is not None and mask_wants(mask, "sheets", "data")
@@ -218,6 +159,12 @@ def spreadsheet_json(book: Spreadsheet, owner: str, ranges: list[str], include_g
                    for s in sheets],
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
+    if book.named_ranges:
+        result["namedRanges"] = [{**n, "range": grid_range_json(n["range"].get("sheetId", 0), n["range"])}
+                                 for n in book.named_ranges]
+    if book.developer_metadata:
+        result["developerMetadata"] = [m for m in book.developer_metadata
+                                       if m.get("location", {}).get("spreadsheet")]
     return apply_mask(result, mask)
 
 
@@ -236,9 +183,29 @@ def _sheet_json(book: Spreadsheet, sheet: Sheet, boxes: list[Box], want_grid: bo
     out: dict[str, Any] = {"properties": sheet_properties(book, sheet)}
     if want_grid:
         boxes = boxes or [Box(sheet, 0, sheet.rows, 0, sheet.cols)]
-        out["data"] = [grid_data(box, cell_mask) for box in boxes]
+        out["data"] = [grid_data(box, cell_mask, book.properties.get("locale")) for box in boxes]
     if sheet.protected:
         out["protectedRanges"] = [protected_range_json(book, sheet, p, owner) for p in sheet.protected]
     if sheet.charts:
         out["charts"] = sheet.charts
+    out.update(sheet_features_json(sheet))
+    return out
+
+
+def sheet_features_json(sheet: Sheet) -> dict[str, Any]:
+    """Merges, filter, conditional formats, banding and groups as Sheet JSON carries them."""
+    sid = sheet.sheet_id
+    out: dict[str, Any] = {}
+    if sheet.merges:
+        out["merges"] = [grid_range_json(sid, m) for m in sheet.merges]
+    if sheet.basic_filter:
+        out["basicFilter"] = {**sheet.basic_filter, "range": grid_range_json(sid, sheet.basic_filter["range"])}
+    if sheet.conditional_formats:
+        out["conditionalFormats"] = [{**rule, "ranges": [grid_range_json(sid, r) for r in rule["ranges"]]}
+                                     for rule in sheet.conditional_formats]
+    if sheet.banded_ranges:
+        out["bandedRanges"] = [{**b, "range": grid_range_json(sid, b["range"])} for b in sheet.banded_ranges]
+    for key, groups in (("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups)):
+        if groups:
+            out[key] = [{**g, "range": {**g["range"], **({"sheetId": sid} if sid else {})}} for g in groups]
     return out

@@ -6,11 +6,14 @@ import threading
 from typing import Any
 
 from .a1 import format_range
-from .batch_update import shift_rows, _shift
-from .cellvalues import Cell, apply_input, python_value
+from .cellvalues import Cell, python_value
+from .errors import ApiError
+from .formula import recalculate
 from .render import sheet_properties
-from .sheets_model import (DEFAULT_COLS, DEFAULT_ROWS, ApiError, Sheet, Spreadsheet, new_numeric_id,
-                           new_sheet, new_spreadsheet, resolve, value_range, write_values)
+from .sheets_model import (DEFAULT_COLS, DEFAULT_ROWS, Sheet, Spreadsheet, new_numeric_id, new_sheet,
+                           new_spreadsheet, resolve, shift_dimension)
+from .userinput import apply_input
+from .values_ops import value_range, write_values
 
 Rows = list[list[Any]]
 
@@ -49,6 +52,7 @@ class EmulatorState:
             book.sheets = []
             for index, (name, rows) in enumerate(tabs.items()):
                 book.sheets.append(_sheet_with_rows(name, 0 if index == 0 else new_numeric_id(), rows))
+        recalculate(book)
         return self.add(book)
 
     def add_foreign_spreadsheet(self, key: str | None) -> str:
@@ -66,6 +70,7 @@ class EmulatorState:
                     book.sheets[book.sheets.index(old)] = fresh
                 else:
                     book.sheets.append(fresh)
+            recalculate(book)
             book.touch()
 
     def _sheet(self, key: str, tab: str) -> Sheet:
@@ -90,23 +95,24 @@ class EmulatorState:
 
     def insert_rows(self, key: str, tab: str, at_row: int, rows: Rows) -> None:
         with self.lock:
+            book = self.book(key)
             sheet = self._sheet(key, tab)
-            shift_rows(sheet, at_row - 1, len(rows))
+            shift_dimension(book, sheet, 0, at_row - 1, len(rows))
             width = max((len(row) for row in rows), default=0)
             sheet.resize(cols=max(sheet.cols, width))
             for i, row in enumerate(rows):
                 for j, raw in enumerate(row):
-                    apply_input(sheet.cell(at_row - 1 + i, j), raw, user_entered=True)
+                    apply_input(sheet.cell(at_row - 1 + i, j), raw, True, book.properties.get("locale"))
             sheet.prune()
-            self.book(key).touch()
+            recalculate(book)
+            book.touch()
 
     def delete_rows(self, key: str, tab: str, first_row: int, last_row: int) -> None:
         with self.lock:
-            sheet = self._sheet(key, tab)
-            count = last_row - first_row + 1
-            _shift(sheet, 0, first_row - 1, -count)
-            sheet.props["gridProperties"]["rowCount"] -= count
-            self.book(key).touch()
+            book = self.book(key)
+            shift_dimension(book, self._sheet(key, tab), 0, first_row - 1, -(last_row - first_row + 1))
+            recalculate(book)
+            book.touch()
 
     def notes(self, key: str, tab: str) -> dict[tuple[int, int], str]:
         with self.lock:
