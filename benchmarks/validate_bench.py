@@ -11,6 +11,7 @@ included) plus returns, influencers and gifts in the demo's proportions, then ti
 Only the validate job is loaded (other jobs are evaluated on every run for their own problems; they
 are left out so the figures are validation's). Timings are compute on this machine, not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -109,15 +110,19 @@ def main() -> None:
             return jobs["validate"].fn(ctx)
 
         alone = best(job_alone, args.repeat)
-        whole = best(lambda: sheetsync.run(config, ["validate"], now=now, backend=backend, dry_run=True,
-                                                project=project), args.repeat)
+        whole = best(
+            lambda: sheetsync.run(config, ["validate"], now=now, backend=backend, dry_run=True, project=project),
+            args.repeat,
+        )
         found = len(alone[3].problems)
         print(f"problems found by the rules: {found:,}; in the whole run's report: {len(whole[3].report):,}")
         print(f"{'CPU seconds':<14}{'best':>9}{'median':>9}{'wall best':>11}")
         for name, (low, mid, wall, _) in (("parse only", parse), ("validate job", alone), ("whole run", whole)):
             print(f"{name:<14}{low:>8.3f}s{mid:>8.3f}s{wall:>10.3f}s")
-        print(f"validate job = {alone[0] / parse[0]:.2f} x parse-only baseline; "
-              f"whole run = {whole[0] / parse[0]:.2f} x parse-only baseline")
+        print(
+            f"validate job = {alone[0] / parse[0]:.2f} x parse-only baseline; "
+            f"whole run = {whole[0] / parse[0]:.2f} x parse-only baseline"
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ times, best of --repeat, in the same run:
 
 Timings are wall-clock on this machine, not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheetsync.backends.xlsx import XlsxBackend  # noqa: E402
+from sheetsync.backends.xlsx import XlsxBackend
 
 ROW = ["SKU", "Aurora Ring", "Ring", "Yellow Gold", "14K", 1250.0, 300, 0, "a brief about the piece"] * 4
 

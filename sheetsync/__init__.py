@@ -2,11 +2,12 @@
 
 The library and the CLI share names: `sheetsync validate` is `sheetsync.validate(config)`.
 """
+
 from __future__ import annotations
 
 from .demo import demo
 from .engine.context import Context
-from .engine.run import RunResult, run
+from .engine.run import RunResult, run, validate
 from .errors import ConfigError, LockHeld, SheetSyncError, WorkbookChanged
 from .export import export  # channel files: sheetsync.export(config, "shop", "shop.csv")
 from .figures import figures, summaries
@@ -22,20 +23,6 @@ from .scheduling.scheduler import schedule
 from .workbook import Workbook, open
 
 
-def validate(config: Config, *, now=None, dry_run: bool = False, backend=None,
-             project: Project | None = None) -> RunResult:
-    """Run the jobs that validate (those marked `@job(validates=True)`) once."""
-    project = project or load_project(config)
-    names = validating_jobs(project)
-    return run(config, names, now=now, dry_run=dry_run, backend=backend, project=project)
-
-
-def validating_jobs(project: Project) -> list[str]:
-    """The jobs whose findings make up `sheetsync validate` (marked `@job(validates=True)`)."""
-    return [name for name, spec in project.jobs.items() if spec.validates] + \
-        [name for name in project.broken if name not in project.jobs]
-
-
 def jobs(config: Config) -> dict[str, Job]:
     """The jobs found in the config's jobs folder, in the order they run (raises when one is broken)."""
     project = load_project(config)
@@ -44,9 +31,41 @@ def jobs(config: Config) -> dict[str, Job]:
 
 
 __all__ = [
-    "AFTER_ALL", "Action", "ChangeSet", "ChartSpec", "Code", "Config", "ConfigError", "Context", "Job", "LockHeld",
-    "Problem", "Project", "Report", "Row", "RunResult", "Severity", "SheetSyncError", "Tab", "TabContent",
-    "TabLayout", "Workbook", "WorkbookChanged", "demo", "export", "exporter", "figures", "init", "job", "jobs",
-    "load_config", "load_project", "open", "run", "schedule", "summaries", "template_filter", "validate",
-    "validating_jobs",
+    "AFTER_ALL",
+    "Action",
+    "ChangeSet",
+    "ChartSpec",
+    "Code",
+    "Config",
+    "ConfigError",
+    "Context",
+    "Job",
+    "LockHeld",
+    "Problem",
+    "Project",
+    "Report",
+    "Row",
+    "RunResult",
+    "Severity",
+    "SheetSyncError",
+    "Tab",
+    "TabContent",
+    "TabLayout",
+    "Workbook",
+    "WorkbookChanged",
+    "demo",
+    "export",
+    "exporter",
+    "figures",
+    "init",
+    "job",
+    "jobs",
+    "load_config",
+    "load_project",
+    "open",
+    "run",
+    "schedule",
+    "summaries",
+    "template_filter",
+    "validate",
 ]

@@ -1,9 +1,10 @@
 """The demo: build a realistic workbook from the business's demo builder and run every job on it."""
+
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .backends.xlsx import XlsxBackend
@@ -21,10 +22,16 @@ class DemoResult:
     run: RunResult
 
 
-def demo(config: Config, directory: str | Path = "demo", *, now: datetime | None = None,
-         fresh: bool = False, project: Project | None = None) -> DemoResult:
+def demo(
+    config: Config,
+    directory: str | Path = "demo",
+    *,
+    now: datetime | None = None,
+    fresh: bool = False,
+    project: Project | None = None,
+) -> DemoResult:
     """Create (or reuse) the demo workbook in `directory`, then run every job once on it."""
-    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    now = (now or datetime.now(UTC)).astimezone(config.timezone)
     project = project or load_project(config)
     path = (Path(directory) / str(config.demo.get("file", "demo.xlsx"))).resolve()
     if fresh and path.exists():
@@ -36,4 +43,3 @@ def demo(config: Config, directory: str | Path = "demo", *, now: datetime | None
         rows = project.demo_builder()(now.date())
         setup = init(config, XlsxBackend(path), rows)
     return DemoResult(path, created, setup, run(config, now=now, backend=XlsxBackend(path), project=project))
-

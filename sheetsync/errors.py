@@ -1,4 +1,5 @@
 """One base exception for everything sheetsync raises on purpose; vendor errors are translated at the edge."""
+
 from __future__ import annotations
 
 

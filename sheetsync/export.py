@@ -9,17 +9,19 @@ The business marks one exporter per channel in its jobs folder (found by `load_p
 workbook) so exporters can skip rows with errors, runs every exporter (for the cross-channel check),
 writes the chosen channel's CSV with formula-like text neutralised, and returns what it did.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .backends.base import Backend
 from .errors import UsageError
@@ -78,8 +80,15 @@ class ExportContext:
                 out.setdefault((p.tab, p.key), []).append(p)
         return out
 
-    def report_problem(self, tab: Tab, row: Row | None, column: str | None, code: str, message: str,
-                       severity: Severity = Severity.WARNING) -> Problem:
+    def report_problem(
+        self,
+        tab: Tab,
+        row: Row | None,
+        column: str | None,
+        code: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+    ) -> Problem:
         problem = tab.problem(row, column, code, f"{self.channel}: {message}", severity, job=EXPORT_TAB)
         self.problems.append(problem)
         return problem
@@ -174,12 +183,19 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def export(config: Config, channel: str, out: str | os.PathLike | None = None, *, now: datetime | None = None,
-           backend: Backend | None = None, project: Project | None = None) -> ExportResult:
+def export(
+    config: Config,
+    channel: str,
+    out: str | os.PathLike | None = None,
+    *,
+    now: datetime | None = None,
+    backend: Backend | None = None,
+    project: Project | None = None,
+) -> ExportResult:
     """Build the channel file for `channel` (written to `out` when given); nothing is written to the workbook."""
     from .engine.run import inspect
 
-    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    now = (now or datetime.now(UTC)).astimezone(config.timezone)
     project = project or load_project(config)
     registered = project.exporters
     if channel not in registered:
@@ -201,8 +217,17 @@ def export(config: Config, channel: str, out: str | os.PathLike | None = None, *
             continue
         said = "; ".join(f"{c}: {_show(v)}" for c, v in sorted(seen.items()))
         row = source.row(key) if source is not None else None
-        problems.add(Problem(spec.tab, CHANNEL_MISMATCH, f"{fact} differs between channels ({said})",
-                             Severity.WARNING, row=row.sheet_row if row else None, key=key, job=EXPORT_TAB))
+        problems.add(
+            Problem(
+                spec.tab,
+                CHANNEL_MISMATCH,
+                f"{fact} differs between channels ({said})",
+                Severity.WARNING,
+                row=row.sheet_row if row else None,
+                key=key,
+                job=EXPORT_TAB,
+            )
+        )
     export_result = ExportResult(channel, spec.headers, by_channel[channel], problems, channels=by_channel)
     if out is not None:
         export_result.path = write_csv(out, spec.headers, [r.cells for r in export_result.rows])

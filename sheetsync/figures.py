@@ -7,6 +7,7 @@ A job that computes figures declares and publishes them (`@job(publishes={"figur
     figures = sheetsync.summaries(sheetsync.load_config())
     figures["returns.by_reason"]
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,14 @@ from .project.loader import Project, load_project
 FIGURES = "figures"  # the output name under which jobs publish their DataFrames
 
 
-def figures(config: Config, job: str | None = None, *, backend: Backend | None = None,
-            now: datetime | None = None, project: Project | None = None) -> dict:
+def figures(
+    config: Config,
+    job: str | None = None,
+    *,
+    backend: Backend | None = None,
+    now: datetime | None = None,
+    project: Project | None = None,
+) -> dict:
     """Run the jobs that publish figures (or only `job`) as a dry run and return their DataFrames."""
     from .engine.run import run
 
@@ -30,7 +37,9 @@ def figures(config: Config, job: str | None = None, *, backend: Backend | None =
         if job not in project.jobs:
             raise UsageError(f"no job named {job!r}; jobs: {', '.join(project.jobs)}")
         if job not in publishing:
-            raise JobError(f"job {job!r} publishes no figures (its @job does not declare publishes={{'figures': dict}})")
+            raise JobError(
+                f"job {job!r} publishes no figures (its @job does not declare publishes={{'figures': dict}})"
+            )
         publishing = [job]
     if not publishing:
         raise JobError("no job publishes figures (none declares @job(publishes={'figures': dict}))")
@@ -44,7 +53,8 @@ def figures(config: Config, job: str | None = None, *, backend: Backend | None =
     return out
 
 
-def summaries(config: Config, *, backend: Backend | None = None, now: datetime | None = None,
-              project: Project | None = None) -> dict:
+def summaries(
+    config: Config, *, backend: Backend | None = None, now: datetime | None = None, project: Project | None = None
+) -> dict:
     """Every figure every job publishes, keyed as the jobs name them (e.g. 'returns.by_reason')."""
     return figures(config, backend=backend, now=now, project=project)

@@ -1,8 +1,10 @@
 """Set a workbook up for its schemas: missing tabs and headers, dropdowns, header notes; never touches data."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .backends import open_backend
 from .backends.base import Backend, CellWrite, WriteBatch
@@ -34,8 +36,10 @@ def header_note(schema: Schema, header: str) -> str:
     owner = "Written by sheetsync: do not edit by hand." if column.owner == "job" else "Typed by people."
     if column.job_transitions or column.job_fills_blank:
         owner = "Typed by people; sheetsync may " + (
-            "fill it when blank." if column.job_fills_blank else
-            "make only these changes: " + ", ".join(f"{a} -> {b}" for a, b in column.job_transitions) + ".")
+            "fill it when blank."
+            if column.job_fills_blank
+            else "make only these changes: " + ", ".join(f"{a} -> {b}" for a, b in column.job_transitions) + "."
+        )
     allowed = f" Allowed: {', '.join(column.allowed)}." if column.allowed and len(column.allowed) <= 12 else ""
     kind = f"{column.type}{', required' if column.required else ''}{', unique' if column.unique else ''}"
     return f"{column.description or header} ({kind}).{allowed} {owner}".strip()
@@ -52,13 +56,19 @@ def plan_init(config: Config, existing_headers: Mapping[str, list[Any]]) -> tupl
         if present is not None and not missing:
             continue
         first = len(present) + 1 if present else 1
-        out.append(NewTab(
-            name=name, headers=[c.header for c in missing], first_new_col=first,
-            dropdowns={i: list(c.allowed) for i, c in enumerate(missing, 1) if c.type == "enum"},
-            header_notes={i: header_note(schema, c.header) for i, c in enumerate(missing, 1)},
-            protected_cols=[i for i, c in enumerate(missing, 1) if c.owner == "job"],
-            number_formats={i: NUMBER_FORMATS[c.type] for i, c in enumerate(missing, 1) if c.type in NUMBER_FORMATS},
-        ))
+        out.append(
+            NewTab(
+                name=name,
+                headers=[c.header for c in missing],
+                first_new_col=first,
+                dropdowns={i: list(c.allowed) for i, c in enumerate(missing, 1) if c.type == "enum"},
+                header_notes={i: header_note(schema, c.header) for i, c in enumerate(missing, 1)},
+                protected_cols=[i for i, c in enumerate(missing, 1) if c.owner == "job"],
+                number_formats={
+                    i: NUMBER_FORMATS[c.type] for i, c in enumerate(missing, 1) if c.type in NUMBER_FORMATS
+                },
+            )
+        )
         if present is None:
             result.created_tabs.append(name)
         else:
@@ -70,8 +80,9 @@ def plan_init(config: Config, existing_headers: Mapping[str, list[Any]]) -> tupl
     return out, result
 
 
-def init(config: Config, backend: Backend | None = None,
-         rows: Mapping[str, list[dict[str, Any]]] | None = None) -> InitResult:
+def init(
+    config: Config, backend: Backend | None = None, rows: Mapping[str, list[dict[str, Any]]] | None = None
+) -> InitResult:
     """Create missing tabs and headers; with `rows`, also fill tabs that have no data yet (the demo)."""
     backend = backend or open_backend(config.target, config)
     with backend.lock():
@@ -89,7 +100,7 @@ def init(config: Config, backend: Backend | None = None,
                 new_tabs = [t for t in new_tabs if t.name != name]
         batch = WriteBatch(new_tabs=new_tabs)
         for name, records in (rows or {}).items():
-            if name in result.renamed or name in data and len(data[name].values) > 1:
+            if name in result.renamed or (name in data and len(data[name].values) > 1):
                 continue  # never write demo rows over real data
             headers = _final_headers(existing.get(name), new_tabs, name)
             batch.cells += _row_cells(name, headers, records)

@@ -6,19 +6,21 @@ note, bold column headers, the rows). Numbers stay numbers with a number format;
 figure (NaN, NA, a division by zero the caller left as NA) shows as "n/a", a missing date or text
 as blank. Columns whose name starts with "_" are not shown (they carry links or formats).
 
-    tab = render_report("Summary - Orders", "Orders", "As of 26 Nov 2026", [
+    tab = render_summary("Summary - Orders", "Orders", "As of 26 Nov 2026", [
         Section("Key figures", key_figures([("Orders", 12, "int")]), key=True),
         Section("By channel", by_channel, formats={"Share": "percent"},
                 chart=Chart("bar", "Orders by channel", "Channel", ("Orders",))),
     ])
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -77,15 +79,18 @@ class Section:
 
 def key_figures(items: Sequence[tuple[str, Any, str]]) -> pd.DataFrame:
     """A two-column frame (Figure, Value) from (label, value, format) triples; formats kept in `_format`."""
-    return pd.DataFrame({
-        "Figure": [label for label, _, _ in items],
-        "Value": pd.Series([value for _, value, _ in items], dtype=object),
-        "_format": [fmt for _, _, fmt in items],
-    })
+    return pd.DataFrame(
+        {
+            "Figure": [label for label, _, _ in items],
+            "Value": pd.Series([value for _, value, _ in items], dtype=object),
+            "_format": [fmt for _, _, fmt in items],
+        }
+    )
 
 
-def render_report(name: str, title: str, subtitle: str, sections: Sequence[Section], *,
-                  currency: str = "$") -> TabContent:
+def render_summary(
+    name: str, title: str, subtitle: str, sections: Sequence[Section], *, currency: str = "$"
+) -> TabContent:
     """Lay the sections out on one tab; charts sit in the top band, right of the key figures."""
     page = _Page(currency)
     page.put(1, 1, title, bold=True)
@@ -116,8 +121,16 @@ def render_report(name: str, title: str, subtitle: str, sections: Sequence[Secti
             continue
         specs.append(spec)
         col = _column_after(widths, col, chart.width_cm + 0.4)
-    layout = TabLayout(frozen_rows=2, widths=widths, number_formats=page.formats, bold=page.bold,
-                       links=page.links, charts=specs, fit_width=True, align=page.align)
+    layout = TabLayout(
+        frozen_rows=2,
+        widths=widths,
+        number_formats=page.formats,
+        bold=page.bold,
+        links=page.links,
+        charts=specs,
+        fit_width=True,
+        align=page.align,
+    )
     return TabContent(name, page.grid(), layout)
 
 
@@ -134,8 +147,9 @@ class _Page:
         self.money = f'"{currency}"#,##0.00' if currency not in ("$", "£", "€") else f"{currency}#,##0.00"
         self.used_cols = 0
 
-    def put(self, r: int, c: int, value: Any, *, bold: bool = False, fmt: str | None = None,
-            measure: bool = False) -> None:
+    def put(
+        self, r: int, c: int, value: Any, *, bold: bool = False, fmt: str | None = None, measure: bool = False
+    ) -> None:
         self.cells[(r, c)] = value
         if bold:
             self.bold.add((r, c))
@@ -281,8 +295,9 @@ def _sized(section: Section, chart: Chart) -> Chart:
         return chart
     rows = min(len(section.frame), section.max_rows or len(section.frame), chart.max_rows or len(section.frame))
     height = max(chart.height_cm, 0.55 * rows + 2.5)
-    return Chart(chart.kind, chart.title, chart.categories, chart.values, chart.y_title, chart.max_rows,
-                 chart.width_cm, height)
+    return Chart(
+        chart.kind, chart.title, chart.categories, chart.values, chart.y_title, chart.max_rows, chart.width_cm, height
+    )
 
 
 def _chart_spec(section: Section, chart: Chart, placed: dict, anchor: str) -> ChartSpec | None:
@@ -298,6 +313,14 @@ def _chart_spec(section: Section, chart: Chart, placed: dict, anchor: str) -> Ch
         c = shown.index(header) + 1
         return f"{a1(first, c)}:{a1(last, c)}"
 
-    return ChartSpec(chart.kind, chart.title, anchor, column_range(chart.categories),
-                     tuple(column_range(v) for v in chart.values), tuple(chart.values), chart.y_title,
-                     chart.width_cm, chart.height_cm)
+    return ChartSpec(
+        chart.kind,
+        chart.title,
+        anchor,
+        column_range(chart.categories),
+        tuple(column_range(v) for v in chart.values),
+        tuple(chart.values),
+        chart.y_title,
+        chart.width_cm,
+        chart.height_cm,
+    )

@@ -9,13 +9,15 @@ The library knows no business words: filters are marked by the business's jobs f
 A failing template raises TemplateFailure (a SheetSyncError) carrying the template, line and variable,
 so a job can report it on the rows that hit it and carry on with the rest.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -54,7 +56,7 @@ class Templates:
 
     def __post_init__(self) -> None:
         if not Path(self.directory).is_dir():
-            raise ConfigError(f"templates folder {self.directory} does not exist")
+            raise ConfigError(f"templates folder {self.directory} does not exist (set `templates` in the config)")
 
     @cached_property
     def env(self) -> SandboxedEnvironment:
@@ -63,7 +65,10 @@ class Templates:
             loader=jinja2.FileSystemLoader(str(self.directory)),
             undefined=jinja2.StrictUndefined,
             autoescape=_is_markup,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, auto_reload=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            auto_reload=True,
         )
         env.filters.update(self.filters)
         env.globals.update(self.globals)
@@ -82,8 +87,12 @@ class Templates:
         for name in candidates:
             if self.exists(name):
                 return name
-        raise TemplateFailure(candidates[0] if candidates else None, None, None,
-                              f"not found in {self.directory} (looked for {', '.join(candidates)})")
+        raise TemplateFailure(
+            candidates[0] if candidates else None,
+            None,
+            None,
+            f"not found in {self.directory} (looked for {', '.join(candidates)})",
+        )
 
     def render(self, names: str | Sequence[str], /, **context: Any) -> str:
         """Render the first existing template of `names`; whitespace at both ends is trimmed."""
@@ -94,8 +103,12 @@ class Templates:
         except TemplateFailure:
             raise
         except jinja2.TemplateSyntaxError as ex:
-            raise TemplateFailure(_relative(self.directory, ex.filename) or ex.name or name, ex.lineno, None,
-                                  f"syntax error: {ex.message}") from None
+            raise TemplateFailure(
+                _relative(self.directory, ex.filename) or ex.name or name,
+                ex.lineno,
+                None,
+                f"syntax error: {ex.message}",
+            ) from None
         except jinja2.TemplateNotFound as ex:
             template_name, line = _where(ex, self.directory, name)
             raise TemplateFailure(template_name, line, None, f"includes {ex.name}, which does not exist") from None
@@ -126,8 +139,11 @@ def _where(ex: BaseException, directory: Path, default: str) -> tuple[str, int |
     return found
 
 
-_UNDEFINED = (re.compile(r"'([\w.]+)' is undefined"), re.compile(r"has no attribute '([\w.]+)'"),
-              re.compile(r"has no element '?([\w.]+)'?"))
+_UNDEFINED = (
+    re.compile(r"'([\w.]+)' is undefined"),
+    re.compile(r"has no attribute '([\w.]+)'"),
+    re.compile(r"has no element '?([\w.]+)'?"),
+)
 
 
 def _variable(ex: BaseException) -> str | None:
@@ -145,8 +161,9 @@ def _reason(ex: BaseException) -> str:
     return f"{type(ex).__name__}: {ex}"
 
 
-def render_many(templates: Templates, items: Iterable[tuple[str, Sequence[str], Mapping[str, Any]]]
-                ) -> tuple[dict[str, str], TemplateFailure | None]:
+def render_many(
+    templates: Templates, items: Iterable[tuple[str, Sequence[str], Mapping[str, Any]]]
+) -> tuple[dict[str, str], TemplateFailure | None]:
     """Render several templates for one record; stops at the first failure (one message per record)."""
     out: dict[str, str] = {}
     for label, names, context in items:

@@ -9,17 +9,18 @@ it is rewritten; it runs after every other job, so every job's actions reach the
         cs.replace(todo_tab("Actions", ctx.actions(), ctx.today, ctx.tabs))
         return cs
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Iterable, Mapping
 
 from .model.a1 import sheet_ref
 from .model.changes import Action
 from .model.layout import TabContent, TabLayout
 from .model.tab import Tab
 
-HEADERS = ["Who", "To Do", "Due", "When", "Where", "Key"]
+HEADERS = ("Who", "Action", "Due", "When", "Where", "Key")
 WIDTHS = {1: 18, 2: 90, 3: 12, 4: 14, 5: 16, 6: 16}
 NOTHING = "Nothing to do today."
 
@@ -42,7 +43,7 @@ def ordered(actions: Iterable[Action]) -> list[Action]:
 
 
 def link(action: Action, tabs: Mapping[str, Tab]) -> str | None:
-    """An internal link to the action's row ('Gifts'!A12), at its column (the key column by default)."""
+    """An internal link to the action's row ('Orders'!A12), at its column (the key column by default)."""
     tab = tabs.get(action.tab)
     if tab is None or action.sheet_row is None:
         return None
@@ -50,15 +51,19 @@ def link(action: Action, tabs: Mapping[str, Tab]) -> str | None:
     return sheet_ref(action.tab, action.sheet_row, col)
 
 
-def todo_tab(name: str, actions: Iterable[Action], today: date, tabs: Mapping[str, Tab]) -> TabContent:
-    """The To Do tab's cells and layout for `actions` (one line each, linked to its row)."""
-    rows: list[list] = [list(HEADERS)]
-    layout = TabLayout(frozen_rows=1, widths=dict(WIDTHS), bold={(1, c) for c in range(1, len(HEADERS) + 1)})
+def todo_tab(
+    name: str, actions: Iterable[Action], today: date, tabs: Mapping[str, Tab], headers: Sequence[str] = HEADERS
+) -> TabContent:
+    """The tab's cells and layout for `actions`, one line each linked to its row; `headers` names the six
+    columns (who, what, due, when, where, key)."""
+    rows: list[list] = [list(headers)]
+    layout = TabLayout(frozen_rows=1, widths=dict(WIDTHS), bold={(1, c) for c in range(1, len(headers) + 1)})
     for action in ordered(actions):
         r = len(rows) + 1
         where = f"{action.tab} row {action.sheet_row}" if action.sheet_row else action.tab
-        rows.append([action.who, action.what, action.due, when(action.due, today), where,
-                     action.shown_key or action.key])
+        rows.append(
+            [action.who, action.what, action.due, when(action.due, today), where, action.shown_key or action.key]
+        )
         layout.number_formats[(r, 3)] = "yyyy-mm-dd"
         target = link(action, tabs)
         if target is not None:

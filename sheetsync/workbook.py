@@ -1,4 +1,5 @@
 """A workbook opened for reading from Python: typed tabs and DataFrames, for notebooks."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ class Workbook:
         self._tabs = None
 
 
-def open(target: str | None = None, config: str | Config | None = None) -> Workbook:  # noqa: A001
+def open(target: str | None = None, config: str | Config | None = None) -> Workbook:
     """Open a workbook by target (default: the config's), e.g. `sheetsync.open().frame("Products")`."""
     cfg = config if isinstance(config, Config) else load_config(config, workbook=target)
     return Workbook(cfg, open_backend(cfg.target, cfg))

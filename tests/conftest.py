@@ -1,10 +1,12 @@
 """Shared fixtures: the brand's config, a fixed clock, and workbooks built from row dicts."""
+
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pytest
 
@@ -46,8 +48,9 @@ def grid(config: Config, tab: str, rows: Iterable[Mapping[str, Any]], headers: l
     return [headers] + [[row.get(h) for h in headers] for row in rows]
 
 
-def memory_workbook(config: Config, tabs: Mapping[str, Iterable[Mapping[str, Any]]],
-                    all_tabs: bool = True) -> MemoryBackend:
+def memory_workbook(
+    config: Config, tabs: Mapping[str, Iterable[Mapping[str, Any]]], all_tabs: bool = True
+) -> MemoryBackend:
     """A MemoryBackend holding the given rows; every schema tab exists (empty) unless all_tabs=False."""
     data = {name: grid(config, name, []) for name in config.schemas} if all_tabs else {}
     data.update({name: grid(config, name, rows) for name, rows in tabs.items()})

@@ -3,16 +3,18 @@
 One tab, Orders, keyed by Order ID: people type the order, jobs own Note and Issues. Jobs are given
 as module sources; the workbook is in memory.
 """
+
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import sheetsync
 from sheetsync.backends.memory import MemoryBackend
 
-CONFIG = '''
+CONFIG = """
 [workbook]
 target = "memory:"
 timezone = "Europe/London"
@@ -22,9 +24,9 @@ Orders = "orders.toml"
 
 [jobs]
 dir = "jobs"
-'''
+"""
 
-SCHEMA = '''
+SCHEMA = """
 tab = "Orders"
 key = "Order ID"
 issues_column = "Issues"
@@ -57,13 +59,17 @@ owner = "job"
 [[columns]]
 header = "Issues"
 owner = "job"
-'''
+"""
 
 HEADERS = ["Order ID", "Customer", "Amount", "Status", "Stock", "Note", "Issues"]
 
 
-def fresh_project(folder: Path, jobs: Mapping[str, str] | None = None, *,
-                  packages: Mapping[str, Mapping[str, str]] | None = None) -> tuple[sheetsync.Config, sheetsync.Project]:
+def fresh_project(
+    folder: Path,
+    jobs: Mapping[str, str] | None = None,
+    *,
+    packages: Mapping[str, Mapping[str, str]] | None = None,
+) -> tuple[sheetsync.Config, sheetsync.Project]:
     """A config in `folder` with the Orders schema, and the project of its jobs folder.
 
     `jobs` are module sources by name; `packages` are {package: {module: source}} (its `__init__` included).

@@ -1,4 +1,5 @@
 """Shared helpers for the Google Sheets tests: demo spreadsheets on the emulator and comparisons."""
+
 from __future__ import annotations
 
 import dataclasses

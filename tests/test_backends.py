@@ -1,9 +1,11 @@
 """One suite, three backends: memory, xlsx and Google Sheets (on the local emulator) behave the same."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -17,10 +19,20 @@ from sheetsync.testing import SheetsEmulator
 
 FAST = {"attempts": 3, "initial_wait": 0.001, "max_wait": 0.01, "max_total_wait": 0.1, "timeout": 5}
 SAMPLES: list[tuple[str, Any]] = [
-    ("text", "Aurelle ring"), ("leading zeros", "00123"), ("int", 42), ("float", 2.5),
-    ("decimal", Decimal("1250.50")), ("bool", True), ("false", False), ("date", date(2026, 3, 4)),
-    ("datetime", datetime(2026, 3, 4, 14, 30)), ("formula-looking", '=IMPORTXML("http://x","//a")'),
-    ("plus", "+1 call"), ("mention", "@mention"), ("minus", "-5 days"), ("unicode", "Émeraude ✨"),
+    ("text", "Aurelle ring"),
+    ("leading zeros", "00123"),
+    ("int", 42),
+    ("float", 2.5),
+    ("decimal", Decimal("1250.50")),
+    ("bool", True),
+    ("false", False),
+    ("date", date(2026, 3, 4)),
+    ("datetime", datetime(2026, 3, 4, 14, 30)),
+    ("formula-looking", '=IMPORTXML("http://x","//a")'),
+    ("plus", "+1 call"),
+    ("mention", "@mention"),
+    ("minus", "-5 days"),
+    ("unicode", "Émeraude ✨"),
 ]
 
 
@@ -33,8 +45,9 @@ def emulator():
 class Book:
     """A backend factory: each `open()` is a fresh backend on the same workbook (as a new run would be)."""
 
-    def __init__(self, kind: str, opener: Callable[[], Any], emulator: SheetsEmulator | None = None,
-                 key: str | None = None):
+    def __init__(
+        self, kind: str, opener: Callable[[], Any], emulator: SheetsEmulator | None = None, key: str | None = None
+    ):
         self.kind, self.opener, self.emulator, self.key = kind, opener, emulator, key
 
     def open(self):
@@ -65,9 +78,12 @@ def book(request, tmp_path, emulator) -> Book:
     key = emulator.create_spreadsheet("backends", {"Sheet1": []})
     from sheetsync.backends.gsheets.backend import EndpointSession
 
-    return Book("gsheets", lambda: GoogleSheetsBackend(f"gsheets:{key}", FAST,
-                                                        session=EndpointSession(emulator.endpoint)),
-                emulator, key)
+    return Book(
+        "gsheets",
+        lambda: GoogleSheetsBackend(f"gsheets:{key}", FAST, session=EndpointSession(emulator.endpoint)),
+        emulator,
+        key,
+    )
 
 
 def _same(raw: Any, want: Any) -> bool:
@@ -77,7 +93,7 @@ def _same(raw: Any, want: Any) -> bool:
     if isinstance(want, date):
         return parse_date(raw, None, opts) == want
     if isinstance(want, bool):
-        return raw is want or raw == want and isinstance(raw, bool)
+        return raw is want or (raw == want and isinstance(raw, bool))
     if isinstance(want, (int, float, Decimal)):
         return isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool) and float(raw) == float(want)
     return raw == want
@@ -95,8 +111,12 @@ def test_every_value_type_round_trips(book: Book):
 
 def test_formula_looking_text_stays_text(book: Book):
     texts = ['=IMPORTXML("http://x","//a")', "+1 call", "@mention", "=1+1"]
-    book.write(WriteBatch(new_tabs=[NewTab("Data", ["Note"])],
-                          cells=[CellWrite("Data", r, 1, t) for r, t in enumerate(texts, start=2)]))
+    book.write(
+        WriteBatch(
+            new_tabs=[NewTab("Data", ["Note"])],
+            cells=[CellWrite("Data", r, 1, t) for r, t in enumerate(texts, start=2)],
+        )
+    )
     data = book.read("Data")
     assert [row[0] for row in data.values[1:]] == texts
     if book.kind == "gsheets":
@@ -105,8 +125,11 @@ def test_formula_looking_text_stays_text(book: Book):
 
 
 def test_blank_write_clears_and_untouched_cells_stay(book: Book):
-    book.write(WriteBatch(new_tabs=[NewTab("Data", ["A", "B", "C"])],
-                          cells=[CellWrite("Data", 2, c, f"v{c}") for c in (1, 2, 3)]))
+    book.write(
+        WriteBatch(
+            new_tabs=[NewTab("Data", ["A", "B", "C"])], cells=[CellWrite("Data", 2, c, f"v{c}") for c in (1, 2, 3)]
+        )
+    )
     book.write(WriteBatch(cells=[CellWrite("Data", 2, 1, None), CellWrite("Data", 2, 3, "new")]))
     assert book.read("Data").values[1] == [None, "v2", "new"]
 
@@ -126,7 +149,7 @@ def test_removing_our_note_keeps_a_persons_note_and_colour(emulator):
     from sheetsync.backends.gsheets.backend import EndpointSession
 
     key = emulator.create_spreadsheet("person", {"Data": [["A"], ["x"]]})
-    open_ = lambda: GoogleSheetsBackend(f"gsheets:{key}", FAST, session=EndpointSession(emulator.endpoint))  # noqa: E731
+    open_ = lambda: GoogleSheetsBackend(f"gsheets:{key}", FAST, session=EndpointSession(emulator.endpoint))
     emulator.set_note(key, "Data", 2, 1, "Ask Priya about this")
     backend = open_()
     backend.read(backend.tab_names())
@@ -136,10 +159,21 @@ def test_removing_our_note_keeps_a_persons_note_and_colour(emulator):
 
 
 def test_new_tab_headers_and_hidden(book: Book):
-    book.write(WriteBatch(new_tabs=[NewTab("_Log", ["Time", "Run ID"], hidden=True),
-                                    NewTab("Gifts", ["Gift ID", "Handle"], dropdowns={2: ["@a", "@b"]},
-                                           header_notes={1: "Issued by sheetsync"}, protected_cols=[1],
-                                           number_formats={2: "yyyy-mm-dd"})]))
+    book.write(
+        WriteBatch(
+            new_tabs=[
+                NewTab("_Log", ["Time", "Run ID"], hidden=True),
+                NewTab(
+                    "Gifts",
+                    ["Gift ID", "Handle"],
+                    dropdowns={2: ["@a", "@b"]},
+                    header_notes={1: "Issued by sheetsync"},
+                    protected_cols=[1],
+                    number_formats={2: "yyyy-mm-dd"},
+                ),
+            ]
+        )
+    )
     backend = book.open()
     names = backend.tab_names()
     assert {"_Log", "Gifts"} <= set(names)
@@ -159,15 +193,24 @@ def test_new_tab_headers_and_hidden(book: Book):
 
 
 def test_whole_tab_replacement(book: Book):
-    first = TabContent("Summary", [["Metric", "Value"], ["Open returns", 5], ["Oldest", date(2026, 3, 4)],
-                                   ["Extra", "row"]], TabLayout(frozen_rows=1, bold={(1, 1)},
-                                                                number_formats={(3, 2): "yyyy-mm-dd"}))
+    first = TabContent(
+        "Summary",
+        [["Metric", "Value"], ["Open returns", 5], ["Oldest", date(2026, 3, 4)], ["Extra", "row"]],
+        TabLayout(frozen_rows=1, bold={(1, 1)}, number_formats={(3, 2): "yyyy-mm-dd"}),
+    )
     book.write(WriteBatch(contents=[first]))
     data = book.read("Summary")
     assert data.values[:2] == [["Metric", "Value"], ["Open returns", 5]]
     assert _same(data.cell(3, 2), date(2026, 3, 4))
-    book.write(WriteBatch(contents=[TabContent("Summary", [["Metric", "Value"], ["Open returns", 7]],
-                                               TabLayout(links={(2, 1): "Sheet1!A1"}))]))
+    book.write(
+        WriteBatch(
+            contents=[
+                TabContent(
+                    "Summary", [["Metric", "Value"], ["Open returns", 7]], TabLayout(links={(2, 1): "Sheet1!A1"})
+                )
+            ]
+        )
+    )
     assert book.read("Summary").values == [["Metric", "Value"], ["Open returns", 7]]
 
 

@@ -1,4 +1,5 @@
 """The CLI: exit codes, clean messages without tracebacks, dry runs, demo reruns that change nothing."""
+
 from __future__ import annotations
 
 import hashlib
@@ -82,12 +83,15 @@ def test_validate_formats(book):
     assert out.splitlines()[0].startswith("tab,row,column,cell,value,code")
 
 
-@pytest.mark.parametrize("args,code,words", [
-    (["--workbook", "nowhere.txt", "run"], 2, "unknown workbook target"),
-    (["--workbook", "/tmp/sheetsync-missing-dir/none.xlsx", "run"], 2, "run `sheetsync init`"),
-    (["--workbook", "BOOK", "run", "nosuchjob", "--now", NOW], 2, "no job named nosuchjob"),
-    (["--workbook", "BOOK", "run", "--now", "yesterday"], 2, "not an ISO date-time"),
-])
+@pytest.mark.parametrize(
+    "args,code,words",
+    [
+        (["--workbook", "nowhere.txt", "run"], 2, "unknown workbook target"),
+        (["--workbook", "/tmp/sheetsync-missing-dir/none.xlsx", "run"], 2, "run `sheetsync init`"),
+        (["--workbook", "BOOK", "run", "nosuchjob", "--now", NOW], 2, "no job named nosuchjob"),
+        (["--workbook", "BOOK", "run", "--now", "yesterday"], 2, "not an ISO date-time"),
+    ],
+)
 def test_errors_are_clean_messages_with_exit_codes(book, args, code, words):
     before = digest(book)
     got, out = invoke(*[str(book) if a == "BOOK" else a for a in args])

@@ -1,4 +1,5 @@
 """Copy compliance: known-bad copy gets the right reason codes; every generated draft and channel text is clean."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -18,48 +19,61 @@ def codes(mods, text, specs, kind="description"):
     return {str(f.code) for f in mods["wording.compliance"].check_copy(text, specs, kind=kind)}
 
 
-DIAMOND = {"Category": "Ring", "Metal": "Yellow Gold", "Purity": "14K", "Stone": "Diamond", "Stone Origin": "Natural",
-           "Treatment": "None", "Shape": "Round", "Carat Weight": Decimal("0.50"), "Stone Count": 1, "Color": "G",
-           "Clarity": "VS1", "Cut": "Excellent"}
+DIAMOND = {
+    "Category": "Ring",
+    "Metal": "Yellow Gold",
+    "Purity": "14K",
+    "Stone": "Diamond",
+    "Stone Origin": "Natural",
+    "Treatment": "None",
+    "Shape": "Round",
+    "Carat Weight": Decimal("0.50"),
+    "Stone Count": 1,
+    "Color": "G",
+    "Clarity": "VS1",
+    "Cut": "Excellent",
+}
 LAB = dict(DIAMOND, **{"Stone Origin": "Lab-Grown"})
-SIMULANT = dict(DIAMOND, **{"Stone": "Pearl", "Stone Origin": "Simulated", "Color": None, "Clarity": None,
-                            "Cut": None})
-SAPPHIRE = dict(DIAMOND, **{"Stone": "Sapphire", "Treatment": "Heat", "Color": None, "Clarity": None, "Cut": None})
+SIMULANT = dict(DIAMOND, **{"Stone": "Pearl", "Stone Origin": "Simulated", "Color": None, "Clarity": None, "Cut": None})
+SAPPHIRE = dict(DIAMOND, Stone="Sapphire", Treatment="Heat", Color=None, Clarity=None, Cut=None)
 GOOD = "Crafted in 14K yellow gold and set with 0.50 ct tw of round natural diamond (G color, VS1 clarity)."
 
 
-@pytest.mark.parametrize("specs, text, expected", [
-    (DIAMOND, GOOD.replace("14K", "18K"), {"karat_mismatch"}),
-    (DIAMOND, GOOD.replace("14K yellow gold", "yellow gold"), {"karat_missing"}),
-    (DIAMOND, GOOD.replace("yellow", "white"), {"metal_mismatch"}),
-    (DIAMOND, GOOD.replace("14K yellow gold", "950 platinum"), {"metal_mismatch"}),
-    (LAB, GOOD.replace("natural diamond", "diamond"), {"lab_grown_undisclosed"}),
-    (LAB, GOOD.replace("natural diamond", "lab-grown diamond"), set()),
-    (LAB, GOOD.replace("round natural diamond", "lab-grown round diamond"), {"lab_grown_undisclosed"}),
-    (LAB, GOOD.replace("natural diamond", "lab-grown diamond") + " A genuine treasure.", {"natural_claim"}),
-    (SIMULANT, "14K yellow gold with a genuine simulated pearl.", {"natural_claim"}),
-    (SIMULANT, "14K yellow gold with a lustrous pearl.", {"simulant_undisclosed"}),
-    (SIMULANT, "14K yellow gold with an imitation pearl.", set()),
-    (SAPPHIRE, "14K yellow gold set with 0.50 ct tw of round natural sapphire.", {"treatment_undisclosed"}),
-    (SAPPHIRE, "14K yellow gold set with 0.50 ct tw of round natural sapphire, heat-treated.", set()),
-    (DIAMOND, GOOD.replace("0.50", "0.75"), {"carat_mismatch"}),
-    (DIAMOND, GOOD.replace("0.50 ct tw", "1/2 ct tw"), {"carat_fraction_tolerance"}),
-    (DIAMOND, GOOD.replace("0.50 ct tw", "1/2 ct tw (tolerance 0.05 ct)"), set()),
-    (DIAMOND, GOOD.replace("G color", "E color"), {"color_mismatch"}),
-    (DIAMOND, GOOD.replace("VS1 clarity", "VVS2 clarity"), {"clarity_mismatch"}),
-    (DIAMOND, GOOD + " A flawless stone.", {"flawless_claim"}),
-    (dict(DIAMOND, Clarity="IF"), GOOD.replace("VS1", "IF") + " Internally flawless.", set()),
-    (DIAMOND, GOOD.replace("round natural", "oval natural"), {"shape_mismatch"}),
-    (DIAMOND, GOOD + " Accented with rubies.", {"stone_mismatch"}),
-    (dict(DIAMOND, Metal="Platinum", Purity="900"), "Crafted in platinum.", {"purity_missing"}),
-    (dict(DIAMOND, Metal="Platinum", Purity="900"), "Crafted in 900 platinum.", set()),
-    (dict(DIAMOND, Metal="Gold Filled"), "Made of 14K gold filled wire.", {"gold_filled_fraction"}),
-    (dict(DIAMOND, Metal="Gold Filled"), "Made of 1/20 14K gold filled wire.", set()),
-    (dict(DIAMOND, Metal="Gold Plated", Purity="925"), "Solid gold plated sterling silver.", {"plated_as_solid"}),
-    (dict(DIAMOND, Purity="9K"), GOOD.replace("14K", "9K"), {"karat_too_low"}),
-    (dict(DIAMOND, Shape="Emerald"), GOOD.replace("round natural", "emerald-cut natural"), set()),
-    (DIAMOND, "Crafted in 14ct yellow gold; 0.50 carats of round natural diamonds.", set()),
-])
+@pytest.mark.parametrize(
+    "specs, text, expected",
+    [
+        (DIAMOND, GOOD.replace("14K", "18K"), {"karat_mismatch"}),
+        (DIAMOND, GOOD.replace("14K yellow gold", "yellow gold"), {"karat_missing"}),
+        (DIAMOND, GOOD.replace("yellow", "white"), {"metal_mismatch"}),
+        (DIAMOND, GOOD.replace("14K yellow gold", "950 platinum"), {"metal_mismatch"}),
+        (LAB, GOOD.replace("natural diamond", "diamond"), {"lab_grown_undisclosed"}),
+        (LAB, GOOD.replace("natural diamond", "lab-grown diamond"), set()),
+        (LAB, GOOD.replace("round natural diamond", "lab-grown round diamond"), {"lab_grown_undisclosed"}),
+        (LAB, GOOD.replace("natural diamond", "lab-grown diamond") + " A genuine treasure.", {"natural_claim"}),
+        (SIMULANT, "14K yellow gold with a genuine simulated pearl.", {"natural_claim"}),
+        (SIMULANT, "14K yellow gold with a lustrous pearl.", {"simulant_undisclosed"}),
+        (SIMULANT, "14K yellow gold with an imitation pearl.", set()),
+        (SAPPHIRE, "14K yellow gold set with 0.50 ct tw of round natural sapphire.", {"treatment_undisclosed"}),
+        (SAPPHIRE, "14K yellow gold set with 0.50 ct tw of round natural sapphire, heat-treated.", set()),
+        (DIAMOND, GOOD.replace("0.50", "0.75"), {"carat_mismatch"}),
+        (DIAMOND, GOOD.replace("0.50 ct tw", "1/2 ct tw"), {"carat_fraction_tolerance"}),
+        (DIAMOND, GOOD.replace("0.50 ct tw", "1/2 ct tw (tolerance 0.05 ct)"), set()),
+        (DIAMOND, GOOD.replace("G color", "E color"), {"color_mismatch"}),
+        (DIAMOND, GOOD.replace("VS1 clarity", "VVS2 clarity"), {"clarity_mismatch"}),
+        (DIAMOND, GOOD + " A flawless stone.", {"flawless_claim"}),
+        (dict(DIAMOND, Clarity="IF"), GOOD.replace("VS1", "IF") + " Internally flawless.", set()),
+        (DIAMOND, GOOD.replace("round natural", "oval natural"), {"shape_mismatch"}),
+        (DIAMOND, GOOD + " Accented with rubies.", {"stone_mismatch"}),
+        (dict(DIAMOND, Metal="Platinum", Purity="900"), "Crafted in platinum.", {"purity_missing"}),
+        (dict(DIAMOND, Metal="Platinum", Purity="900"), "Crafted in 900 platinum.", set()),
+        (dict(DIAMOND, Metal="Gold Filled"), "Made of 14K gold filled wire.", {"gold_filled_fraction"}),
+        (dict(DIAMOND, Metal="Gold Filled"), "Made of 1/20 14K gold filled wire.", set()),
+        (dict(DIAMOND, Metal="Gold Plated", Purity="925"), "Solid gold plated sterling silver.", {"plated_as_solid"}),
+        (dict(DIAMOND, Purity="9K"), GOOD.replace("14K", "9K"), {"karat_too_low"}),
+        (dict(DIAMOND, Shape="Emerald"), GOOD.replace("round natural", "emerald-cut natural"), set()),
+        (DIAMOND, "Crafted in 14ct yellow gold; 0.50 carats of round natural diamonds.", set()),
+    ],
+)
 def test_known_copy_gets_expected_codes(mods, specs, text, expected):
     assert codes(mods, text, specs) == expected
 
@@ -72,9 +86,18 @@ def test_known_bad_final_description_flagged_in_workbook(config, project, demo_r
     """Wrong karat, undisclosed lab-grown, "genuine" on a simulant, missing treatment: each on its row."""
     final_description = project.module("demo").final_description
 
-    base = {"Product Name": "Test Piece", "Collection": "Aurora", "Price": 900, "Cost": 200, "Wholesale Price": 450,
-            "Metal Weight (g)": Decimal("3.1"), "Description Status": "Published", "Approved On": "2026-10-01",
-            "Ring Size": Decimal("6"), "Stone Count": 1}
+    base = {
+        "Product Name": "Test Piece",
+        "Collection": "Aurora",
+        "Price": 900,
+        "Cost": 200,
+        "Wholesale Price": 450,
+        "Metal Weight (g)": Decimal("3.1"),
+        "Description Status": "Published",
+        "Approved On": "2026-10-01",
+        "Ring Size": Decimal("6"),
+        "Stone Count": 1,
+    }
     rows = {
         "BAD-KARAT": dict(base, **DIAMOND),
         "BAD-LAB": dict(base, **LAB),
@@ -95,8 +118,12 @@ def test_known_bad_final_description_flagged_in_workbook(config, project, demo_r
     for p in result.report:
         if p.job == "describe" and p.column == "Final Description":
             found.setdefault(p.key, set()).add(str(p.code))
-    assert found == {"BAD-KARAT": {"karat_mismatch"}, "BAD-LAB": {"lab_grown_undisclosed"},
-                     "BAD-SIM": {"natural_claim"}, "BAD-TREAT": {"treatment_undisclosed"}}
+    assert found == {
+        "BAD-KARAT": {"karat_mismatch"},
+        "BAD-LAB": {"lab_grown_undisclosed"},
+        "BAD-SIM": {"natural_claim"},
+        "BAD-TREAT": {"treatment_undisclosed"},
+    }
 
 
 def _channel_texts(mods, templates, specs, drafts, voice):
@@ -109,10 +136,15 @@ def _assert_clean(mods, templates, specs, settings_, sku="X-1"):
     check = mods["wording.compliance"].check_copy
     drafts, failure = mods["describe"].render_drafts(templates, specs, sku, settings_)
     assert failure is None, failure
-    breaches = [(kind, f) for kind, text, k in (("draft", drafts["draft"], "description"),
-                                                ("title", drafts["title"], "title"),
-                                                ("tags", drafts["tags"], "tags"))
-                for f in check(text, specs, kind=k)]
+    breaches = [
+        (kind, f)
+        for kind, text, k in (
+            ("draft", drafts["draft"], "description"),
+            ("title", drafts["title"], "title"),
+            ("tags", drafts["tags"], "tags"),
+        )
+        for f in check(text, specs, kind=k)
+    ]
     for name, text in _channel_texts(mods, templates, specs, drafts, settings_.voice):
         breaches += [(name, f) for f in check(text, specs)]
     assert not breaches, (specs, drafts, breaches)
@@ -152,12 +184,34 @@ def test_every_demo_draft_and_final_description_is_clean(mods, config, project, 
     assert checked > 50
 
 
-STONES = ["Diamond", "Sapphire", "Ruby", "Emerald", "Pearl", "Moissanite", "Topaz", "Amethyst", "Aquamarine",
-          "Morganite", "Opal", "Garnet", "Peridot", "Tanzanite", "Other"]
-METALS = [("Yellow Gold", ["10K", "14K", "18K", "22K", "24K"]), ("White Gold", ["10K", "14K", "18K"]),
-          ("Rose Gold", ["10K", "14K", "18K"]), ("Platinum", ["950", "900", "850"]), ("Sterling Silver", ["925"]),
-          ("Palladium", ["950", "500"]), ("Gold Vermeil", ["925"]), ("Gold Filled", ["14K", "10K"]),
-          ("Gold Plated", ["925"])]
+STONES = [
+    "Diamond",
+    "Sapphire",
+    "Ruby",
+    "Emerald",
+    "Pearl",
+    "Moissanite",
+    "Topaz",
+    "Amethyst",
+    "Aquamarine",
+    "Morganite",
+    "Opal",
+    "Garnet",
+    "Peridot",
+    "Tanzanite",
+    "Other",
+]
+METALS = [
+    ("Yellow Gold", ["10K", "14K", "18K", "22K", "24K"]),
+    ("White Gold", ["10K", "14K", "18K"]),
+    ("Rose Gold", ["10K", "14K", "18K"]),
+    ("Platinum", ["950", "900", "850"]),
+    ("Sterling Silver", ["925"]),
+    ("Palladium", ["950", "500"]),
+    ("Gold Vermeil", ["925"]),
+    ("Gold Filled", ["14K", "10K"]),
+    ("Gold Plated", ["925"]),
+]
 CATEGORIES = ["Ring", "Necklace", "Pendant", "Earrings", "Bracelet", "Anklet", "Charm", "Brooch"]
 
 
@@ -165,26 +219,48 @@ CATEGORIES = ["Ring", "Necklace", "Pendant", "Earrings", "Bracelet", "Anklet", "
 def valid_specs(draw):
     category = draw(st.sampled_from(CATEGORIES))
     metal, purities = draw(st.sampled_from(METALS))
-    specs = {"Product Name": draw(st.sampled_from(["Aurora", "Luna Drop", "Tidal Signet", "Petal & Vine"]))
-             + " " + category, "Category": category, "Metal": metal, "Purity": draw(st.sampled_from(purities)),
-             "Collection": draw(st.sampled_from(["Aurora", "Solstice", None])),
-             "Dimensions (mm)": draw(st.sampled_from(["12 x 8", None])),
-             "Metal Weight (g)": draw(st.decimals("0.5", "40", places=2))}
+    specs = {
+        "Product Name": draw(st.sampled_from(["Aurora", "Luna Drop", "Tidal Signet", "Petal & Vine"])) + " " + category,
+        "Category": category,
+        "Metal": metal,
+        "Purity": draw(st.sampled_from(purities)),
+        "Collection": draw(st.sampled_from(["Aurora", "Solstice", None])),
+        "Dimensions (mm)": draw(st.sampled_from(["12 x 8", None])),
+        "Metal Weight (g)": draw(st.decimals("0.5", "40", places=2)),
+    }
     stone = draw(st.sampled_from(["None"] + STONES))
     specs["Stone"] = stone
     if stone != "None":
         origin = draw(st.sampled_from(["Natural", "Lab-Grown", "Simulated"]))
-        specs.update({"Stone Origin": origin, "Shape": draw(st.sampled_from(
-            ["Round", "Princess", "Cushion", "Oval", "Emerald", "Pear", "Marquise", "Heart", "Baguette"])),
-            "Carat Weight": draw(st.decimals("0.01", "9.99", places=2)),
-            "Stone Count": draw(st.integers(1, 40)),
-            "Treatment": "None" if origin != "Natural" else draw(st.sampled_from(
-                ["None", "Heat", "Fracture-Filled", "Oiled", "Irradiated", "Diffusion", "Coated", "Other"]))})
+        specs.update(
+            {
+                "Stone Origin": origin,
+                "Shape": draw(
+                    st.sampled_from(
+                        ["Round", "Princess", "Cushion", "Oval", "Emerald", "Pear", "Marquise", "Heart", "Baguette"]
+                    )
+                ),
+                "Carat Weight": draw(st.decimals("0.01", "9.99", places=2)),
+                "Stone Count": draw(st.integers(1, 40)),
+                "Treatment": "None"
+                if origin != "Natural"
+                else draw(
+                    st.sampled_from(
+                        ["None", "Heat", "Fracture-Filled", "Oiled", "Irradiated", "Diffusion", "Coated", "Other"]
+                    )
+                ),
+            }
+        )
         if stone == "Diamond":
-            specs.update({"Color": draw(st.sampled_from(list("DEFGHIJKLMNOPQRSTUVWXYZ"))),
-                          "Clarity": draw(st.sampled_from(["FL", "IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2",
-                                                           "I1", "I2", "I3"])),
-                          "Cut": draw(st.sampled_from(["Excellent", "Very Good", "Good", None]))})
+            specs.update(
+                {
+                    "Color": draw(st.sampled_from(list("DEFGHIJKLMNOPQRSTUVWXYZ"))),
+                    "Clarity": draw(
+                        st.sampled_from(["FL", "IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2", "I1", "I2", "I3"])
+                    ),
+                    "Cut": draw(st.sampled_from(["Excellent", "Very Good", "Good", None])),
+                }
+            )
         if draw(st.booleans()):
             specs["Certificate"] = "IGI LG512345678" if origin == "Lab-Grown" else "GIA 2141438171"
     if category == "Ring":

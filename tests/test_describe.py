@@ -1,4 +1,5 @@
 """The describe job: drafts for eligible rows, approvals guarded by the spec fingerprint, edits never overwritten."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,12 +16,31 @@ DRAFT_STATUSES = {"Brief", "Drafting", "Needs Update"}
 
 
 def sku_row(sku="RG-TST-001", **extra):
-    row = {"SKU": sku, "Product Name": "Test Solitaire Ring", "Collection": "Aurora", "Category": "Ring",
-           "Metal": "Yellow Gold", "Purity": "14K", "Stone": "Diamond", "Stone Origin": "Lab-Grown",
-           "Treatment": "None", "Shape": "Oval", "Carat Weight": Decimal("0.50"), "Stone Count": 1, "Color": "F",
-           "Clarity": "VS1", "Cut": "Excellent", "Metal Weight (g)": Decimal("3.2"), "Ring Size": Decimal("6.5"),
-           "Price": 1450, "Cost": 380, "Wholesale Price": 725, "Stock": 4, "Channels": "Shopify, Etsy",
-           "Description Status": "Brief"}
+    row = {
+        "SKU": sku,
+        "Product Name": "Test Solitaire Ring",
+        "Collection": "Aurora",
+        "Category": "Ring",
+        "Metal": "Yellow Gold",
+        "Purity": "14K",
+        "Stone": "Diamond",
+        "Stone Origin": "Lab-Grown",
+        "Treatment": "None",
+        "Shape": "Oval",
+        "Carat Weight": Decimal("0.50"),
+        "Stone Count": 1,
+        "Color": "F",
+        "Clarity": "VS1",
+        "Cut": "Excellent",
+        "Metal Weight (g)": Decimal("3.2"),
+        "Ring Size": Decimal("6.5"),
+        "Price": 1450,
+        "Cost": 380,
+        "Wholesale Price": 725,
+        "Stock": 4,
+        "Channels": "Shopify, Etsy",
+        "Description Status": "Brief",
+    }
     row.update(extra)
     return row
 
@@ -37,8 +57,11 @@ def test_every_eligible_demo_sku_gets_a_draft(config, demo_rows, run_jobs):
     backend = memory_workbook(config, demo_rows)
     result = run_jobs(backend, ["validate", "describe"])
     assert result.outcomes["describe"].status == "ok"
-    blocked = {p.key for p in result.report if p.tab == "SKUs" and p.severity == Severity.ERROR
-               and p.job not in ("describe",) and p.key}
+    blocked = {
+        p.key
+        for p in result.report
+        if p.tab == "SKUs" and p.severity == Severity.ERROR and p.job not in ("describe",) and p.key
+    }
     rows = records(backend, "SKUs")
     eligible = [r for r in rows if r["Description Status"] in DRAFT_STATUSES and r["SKU"] not in blocked]
     assert len(eligible) > 15
@@ -70,9 +93,14 @@ def test_approved_final_descriptions_are_never_touched(config, demo_rows, run_jo
 
 
 def test_fingerprint_recorded_then_spec_change_flips_to_needs_update(config, run_jobs, now):
-    approved = sku_row(**{"Description Status": "Approved", "Approved On": date(2026, 11, 1),
-                          "Final Description": "Crafted in 14K yellow gold and set with 0.50 ct tw of oval "
-                                               "lab-grown diamond (F color, VS1 clarity)."})
+    approved = sku_row(
+        **{
+            "Description Status": "Approved",
+            "Approved On": date(2026, 11, 1),
+            "Final Description": "Crafted in 14K yellow gold and set with 0.50 ct tw of oval "
+            "lab-grown diamond (F color, VS1 clarity).",
+        }
+    )
     backend = memory_workbook(config, {"SKUs": [approved]})
     run_jobs(backend, ["describe"])
     row = by_sku(backend)["RG-TST-001"]
@@ -99,8 +127,9 @@ def test_fingerprint_recorded_then_spec_change_flips_to_needs_update(config, run
     cells = backend.tabs["SKUs"].values[1]
     cells[headers.index("Description Status")] = "Approved"
     cells[headers.index("Approved On")] = "11/20/2026"
-    cells[headers.index("Final Description")] = ("Crafted in 14K yellow gold and set with 0.75 ct tw of oval "
-                                                 "lab-grown diamond (F color, VS1 clarity).")
+    cells[headers.index("Final Description")] = (
+        "Crafted in 14K yellow gold and set with 0.75 ct tw of oval lab-grown diamond (F color, VS1 clarity)."
+    )
     result = run_jobs(backend, ["describe"])
     row = by_sku(backend)["RG-TST-001"]
     assert row["Description Status"] == "Approved"
@@ -135,8 +164,11 @@ def test_hand_edited_draft_is_never_overwritten(config, run_jobs):
 
 
 def test_rows_with_errors_or_other_statuses_get_no_draft(config, run_jobs):
-    rows = [sku_row("RG-TST-001", Price="$1,2O0"), sku_row("RG-TST-002", **{"Description Status": "In Review"}),
-            sku_row("RG-TST-003")]
+    rows = [
+        sku_row("RG-TST-001", Price="$1,2O0"),
+        sku_row("RG-TST-002", **{"Description Status": "In Review"}),
+        sku_row("RG-TST-003"),
+    ]
     backend = memory_workbook(config, {"SKUs": rows})
     run_jobs(backend, ["validate", "describe"])
     got = {sku: bool(r["Draft Description"]) for sku, r in by_sku(backend).items()}
@@ -149,8 +181,11 @@ def test_broken_template_fails_only_the_rows_that_hit_it(config, run_jobs, tmp_p
     ring = folder / "drafts" / "ring.txt.j2"
     ring.write_text(ring.read_text().replace("{{ voice.ring_sizing }}", "{{ voice.ring_sizing }} {{ sizing_chart }}"))
     cfg = dataclasses.replace(config, templates_dir=folder)
-    rows = [sku_row("RG-TST-001"), sku_row("RG-TST-002"),
-            sku_row("NK-TST-003", Category="Necklace", **{"Ring Size": None, "Chain Length (in)": Decimal("18")})]
+    rows = [
+        sku_row("RG-TST-001"),
+        sku_row("RG-TST-002"),
+        sku_row("NK-TST-003", Category="Necklace", **{"Ring Size": None, "Chain Length (in)": Decimal("18")}),
+    ]
     backend = memory_workbook(config, {"SKUs": rows})
     result = run_jobs(backend, ["describe"], cfg=cfg)
     assert result.outcomes["describe"].status == "ok"
@@ -186,17 +221,39 @@ def test_syntax_error_names_template_and_line(config, tmp_path):
 
 
 def returns_row(rma, sku, reason, requested, status="Resolved"):
-    return {"RMA": rma, "Order Number": f"#{rma[-4:]}", "Channel": "Shopify", "SKU": sku, "Reason": reason,
-            "Requested On": requested, "Delivered On": requested - timedelta(days=5), "Request Type": "Refund",
-            "Status": status}
+    return {
+        "RMA": rma,
+        "Order Number": f"#{rma[-4:]}",
+        "Channel": "Shopify",
+        "SKU": sku,
+        "Reason": reason,
+        "Requested On": requested,
+        "Delivered On": requested - timedelta(days=5),
+        "Request Type": "Refund",
+        "Status": status,
+    }
 
 
 def test_returns_feed_the_copy_and_the_size_guide(config, run_jobs, now):
     today = now.date()
-    skus = [sku_row("RG-TST-001", **{"Description Status": "Published", "Approved On": today - timedelta(days=60),
-                                     "Final Description": "Crafted in 14K yellow gold."}),
-            sku_row("RG-TST-002", **{"Description Status": "Published", "Approved On": today - timedelta(days=10),
-                                     "Final Description": "Crafted in 14K yellow gold."})]
+    skus = [
+        sku_row(
+            "RG-TST-001",
+            **{
+                "Description Status": "Published",
+                "Approved On": today - timedelta(days=60),
+                "Final Description": "Crafted in 14K yellow gold.",
+            },
+        ),
+        sku_row(
+            "RG-TST-002",
+            **{
+                "Description Status": "Published",
+                "Approved On": today - timedelta(days=10),
+                "Final Description": "Crafted in 14K yellow gold.",
+            },
+        ),
+    ]
     returns = [
         returns_row("RMA-2026-0001", "RG-TST-001", "Not As Described", today - timedelta(days=20)),
         returns_row("RMA-2026-0002", "RG-TST-001", "Color", today - timedelta(days=12)),

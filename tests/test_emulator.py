@@ -31,34 +31,46 @@ def api(emulator: SheetsEmulator, method: str, path: str, **kwargs: Any) -> requ
 
 
 # -- A1 parsing -----------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("'Sheet1'!A1:D4", A1Range("Sheet1", 0, 4, 0, 4)),
-    ("'It''s tab'!A1:B2", A1Range("It's tab", 0, 2, 0, 2)),
-    ("Sheet1", A1Range("Sheet1")),
-    ("A1:B2", A1Range(None, 0, 2, 0, 2)),
-    ("Sheet1!A:A", A1Range("Sheet1", None, None, 0, 1)),
-    ("Sheet1!2:2", A1Range("Sheet1", 1, 2, None, None)),
-    ("Sheet1!A5:Z", A1Range("Sheet1", 4, None, 0, 26)),
-    ("Sheet1!A2:C", A1Range("Sheet1", 1, None, 0, 3)),
-    ("Sheet1!D4:A1", A1Range("Sheet1", 0, 4, 0, 4)),
-    ("Sheet1!AA10", A1Range("Sheet1", 9, 10, 26, 27)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("'Sheet1'!A1:D4", A1Range("Sheet1", 0, 4, 0, 4)),
+        ("'It''s tab'!A1:B2", A1Range("It's tab", 0, 2, 0, 2)),
+        ("Sheet1", A1Range("Sheet1")),
+        ("A1:B2", A1Range(None, 0, 2, 0, 2)),
+        ("Sheet1!A:A", A1Range("Sheet1", None, None, 0, 1)),
+        ("Sheet1!2:2", A1Range("Sheet1", 1, 2, None, None)),
+        ("Sheet1!A5:Z", A1Range("Sheet1", 4, None, 0, 26)),
+        ("Sheet1!A2:C", A1Range("Sheet1", 1, None, 0, 3)),
+        ("Sheet1!D4:A1", A1Range("Sheet1", 0, 4, 0, 4)),
+        ("Sheet1!AA10", A1Range("Sheet1", 9, 10, 26, 27)),
+    ],
+)
 def test_a1_parsing(text: str, expected: A1Range) -> None:
     assert parse_range(text, {"Sheet1"}) == expected
 
 
-@pytest.mark.parametrize("name, quoted", [("Sheet1", "Sheet1"), ("D3", "'D3'"), ("My tab", "'My tab'"),
-                                          ("It's", "'It''s'"), ("R1C1", "'R1C1'")])
+@pytest.mark.parametrize(
+    "name, quoted",
+    [("Sheet1", "Sheet1"), ("D3", "'D3'"), ("My tab", "'My tab'"), ("It's", "'It''s'"), ("R1C1", "'R1C1'")],
+)
 def test_sheet_names_are_quoted_like_google(name: str, quoted: str) -> None:
     assert quote_sheet_name(name) == quoted
 
 
-@pytest.mark.parametrize("rng, expected_range", [
-    ("'Orders'", "Orders!A1:Z1000"), ("Orders!A:A", "Orders!A1:A1000"), ("Orders!2:2", "Orders!A2:Z2"),
-    ("Orders!B2:A1", "Orders!A1:B2"), ("A1:B1", "Orders!A1:B1"),
-])
-def test_values_get_reports_the_bounded_range(emulator: SheetsEmulator, key: str, rng: str,
-                                              expected_range: str) -> None:
+@pytest.mark.parametrize(
+    "rng, expected_range",
+    [
+        ("'Orders'", "Orders!A1:Z1000"),
+        ("Orders!A:A", "Orders!A1:A1000"),
+        ("Orders!2:2", "Orders!A2:Z2"),
+        ("Orders!B2:A1", "Orders!A1:B2"),
+        ("A1:B1", "Orders!A1:B1"),
+    ],
+)
+def test_values_get_reports_the_bounded_range(
+    emulator: SheetsEmulator, key: str, rng: str, expected_range: str
+) -> None:
     assert api(emulator, "GET", f"{key}/values/{rng}").json()["range"] == expected_range
 
 
@@ -80,13 +92,16 @@ def test_raw_keeps_formula_looking_text_as_text(emulator: SheetsEmulator, key: s
 
 def test_user_entered_parses_numbers_dates_booleans_and_formulas(emulator: SheetsEmulator, key: str) -> None:
     ws = emulator.client().open_by_key(key).worksheet("Orders")
-    ws.update([["0042", "2020-01-01", "1/2/2020", "true", "=3/2", "'007"]], "A4",
-              value_input_option="USER_ENTERED")
+    ws.update([["0042", "2020-01-01", "1/2/2020", "true", "=3/2", "'007"]], "A4", value_input_option="USER_ENTERED")
     assert emulator.values(key, "Orders")[3] == [42, 43831, 43832, True, 1.5, "007"]
     formatted = api(emulator, "GET", f"{key}/values/Orders!A4:F4").json()["values"]
     assert formatted == [["42", "2020-01-01", "1/2/2020", "TRUE", "1.5", "007"]]
-    as_strings = api(emulator, "GET", f"{key}/values/Orders!B4", params={
-        "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}).json()
+    as_strings = api(
+        emulator,
+        "GET",
+        f"{key}/values/Orders!B4",
+        params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"},
+    ).json()
     assert as_strings["values"] == [["2020-01-01"]]
 
 
@@ -102,16 +117,22 @@ def test_columns_major_dimension(emulator: SheetsEmulator, key: str) -> None:
 
 
 def test_update_outside_grid_is_refused(emulator: SheetsEmulator, key: str) -> None:
-    response = api(emulator, "PUT", f"{key}/values/Orders!A1000", params={"valueInputOption": "RAW"},
-                   json={"values": [["a"], ["b"]]})
+    response = api(
+        emulator,
+        "PUT",
+        f"{key}/values/Orders!A1000",
+        params={"valueInputOption": "RAW"},
+        json={"values": [["a"], ["b"]]},
+    )
     assert response.status_code == 400
     assert "exceeds grid limits" in response.json()["error"]["message"]
 
 
 def test_append_goes_after_the_table_and_grows_the_grid(emulator: SheetsEmulator) -> None:
     key = emulator.create_spreadsheet("g", {"T": [["h"]] * 1000})
-    body = api(emulator, "POST", f"{key}/values/T!A1:append", params={"valueInputOption": "RAW"},
-               json={"values": [["new"]]}).json()
+    body = api(
+        emulator, "POST", f"{key}/values/T!A1:append", params={"valueInputOption": "RAW"}, json={"values": [["new"]]}
+    ).json()
     assert body["tableRange"] == "T!A1:A1000"
     assert body["updates"]["updatedRange"] == "T!A1001"
     assert emulator.sheet_properties(key, "T")["gridProperties"]["rowCount"] == 1001
@@ -120,8 +141,11 @@ def test_append_goes_after_the_table_and_grows_the_grid(emulator: SheetsEmulator
 def test_unknown_sheet_and_spreadsheet_errors(emulator: SheetsEmulator, key: str) -> None:
     bad_range = api(emulator, "GET", f"{key}/values/Nope!A1")
     assert bad_range.status_code == 400
-    assert bad_range.json()["error"] == {"code": 400, "message": "Unable to parse range: Nope!A1",
-                                         "status": "INVALID_ARGUMENT"}
+    assert bad_range.json()["error"] == {
+        "code": 400,
+        "message": "Unable to parse range: Nope!A1",
+        "status": "INVALID_ARGUMENT",
+    }
     missing = api(emulator, "GET", "1" + "x" * 43)
     assert missing.status_code == 404 and missing.json()["error"]["status"] == "NOT_FOUND"
 
@@ -138,16 +162,29 @@ def test_batch_update_is_atomic(emulator: SheetsEmulator, key: str) -> None:
 
 def test_notes_backgrounds_and_fields_mask(emulator: SheetsEmulator, key: str) -> None:
     sheet_id = emulator.sheet_properties(key, "Orders")["sheetId"]
-    cell_range = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0,
-                  "endColumnIndex": 1}
-    api(emulator, "POST", f"{key}:batchUpdate", json={"requests": [
-        {"updateCells": {"range": cell_range, "fields": "note", "rows": [{"values": [{"note": "check"}]}]}},
-        {"repeatCell": {"range": cell_range, "fields": "userEnteredFormat.backgroundColor",
-                        "cell": {"userEnteredFormat": {"backgroundColor": {"red": 1}}}}}]})
+    cell_range = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 1}
+    api(
+        emulator,
+        "POST",
+        f"{key}:batchUpdate",
+        json={
+            "requests": [
+                {"updateCells": {"range": cell_range, "fields": "note", "rows": [{"values": [{"note": "check"}]}]}},
+                {
+                    "repeatCell": {
+                        "range": cell_range,
+                        "fields": "userEnteredFormat.backgroundColor",
+                        "cell": {"userEnteredFormat": {"backgroundColor": {"red": 1}}},
+                    }
+                },
+            ]
+        },
+    )
     assert emulator.notes(key, "Orders") == {(2, 1): "check"}
     assert emulator.background(key, "Orders") == {(2, 1): {"red": 1}}
-    masked = api(emulator, "GET", key, params={"ranges": "Orders!A1:A2",
-                                                "fields": "sheets.data.rowData.values.note"}).json()
+    masked = api(
+        emulator, "GET", key, params={"ranges": "Orders!A1:A2", "fields": "sheets.data.rowData.values.note"}
+    ).json()
     assert masked == {"sheets": [{"data": [{"rowData": [{"values": [{}]}, {"values": [{"note": "check"}]}]}]}]}
 
 
@@ -162,8 +199,20 @@ def test_insert_and_delete_rows_shift_notes(emulator: SheetsEmulator, key: str) 
 
 
 def test_protected_range_ids_and_editors(emulator: SheetsEmulator, key: str) -> None:
-    reply = api(emulator, "POST", f"{key}:batchUpdate", json={"requests": [{"addProtectedRange": {
-        "protectedRange": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}}}}]}).json()
+    reply = api(
+        emulator,
+        "POST",
+        f"{key}:batchUpdate",
+        json={
+            "requests": [
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}}
+                    }
+                }
+            ]
+        },
+    ).json()
     protected_id = reply["replies"][0]["addProtectedRange"]["protectedRange"]["protectedRangeId"]
     stored = api(emulator, "GET", key).json()["sheets"][0]["protectedRanges"][0]
     assert stored["protectedRangeId"] == protected_id
@@ -235,8 +284,9 @@ def test_hook_can_edit_like_a_person_mid_run(emulator: SheetsEmulator, key: str)
 
 def test_drive_create_get_delete(emulator: SheetsEmulator) -> None:
     drive = f"{emulator.endpoint}/drive/v3/files"
-    created = requests.post(drive, json={"name": "New", "mimeType": "application/vnd.google-apps.spreadsheet"},
-                            timeout=5).json()
+    created = requests.post(
+        drive, json={"name": "New", "mimeType": "application/vnd.google-apps.spreadsheet"}, timeout=5
+    ).json()
     assert set(created) == {"kind", "id", "name", "mimeType"}
     fetched = requests.get(f"{drive}/{created['id']}", params={"fields": "id,name,createdTime"}, timeout=5).json()
     assert set(fetched) == {"id", "name", "createdTime"}

@@ -38,8 +38,9 @@ def gc(emulator: SheetsEmulator) -> gspread.Client:
 
 @pytest.fixture
 def sh(emulator: SheetsEmulator, gc: gspread.Client) -> gspread.Spreadsheet:
-    return gc.open_by_key(emulator.create_spreadsheet("Shop", {"Sheet1": [], "Prices": [["sku", "price"],
-                                                                                       ["A", 10], ["B", 20]]}))
+    return gc.open_by_key(
+        emulator.create_spreadsheet("Shop", {"Sheet1": [], "Prices": [["sku", "price"], ["A", 10], ["B", 20]]})
+    )
 
 
 @pytest.fixture
@@ -49,8 +50,13 @@ def ws(sh: gspread.Spreadsheet) -> gspread.Worksheet:
 
 @pytest.fixture(scope="module")
 def service(emulator: SheetsEmulator) -> Any:
-    return discovery.build("sheets", "v4", developerKey="emulator", static_discovery=True,
-                           client_options={"api_endpoint": emulator.endpoint + "/"}).spreadsheets()
+    return discovery.build(
+        "sheets",
+        "v4",
+        developerKey="emulator",
+        static_discovery=True,
+        client_options={"api_endpoint": emulator.endpoint + "/"},
+    ).spreadsheets()
 
 
 def typed(ws: gspread.Worksheet, cell: str, text: str, read: str = "A1") -> Any:
@@ -71,17 +77,33 @@ def api_error(call: Any) -> str:
 
 
 # -- formulas through gspread ------------------------------------------------------------------------
-@pytest.mark.parametrize("formula, shown", [
-    ("=SUM(A1:B1)", "3"), ("=A1*2", "2"), ('="a"&"b"', "ab"), ("=1/0", "#DIV/0!"), ("= 1 / 1024", "0.0009765625"),
-    ("=NOSUCHFUNCTION(1)", "#NAME?"), ("=IF(AND(A1=1,OR(B1>5,NOT(FALSE))),\"yes\",\"no\")", "yes"),
-    ("=COUNTIF(A1:B1,\">1\")&\"/\"&SUMIF(A1:B1,\">1\")", "1/2"), ("=ROUND(2.5)+ABS(-1)", "4"),
-    ("=ROUND(1.005,2)", "1.01"), ('=TEXT(1234.5,"#,##0.00")', "1,234.50"), ("=IFERROR(1/0,\"none\")", "none"),
-    ('=LEN("abc")&LEFT("abc",1)&RIGHT("abc")&MID("abcd",2,2)&UPPER("x")&LOWER("Y")&TRIM("  z  ")', "3acbcXyz"),
-    ('=CONCATENATE("n",A1)', "n1"), ("=AVERAGE(A1:B1)&MIN(A1:B1)&MAX(A1:B1)&COUNT(A1:C1)&COUNTA(A1:C1)", "1.51222"),
-    ("=VLOOKUP(\"B\",Prices!A2:B3,2,FALSE)", "20"), ("=VLOOKUP(\"Z\",Prices!A2:B3,2,FALSE)", "#N/A"),
-    ("=INDEX(Prices!B2:B3,MATCH(\"B\",Prices!A2:A3,0))", "20"), ("=SUM(Prices!B:B)", "30"),
-    ("=SUM(Prices!B2:B)", "30"), ("=Nope!A1", "#REF!"), ("=D9", ""),
-])
+@pytest.mark.parametrize(
+    "formula, shown",
+    [
+        ("=SUM(A1:B1)", "3"),
+        ("=A1*2", "2"),
+        ('="a"&"b"', "ab"),
+        ("=1/0", "#DIV/0!"),
+        ("= 1 / 1024", "0.0009765625"),
+        ("=NOSUCHFUNCTION(1)", "#NAME?"),
+        ('=IF(AND(A1=1,OR(B1>5,NOT(FALSE))),"yes","no")', "yes"),
+        ('=COUNTIF(A1:B1,">1")&"/"&SUMIF(A1:B1,">1")', "1/2"),
+        ("=ROUND(2.5)+ABS(-1)", "4"),
+        ("=ROUND(1.005,2)", "1.01"),
+        ('=TEXT(1234.5,"#,##0.00")', "1,234.50"),
+        ('=IFERROR(1/0,"none")', "none"),
+        ('=LEN("abc")&LEFT("abc",1)&RIGHT("abc")&MID("abcd",2,2)&UPPER("x")&LOWER("Y")&TRIM("  z  ")', "3acbcXyz"),
+        ('=CONCATENATE("n",A1)', "n1"),
+        ("=AVERAGE(A1:B1)&MIN(A1:B1)&MAX(A1:B1)&COUNT(A1:C1)&COUNTA(A1:C1)", "1.51222"),
+        ('=VLOOKUP("B",Prices!A2:B3,2,FALSE)', "20"),
+        ('=VLOOKUP("Z",Prices!A2:B3,2,FALSE)', "#N/A"),
+        ('=INDEX(Prices!B2:B3,MATCH("B",Prices!A2:A3,0))', "20"),
+        ("=SUM(Prices!B:B)", "30"),
+        ("=SUM(Prices!B2:B)", "30"),
+        ("=Nope!A1", "#REF!"),
+        ("=D9", ""),
+    ],
+)
 def test_formula_is_computed(ws: gspread.Worksheet, formula: str, shown: str) -> None:
     ws.update([[1, 2]], "A1")
     ws.update([[formula]], "C5", value_input_option=UE)
@@ -108,8 +130,9 @@ def test_date_and_today_use_the_spreadsheet_time_zone(ws: gspread.Worksheet, sh:
     sh.update_timezone("Pacific/Kiritimati")
     ws.update([["=DATE(2020,1,1)", "=TODAY()"]], "A1", value_input_option=UE)
     today = dt.datetime.now(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
-    assert ws.get("A1:B1", value_render_option=ValueRenderOption.unformatted) == \
-        [[43831, (today - dt.date(1899, 12, 30)).days]]
+    assert ws.get("A1:B1", value_render_option=ValueRenderOption.unformatted) == [
+        [43831, (today - dt.date(1899, 12, 30)).days]
+    ]
 
 
 def test_error_value_in_grid_data(service: Any, sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
@@ -121,15 +144,23 @@ def test_error_value_in_grid_data(service: Any, sh: gspread.Spreadsheet, ws: gsp
 
 
 # -- number formats and typed input ------------------------------------------------------------------
-@pytest.mark.parametrize("value, pattern, kind, shown", [
-    (1234.5, "#,##0.00", "NUMBER", "1,234.50"), (2000000.01, "#,##0.00", "NUMBER", "2,000,000.01"),
-    (0.1234, "0.00%", "PERCENT", "12.34%"), (-3, '"$"#,##0.00', "CURRENCY", "-$3.00"),
-    (1234.5, "0.00E+00", "SCIENTIFIC", "1.23E+03"), (46085, "mmm d, yyyy", "DATE", "Mar 4, 2026"),
-    (0.75, "h:mm am/pm", "TIME", "6:00 PM"), (46085.5, "yyyy-mm-dd hh:mm", "DATE_TIME", "2026-03-04 12:00"),
-    (-5, "#,##0.00;(#,##0.00)", "NUMBER", "(5.00)"),
-])
-def test_formatted_value_follows_the_number_format(ws: gspread.Worksheet, value: float, pattern: str, kind: str,
-                                                   shown: str) -> None:
+@pytest.mark.parametrize(
+    "value, pattern, kind, shown",
+    [
+        (1234.5, "#,##0.00", "NUMBER", "1,234.50"),
+        (2000000.01, "#,##0.00", "NUMBER", "2,000,000.01"),
+        (0.1234, "0.00%", "PERCENT", "12.34%"),
+        (-3, '"$"#,##0.00', "CURRENCY", "-$3.00"),
+        (1234.5, "0.00E+00", "SCIENTIFIC", "1.23E+03"),
+        (46085, "mmm d, yyyy", "DATE", "Mar 4, 2026"),
+        (0.75, "h:mm am/pm", "TIME", "6:00 PM"),
+        (46085.5, "yyyy-mm-dd hh:mm", "DATE_TIME", "2026-03-04 12:00"),
+        (-5, "#,##0.00;(#,##0.00)", "NUMBER", "(5.00)"),
+    ],
+)
+def test_formatted_value_follows_the_number_format(
+    ws: gspread.Worksheet, value: float, pattern: str, kind: str, shown: str
+) -> None:
     ws.update([[value]], "A1")
     ws.format("A1", {"numberFormat": {"type": kind, "pattern": pattern}})
     assert ws.acell("A1").value == shown
@@ -142,11 +173,21 @@ def test_text_format_keeps_typed_digits(ws: gspread.Worksheet) -> None:
     assert ws.acell("A1").value == "7"
 
 
-@pytest.mark.parametrize("typed_text, value, shown", [
-    ("1,234", 1234, "1,234"), ("12.50%", 0.125, "12.50%"), ("-$3", -3, "-$3"), ("Mar 4 2026", 46085, "Mar 4 2026"),
-    ("2,000,000.01", 2000000.01, "2,000,000.01"), ("2020-01-01", 43831, "2020-01-01"), ("0042", 42, "42"),
-    ("14:30", 0.6041666666666666, "14:30"), ("TRUE", True, "TRUE"), ("'007", "007", "007"),
-])
+@pytest.mark.parametrize(
+    "typed_text, value, shown",
+    [
+        ("1,234", 1234, "1,234"),
+        ("12.50%", 0.125, "12.50%"),
+        ("-$3", -3, "-$3"),
+        ("Mar 4 2026", 46085, "Mar 4 2026"),
+        ("2,000,000.01", 2000000.01, "2,000,000.01"),
+        ("2020-01-01", 43831, "2020-01-01"),
+        ("0042", 42, "42"),
+        ("14:30", 0.6041666666666666, "14:30"),
+        ("TRUE", True, "TRUE"),
+        ("'007", "007", "007"),
+    ],
+)
 def test_user_entered_input_is_parsed(ws: gspread.Worksheet, typed_text: str, value: Any, shown: str) -> None:
     assert typed(ws, "A1", typed_text) == shown
     assert unformatted(ws, "A1") == value
@@ -170,17 +211,25 @@ def test_read_outside_the_grid_is_refused(ws: gspread.Worksheet) -> None:
     assert "exceeds grid limits" in api_error(lambda: ws.get("A1001:B1002"))
 
 
-@pytest.mark.parametrize("params, named", [({"valueRenderOption": "BOGUS"}, "value_render_option"),
-                                           ({"majorDimension": "DIAGONAL"}, "major_dimension"),
-                                           ({"dateTimeRenderOption": "SOMETIMES"}, "date_time_render_option")])
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"valueRenderOption": "BOGUS"}, "value_render_option"),
+        ({"majorDimension": "DIAGONAL"}, "major_dimension"),
+        ({"dateTimeRenderOption": "SOMETIMES"}, "date_time_render_option"),
+    ],
+)
 def test_unknown_enum_values_are_refused(sh: gspread.Spreadsheet, params: dict[str, str], named: str) -> None:
     message = api_error(lambda: sh.values_get("Sheet1!A1", params=params))
-    assert named in message and list(params.values())[0] in message
+    assert named in message and next(iter(params.values())) in message
 
 
 def test_body_range_must_match_the_url(sh: gspread.Spreadsheet) -> None:
-    api_error(lambda: sh.values_update("Sheet1!A1", params={"valueInputOption": "RAW"},
-                                       body={"range": "Sheet1!C3", "values": [[1]]}))
+    api_error(
+        lambda: sh.values_update(
+            "Sheet1!A1", params={"valueInputOption": "RAW"}, body={"range": "Sheet1!C3", "values": [[1]]}
+        )
+    )
 
 
 def test_nonsense_fields_mask_is_refused(sh: gspread.Spreadsheet) -> None:
@@ -188,15 +237,25 @@ def test_nonsense_fields_mask_is_refused(sh: gspread.Spreadsheet) -> None:
 
 
 def test_wrong_typed_value_is_refused(sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
-    request = {"updateCells": {"start": {"sheetId": ws.id}, "fields": "userEnteredValue",
-                               "rows": [{"values": [{"userEnteredValue": {"numberValue": "abc"}}]}]}}
+    request = {
+        "updateCells": {
+            "start": {"sheetId": ws.id},
+            "fields": "userEnteredValue",
+            "rows": [{"values": [{"userEnteredValue": {"numberValue": "abc"}}]}],
+        }
+    }
     assert "number_value" in api_error(lambda: sh.batch_update({"requests": [request]}))
     assert ws.acell("A1").value is None
 
 
 def test_unknown_field_in_update_mask_is_refused(sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
-    request = {"updateCells": {"start": {"sheetId": ws.id}, "fields": "userEnteredValue,colour",
-                               "rows": [{"values": [{"userEnteredValue": {"numberValue": 1}}]}]}}
+    request = {
+        "updateCells": {
+            "start": {"sheetId": ws.id},
+            "fields": "userEnteredValue,colour",
+            "rows": [{"values": [{"userEnteredValue": {"numberValue": 1}}]}],
+        }
+    }
     assert "colour" in api_error(lambda: sh.batch_update({"requests": [request]}))
 
 
@@ -228,7 +287,11 @@ def test_unmerge_removes_the_merge(ws: gspread.Worksheet, sh: gspread.Spreadshee
 def test_basic_filter_is_stored_and_cleared(ws: gspread.Worksheet, sh: gspread.Spreadsheet) -> None:
     ws.set_basic_filter("A1:B5")
     assert sh.fetch_sheet_metadata()["sheets"][0]["basicFilter"]["range"] == {
-        "startRowIndex": 0, "endRowIndex": 5, "startColumnIndex": 0, "endColumnIndex": 2}
+        "startRowIndex": 0,
+        "endRowIndex": 5,
+        "startColumnIndex": 0,
+        "endColumnIndex": 2,
+    }
     ws.clear_basic_filter()
     assert "basicFilter" not in sh.fetch_sheet_metadata()["sheets"][0]
 
@@ -243,9 +306,25 @@ def test_sort_moves_rows_with_their_notes(ws: gspread.Worksheet) -> None:
 
 def test_sort_descending_keeps_blanks_last(service: Any, sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
     ws.update([[2], [""], [10], ["b"]], "A1")
-    service.batchUpdate(spreadsheetId=sh.id, body={"requests": [{"sortRange": {
-        "range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 1},
-        "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "DESCENDING"}]}}]}).execute()
+    service.batchUpdate(
+        spreadsheetId=sh.id,
+        body={
+            "requests": [
+                {
+                    "sortRange": {
+                        "range": {
+                            "sheetId": ws.id,
+                            "startRowIndex": 0,
+                            "endRowIndex": 4,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "DESCENDING"}],
+                    }
+                }
+            ]
+        },
+    ).execute()
     assert ws.col_values(1) == ["b", "10", "2"]
 
 
@@ -257,8 +336,11 @@ def test_append_after_a_table_in_column_c(ws: gspread.Worksheet) -> None:
 
 
 def test_updated_cells_counts_only_written_cells(service: Any, sh: gspread.Spreadsheet) -> None:
-    result = service.values().update(spreadsheetId=sh.id, range="Sheet1!A1", valueInputOption="RAW",
-                                     body={"values": [[1, None, 3]]}).execute()
+    result = (
+        service.values()
+        .update(spreadsheetId=sh.id, range="Sheet1!A1", valueInputOption="RAW", body={"values": [[1, None, 3]]})
+        .execute()
+    )
     assert result["updatedCells"] == 2 and result["updatedRange"] == "Sheet1!A1:C1"
 
 
@@ -397,10 +479,15 @@ def test_row_height_and_column_width(sh: gspread.Spreadsheet, ws: gspread.Worksh
 
 def test_conditional_format_rules_round_trip(ws: gspread.Worksheet) -> None:
     rules = gsf.get_conditional_format_rules(ws)
-    rules.append(gsf.ConditionalFormatRule(
-        ranges=[gsf.GridRange.from_a1_range("A1:A10", ws)],
-        booleanRule=gsf.BooleanRule(condition=gsf.BooleanCondition("NUMBER_GREATER", ["10"]),
-                                    format=gsf.CellFormat(textFormat=gsf.TextFormat(bold=True)))))
+    rules.append(
+        gsf.ConditionalFormatRule(
+            ranges=[gsf.GridRange.from_a1_range("A1:A10", ws)],
+            booleanRule=gsf.BooleanRule(
+                condition=gsf.BooleanCondition("NUMBER_GREATER", ["10"]),
+                format=gsf.CellFormat(textFormat=gsf.TextFormat(bold=True)),
+            ),
+        )
+    )
     rules.save()
     reread = gsf.get_conditional_format_rules(ws)
     assert len(reread) == 1 and reread[0].booleanRule.condition.type == "NUMBER_GREATER"
@@ -428,41 +515,58 @@ def test_text_format_runs(ws: gspread.Worksheet) -> None:
 def test_api_client_create_and_values(service: Any) -> None:
     created = service.create(body={"properties": {"title": "Made by the API client"}}).execute()
     key = created["spreadsheetId"]
-    service.values().update(spreadsheetId=key, range="Sheet1!A1", valueInputOption="USER_ENTERED",
-                            body={"values": [[2, "=A1^3"]]}).execute()
-    got = service.values().get(spreadsheetId=key, range="Sheet1!A1:B1",
-                               valueRenderOption="UNFORMATTED_VALUE").execute()
+    service.values().update(
+        spreadsheetId=key, range="Sheet1!A1", valueInputOption="USER_ENTERED", body={"values": [[2, "=A1^3"]]}
+    ).execute()
+    got = service.values().get(spreadsheetId=key, range="Sheet1!A1:B1", valueRenderOption="UNFORMATTED_VALUE").execute()
     assert got["values"] == [[2, 8]]
 
 
 def test_api_client_append_and_batch_get(service: Any, sh: gspread.Spreadsheet) -> None:
-    service.values().append(spreadsheetId=sh.id, range="Prices!A1", valueInputOption="RAW",
-                            body={"values": [["C", 30]]}).execute()
+    service.values().append(
+        spreadsheetId=sh.id, range="Prices!A1", valueInputOption="RAW", body={"values": [["C", 30]]}
+    ).execute()
     got = service.values().batchGet(spreadsheetId=sh.id, ranges=["Prices!A4:B4", "Prices!A1"]).execute()
     assert [r.get("values") for r in got["valueRanges"]] == [[["C", "30"]], [["sku"]]]
 
 
 def test_api_client_unknown_body_field_is_refused(service: Any, sh: gspread.Spreadsheet) -> None:
     with pytest.raises(HttpError) as caught:
-        service.values().update(spreadsheetId=sh.id, range="Sheet1!A1", valueInputOption="RAW",
-                                body={"values": [[1]], "colour": "red"}).execute()
+        service.values().update(
+            spreadsheetId=sh.id, range="Sheet1!A1", valueInputOption="RAW", body={"values": [[1]], "colour": "red"}
+        ).execute()
     assert caught.value.resp.status == 400 and 'Unknown name "colour"' in str(caught.value)
 
 
 def test_api_client_banding(service: Any, sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
-    reply = service.batchUpdate(spreadsheetId=sh.id, body={"requests": [{"addBanding": {"bandedRange": {
-        "range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 5},
-        "rowProperties": {"firstBandColor": {"red": 1}, "secondBandColor": {"blue": 1}}}}}]}).execute()
+    reply = service.batchUpdate(
+        spreadsheetId=sh.id,
+        body={
+            "requests": [
+                {
+                    "addBanding": {
+                        "bandedRange": {
+                            "range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 5},
+                            "rowProperties": {"firstBandColor": {"red": 1}, "secondBandColor": {"blue": 1}},
+                        }
+                    }
+                }
+            ]
+        },
+    ).execute()
     banded = service.get(spreadsheetId=sh.id).execute()["sheets"][0]["bandedRanges"][0]
     assert banded["bandedRangeId"] == reply["replies"][0]["addBanding"]["bandedRange"]["bandedRangeId"]
     assert banded["rowProperties"]["firstBandColorStyle"] == {"rgbColor": {"red": 1}}
 
 
 def test_api_client_conditional_format(service: Any, sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
-    rule = {"ranges": [{"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 3}],
-            "booleanRule": {"condition": {"type": "NOT_BLANK"}, "format": {"backgroundColor": {"green": 1}}}}
-    service.batchUpdate(spreadsheetId=sh.id, body={"requests": [{"addConditionalFormatRule": {
-        "rule": rule, "index": 0}}]}).execute()
+    rule = {
+        "ranges": [{"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 3}],
+        "booleanRule": {"condition": {"type": "NOT_BLANK"}, "format": {"backgroundColor": {"green": 1}}},
+    }
+    service.batchUpdate(
+        spreadsheetId=sh.id, body={"requests": [{"addConditionalFormatRule": {"rule": rule, "index": 0}}]}
+    ).execute()
     stored = service.get(spreadsheetId=sh.id).execute()["sheets"][0]["conditionalFormats"][0]
     assert stored["booleanRule"]["condition"] == {"type": "NOT_BLANK"}
     assert stored["ranges"] == [{"startRowIndex": 0, "endRowIndex": 3}]
@@ -470,44 +574,86 @@ def test_api_client_conditional_format(service: Any, sh: gspread.Spreadsheet, ws
 
 def test_api_client_update_borders(service: Any, sh: gspread.Spreadsheet, ws: gspread.Worksheet) -> None:
     solid = {"style": "SOLID", "color": {"red": 1}}
-    service.batchUpdate(spreadsheetId=sh.id, body={"requests": [{"updateBorders": {
-        "range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0,
-                  "endColumnIndex": 1}, "bottom": solid, "innerHorizontal": solid}}]}).execute()
-    rows = service.get(spreadsheetId=sh.id, ranges="Sheet1!A1:A2", fields="sheets.data.rowData.values."
-                       "userEnteredFormat.borders").execute()["sheets"][0]["data"][0]["rowData"]
+    service.batchUpdate(
+        spreadsheetId=sh.id,
+        body={
+            "requests": [
+                {
+                    "updateBorders": {
+                        "range": {
+                            "sheetId": ws.id,
+                            "startRowIndex": 0,
+                            "endRowIndex": 2,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "bottom": solid,
+                        "innerHorizontal": solid,
+                    }
+                }
+            ]
+        },
+    ).execute()
+    rows = service.get(
+        spreadsheetId=sh.id, ranges="Sheet1!A1:A2", fields="sheets.data.rowData.values.userEnteredFormat.borders"
+    ).execute()["sheets"][0]["data"][0]["rowData"]
     assert rows[0]["values"][0]["userEnteredFormat"]["borders"]["bottom"]["style"] == "SOLID"
     assert rows[1]["values"][0]["userEnteredFormat"]["borders"]["bottom"]["width"] == 1
 
 
 def test_api_client_reads_by_data_filter(service: Any, sh: gspread.Spreadsheet) -> None:
-    got = service.values().batchGetByDataFilter(spreadsheetId=sh.id, body={"dataFilters": [
-        {"a1Range": "Prices!A2:B2"}]}).execute()
+    got = (
+        service.values()
+        .batchGetByDataFilter(spreadsheetId=sh.id, body={"dataFilters": [{"a1Range": "Prices!A2:B2"}]})
+        .execute()
+    )
     assert got["valueRanges"][0]["valueRange"]["values"] == [["A", "10"]]
     meta = service.getByDataFilter(spreadsheetId=sh.id, body={"dataFilters": [{"a1Range": "Prices!A1"}]}).execute()
     assert [s["properties"]["title"] for s in meta["sheets"]] == ["Prices"]
 
 
 def test_api_client_developer_metadata(service: Any, sh: gspread.Spreadsheet) -> None:
-    reply = service.batchUpdate(spreadsheetId=sh.id, body={"requests": [{"createDeveloperMetadata": {
-        "developerMetadata": {"metadataKey": "owner", "metadataValue": "ops", "visibility": "DOCUMENT",
-                              "location": {"spreadsheet": True}}}}]}).execute()
+    reply = service.batchUpdate(
+        spreadsheetId=sh.id,
+        body={
+            "requests": [
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "owner",
+                            "metadataValue": "ops",
+                            "visibility": "DOCUMENT",
+                            "location": {"spreadsheet": True},
+                        }
+                    }
+                }
+            ]
+        },
+    ).execute()
     meta_id = reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
-    found = service.developerMetadata().search(spreadsheetId=sh.id, body={"dataFilters": [
-        {"developerMetadataLookup": {"metadataKey": "owner"}}]}).execute()
+    found = (
+        service.developerMetadata()
+        .search(spreadsheetId=sh.id, body={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "owner"}}]})
+        .execute()
+    )
     assert found["matchedDeveloperMetadata"][0]["developerMetadata"]["metadataValue"] == "ops"
     assert service.developerMetadata().get(spreadsheetId=sh.id, metadataId=meta_id).execute()["metadataKey"] == "owner"
 
 
 def test_api_client_copy_to(service: Any, sh: gspread.Spreadsheet, emulator: SheetsEmulator) -> None:
     other = emulator.create_spreadsheet("Target")
-    props = service.sheets().copyTo(spreadsheetId=sh.id, sheetId=sh.worksheet("Prices").id,
-                                    body={"destinationSpreadsheetId": other}).execute()
+    props = (
+        service.sheets()
+        .copyTo(spreadsheetId=sh.id, sheetId=sh.worksheet("Prices").id, body={"destinationSpreadsheetId": other})
+        .execute()
+    )
     assert props["title"] == "Copy of Prices" and props["index"] == 1
 
 
 def test_api_client_formula_render(service: Any, sh: gspread.Spreadsheet) -> None:
-    service.values().update(spreadsheetId=sh.id, range="Sheet1!A1", valueInputOption="USER_ENTERED",
-                            body={"values": [["=Prices!B2+1"]]}).execute()
+    service.values().update(
+        spreadsheetId=sh.id, range="Sheet1!A1", valueInputOption="USER_ENTERED", body={"values": [["=Prices!B2+1"]]}
+    ).execute()
     got = service.values().batchGet(spreadsheetId=sh.id, ranges=["Sheet1!A1"], valueRenderOption="FORMULA").execute()
     assert got["valueRanges"][0]["values"] == [["=Prices!B2+1"]]
     assert service.values().get(spreadsheetId=sh.id, range="Sheet1!A1").execute()["values"] == [["11"]]

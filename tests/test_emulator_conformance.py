@@ -97,14 +97,19 @@ def mismatches(expected: Any, actual: Any, path: str = "$") -> list[str]:
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: expected {expected!r}, got {actual!r}"]
         return [p for i, (e, a) in enumerate(zip(expected, actual)) for p in mismatches(e, a, f"{path}[{i}]")]
-    if expected != actual or type(expected) is not type(actual) and not _same_number(expected, actual):
+    if expected != actual or (type(expected) is not type(actual) and not _same_number(expected, actual)):
         return [f"{path}: expected {expected!r}, got {actual!r}"]
     return []
 
 
 def _same_number(a: Any, b: Any) -> bool:
-    return isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
-        and not isinstance(b, bool) and a == b
+    return (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
+    )
 
 
 def replay(path: Path) -> list[str]:
@@ -119,13 +124,14 @@ def replay(path: Path) -> list[str]:
     return problems
 
 
-def _replay_one(emulator: SheetsEmulator, ids: IdMap, session: requests.Session,
-                interaction: dict[str, Any]) -> list[str]:
+def _replay_one(
+    emulator: SheetsEmulator, ids: IdMap, session: requests.Session, interaction: dict[str, Any]
+) -> list[str]:
     request, response = interaction["request"], interaction["response"]
     url = ids.text(request["uri"])
     for host in _HOSTS:
         if url.startswith(host):
-            url = emulator.endpoint + url[len(host):]
+            url = emulator.endpoint + url[len(host) :]
     body = request.get("body")
     data = json.dumps(ids.json(json.loads(body))).encode() if body else None
     headers = {"Content-Type": "application/json"} if data else {}

@@ -14,12 +14,24 @@ from sheetsync.testing.numfmt import render
 from sheetsync.testing.userinput import parse_user_entered
 
 
-@pytest.mark.parametrize("value, pattern, shown", [
-    (1234.5, "#,##0.00", "1,234.50"), (1234.5, "#,##0", "1,235"), (0.5, "#.00", ".50"), (3, "0.###", "3."),
-    (12, "000", "012"), (-2.5, "0", "-3"), (0, '0.00;-0.00;"zero"', "zero"), (1234.5, "#,##0.00 [$€]", "1,234.50 €"),
-    (0.000123, "0.00E+00", "1.23E-04"), (1.5, "[h]:mm:ss", "36:00:00"), (46085, "dddd, mmmm d", "Wednesday, March 4"),
-    (46085.75, "m/d/yyyy h:mm:ss", "3/4/2026 18:00:00"), (1234.5, "General", "1234.5"),
-])
+@pytest.mark.parametrize(
+    "value, pattern, shown",
+    [
+        (1234.5, "#,##0.00", "1,234.50"),
+        (1234.5, "#,##0", "1,235"),
+        (0.5, "#.00", ".50"),
+        (3, "0.###", "3."),
+        (12, "000", "012"),
+        (-2.5, "0", "-3"),
+        (0, '0.00;-0.00;"zero"', "zero"),
+        (1234.5, "#,##0.00 [$€]", "1,234.50 €"),
+        (0.000123, "0.00E+00", "1.23E-04"),
+        (1.5, "[h]:mm:ss", "36:00:00"),
+        (46085, "dddd, mmmm d", "Wednesday, March 4"),
+        (46085.75, "m/d/yyyy h:mm:ss", "3/4/2026 18:00:00"),
+        (1234.5, "General", "1234.5"),
+    ],
+)
 def test_number_patterns(value: float, pattern: str, shown: str) -> None:
     assert render(value, {"type": "NUMBER", "pattern": pattern}) == shown
 
@@ -29,17 +41,29 @@ def test_locale_separators_and_default_date_pattern() -> None:
     assert render(46085, {"type": "DATE"}, "en_GB") == "04/03/2026"
 
 
-@pytest.mark.parametrize("locale, text, value", [("en_US", "3/4/2026", 46085), ("en_GB", "4/3/2026", 46085),
-                                                 ("de_DE", "1.234,5", 1234.5), ("en_US", "1.234,5", "1.234,5"),
-                                                 ("en_US", "2:30 PM", 0.6041666666666666)])
+@pytest.mark.parametrize(
+    "locale, text, value",
+    [
+        ("en_US", "3/4/2026", 46085),
+        ("en_GB", "4/3/2026", 46085),
+        ("de_DE", "1.234,5", 1234.5),
+        ("en_US", "1.234,5", "1.234,5"),
+        ("en_US", "2:30 PM", 0.6041666666666666),
+    ],
+)
 def test_typed_input_by_locale(locale: str, text: str, value: object) -> None:
     assert parse_user_entered(text, locale, dt.date(2026, 1, 1))[0] == value
 
 
-@pytest.mark.parametrize("formula, moved", [
-    ("=A1*2", "=A2*2"), ("=$A$1+A$1+$A1", "=$A$1+A$1+$A2"), ("=SUM(Prices!B2:B3)&\"A1\"", "=SUM(Prices!B3:B4)&\"A1\""),
-    ("=LOG10(A1)", "=LOG10(A2)"),
-])
+@pytest.mark.parametrize(
+    "formula, moved",
+    [
+        ("=A1*2", "=A2*2"),
+        ("=$A$1+A$1+$A1", "=$A$1+A$1+$A2"),
+        ('=SUM(Prices!B2:B3)&"A1"', '=SUM(Prices!B3:B4)&"A1"'),
+        ("=LOG10(A1)", "=LOG10(A2)"),
+    ],
+)
 def test_pasted_formulas_move_relative_references(formula: str, moved: str) -> None:
     assert shift_formula(formula, 1, 0) == moved
 
@@ -61,8 +85,11 @@ def test_drive_list_q_clauses(emulator: SheetsEmulator) -> None:
 
 def test_parser_errors_carry_field_violations(emulator: SheetsEmulator) -> None:
     key = emulator.create_spreadsheet("v")
-    body = requests.post(f"{emulator.endpoint}/v4/spreadsheets/{key}:batchUpdate", timeout=5, json={
-        "requests": [{"addSheet": {"properties": {"title": "x", "hidden": "yes"}}}]}).json()["error"]
+    body = requests.post(
+        f"{emulator.endpoint}/v4/spreadsheets/{key}:batchUpdate",
+        timeout=5,
+        json={"requests": [{"addSheet": {"properties": {"title": "x", "hidden": "yes"}}}]},
+    ).json()["error"]
     assert body["message"] == ("Invalid value at 'requests[0].add_sheet.properties.hidden' (TYPE_BOOL), \"yes\"")
     assert body["details"][0]["fieldViolations"][0]["field"] == "requests[0].add_sheet.properties.hidden"
 

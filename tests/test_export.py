@@ -1,4 +1,5 @@
 """Channel exports: Shopify CSV re-reads with its headers, formula-like text is neutralised, channels agree."""
+
 from __future__ import annotations
 
 import csv
@@ -13,12 +14,37 @@ from sheetsync.backends.memory import MemoryBackend
 from sheetsync.cli import main
 from sheetsync.export import ExportRow, consistency, export, neutralise, to_csv
 
-SHOPIFY = ["Title", "URL handle", "Description", "Vendor", "Product category", "Type", "Tags",
-           "Published on online store", "Status", "SKU", "Barcode", "Option1 name", "Option1 value", "Price",
-           "Compare-at price", "Cost per item", "Charge tax", "Inventory tracker", "Inventory quantity",
-           "Continue selling when out of stock", "Weight value (grams)", "Weight unit for display",
-           "Requires shipping", "Fulfillment service", "Product image URL", "Image position", "Image alt text",
-           "SEO title", "SEO description"]
+SHOPIFY = [
+    "Title",
+    "URL handle",
+    "Description",
+    "Vendor",
+    "Product category",
+    "Type",
+    "Tags",
+    "Published on online store",
+    "Status",
+    "SKU",
+    "Barcode",
+    "Option1 name",
+    "Option1 value",
+    "Price",
+    "Compare-at price",
+    "Cost per item",
+    "Charge tax",
+    "Inventory tracker",
+    "Inventory quantity",
+    "Continue selling when out of stock",
+    "Weight value (grams)",
+    "Weight unit for display",
+    "Requires shipping",
+    "Fulfillment service",
+    "Product image URL",
+    "Image position",
+    "Image alt text",
+    "SEO title",
+    "SEO description",
+]
 
 
 def read_csv(path):
@@ -27,13 +53,30 @@ def read_csv(path):
 
 
 def approved(sku, **extra):
-    row = {"SKU": sku, "Product Name": "Test Pendant", "Collection": "Luna", "Category": "Pendant",
-           "Metal": "Yellow Gold", "Purity": "14K", "Stone": "Sapphire", "Stone Origin": "Natural",
-           "Treatment": "Heat", "Shape": "Oval", "Carat Weight": Decimal("0.75"), "Stone Count": 1,
-           "Metal Weight (g)": Decimal("2.4"), "Chain Length (in)": Decimal("18"), "Price": 980, "Cost": 260,
-           "Wholesale Price": 490, "Stock": 3, "Channels": "Shopify, Etsy, NOTHS, Wholesale",
-           "Description Status": "Published", "Approved On": "10/1/2026",
-           "Final Description": "Crafted in 14K yellow gold with 0.75 ct tw of oval natural sapphire, heat-treated."}
+    row = {
+        "SKU": sku,
+        "Product Name": "Test Pendant",
+        "Collection": "Luna",
+        "Category": "Pendant",
+        "Metal": "Yellow Gold",
+        "Purity": "14K",
+        "Stone": "Sapphire",
+        "Stone Origin": "Natural",
+        "Treatment": "Heat",
+        "Shape": "Oval",
+        "Carat Weight": Decimal("0.75"),
+        "Stone Count": 1,
+        "Metal Weight (g)": Decimal("2.4"),
+        "Chain Length (in)": Decimal("18"),
+        "Price": 980,
+        "Cost": 260,
+        "Wholesale Price": 490,
+        "Stock": 3,
+        "Channels": "Shopify, Etsy, NOTHS, Wholesale",
+        "Description Status": "Published",
+        "Approved On": "10/1/2026",
+        "Final Description": "Crafted in 14K yellow gold with 0.75 ct tw of oval natural sapphire, heat-treated.",
+    }
     row.update(extra)
     return row
 
@@ -43,8 +86,11 @@ def test_shopify_csv_rereads_with_headers_and_one_row_per_sku(config, demo_rows,
     result = export(config, "shopify", tmp_path / "shopify.csv", now=now, backend=backend)
     rows, handle = read_csv(tmp_path / "shopify.csv")
     assert handle.name and list(rows[0].keys()) == SHOPIFY
-    expected = {r["SKU"] for r in demo_rows["SKUs"] if r["Description Status"] in ("Approved", "Published")
-                and "Shopify" in r["Channels"]}
+    expected = {
+        r["SKU"]
+        for r in demo_rows["SKUs"]
+        if r["Description Status"] in ("Approved", "Published") and "Shopify" in r["Channels"]
+    }
     skipped = {p.key for p in result.problems if p.code == "export_skipped"}
     assert skipped and skipped <= expected
     assert sorted(r["SKU"] for r in rows) == sorted(expected - skipped)
@@ -58,13 +104,15 @@ def test_shopify_csv_rereads_with_headers_and_one_row_per_sku(config, demo_rows,
 
 
 def test_formula_like_cells_are_neutralised(config, tmp_path, now):
-    rows = [approved("PD-TST-001", **{"Product Name": "=HYPERLINK(\"http://x\")"}),
-            approved("PD-TST-002", **{"Product Name": "+Star Pendant"}),
-            approved("PD-TST-003", **{"Product Name": "-Luna Pendant", "Collection": "@home"})]
+    rows = [
+        approved("PD-TST-001", **{"Product Name": '=HYPERLINK("http://x")'}),
+        approved("PD-TST-002", **{"Product Name": "+Star Pendant"}),
+        approved("PD-TST-003", **{"Product Name": "-Luna Pendant", "Collection": "@home"}),
+    ]
     backend = memory_workbook(config, {"SKUs": rows})
     export(config, "shopify", tmp_path / "s.csv", now=now, backend=backend)
     got = {r["SKU"]: r for r in read_csv(tmp_path / "s.csv")[0]}
-    assert got["PD-TST-001"]["Title"] == "'=HYPERLINK(\"http://x\")"
+    assert got["PD-TST-001"]["Title"] == '\'=HYPERLINK("http://x")'
     assert got["PD-TST-002"]["Title"] == "'+Star Pendant"
     assert got["PD-TST-003"]["Title"] == "'-Luna Pendant"
     assert got["PD-TST-003"]["Tags"].startswith("'@home")
@@ -75,16 +123,26 @@ def test_formula_like_cells_are_neutralised(config, tmp_path, now):
 
 
 def test_every_channel_exports_and_checks_its_rules(config, tmp_path, now):
-    rows = [approved("PD-TST-001"),
-            approved("PD-TST-002", **{"Wholesale Price": 700}),          # above the 60% policy: kept, warned
-            approved("PD-TST-003", **{"Wholesale Price": None}),         # wholesale left out
-            approved("PD-TST-004", Purity="10K", **{"Final Description": "Crafted in 10K yellow gold with 0.75 ct "
-                                                    "tw of oval natural sapphire, heat-treated."}),  # not UK: NOTHS out
-            approved("PD-TST-005", **{"Final Description": "Crafted in 18K yellow gold."}),  # bad copy: left out
-            approved("PD-TST-006", **{"Description Status": "In Review"})]
+    rows = [
+        approved("PD-TST-001"),
+        approved("PD-TST-002", **{"Wholesale Price": 700}),  # above the 60% policy: kept, warned
+        approved("PD-TST-003", **{"Wholesale Price": None}),  # wholesale left out
+        approved(
+            "PD-TST-004",
+            Purity="10K",
+            **{
+                "Final Description": "Crafted in 10K yellow gold with 0.75 ct "
+                "tw of oval natural sapphire, heat-treated."
+            },
+        ),  # not UK: NOTHS out
+        approved("PD-TST-005", **{"Final Description": "Crafted in 18K yellow gold."}),  # bad copy: left out
+        approved("PD-TST-006", **{"Description Status": "In Review"}),
+    ]
     backend = memory_workbook(config, {"SKUs": rows})
-    got = {ch: export(config, ch, tmp_path / f"{ch}.csv", now=now, backend=backend)
-           for ch in ("shopify", "etsy", "noths", "wholesale")}
+    got = {
+        ch: export(config, ch, tmp_path / f"{ch}.csv", now=now, backend=backend)
+        for ch in ("shopify", "etsy", "noths", "wholesale")
+    }
     keys = {ch: sorted(r.key for r in res.rows) for ch, res in got.items()}
     assert keys["shopify"] == keys["etsy"] == ["PD-TST-001", "PD-TST-002", "PD-TST-003", "PD-TST-004"]
     assert keys["noths"] == ["PD-TST-001", "PD-TST-002", "PD-TST-003"]
@@ -102,9 +160,11 @@ def test_every_channel_exports_and_checks_its_rules(config, tmp_path, now):
 
 
 def test_cross_channel_check_reports_differences(config, tmp_path, now):
-    rows_ = {"shopify": [ExportRow("A", {}, {"price": "10.00", "karat": frozenset({"14K"})})],
-             "etsy": [ExportRow("A", {}, {"price": "12.00", "karat": frozenset({"14K"})})],
-             "noths": [ExportRow("A", {}, {"price": "10.00", "karat": frozenset()})]}
+    rows_ = {
+        "shopify": [ExportRow("A", {}, {"price": "10.00", "karat": frozenset({"14K"})})],
+        "etsy": [ExportRow("A", {}, {"price": "12.00", "karat": frozenset({"14K"})})],
+        "noths": [ExportRow("A", {}, {"price": "10.00", "karat": frozenset()})],
+    }
     assert [(k, f) for k, f, _ in consistency(rows_)] == [("A", "price")]
     # a channel template that states other facts than the rest is caught end to end
     folder = tmp_path / "templates"
@@ -128,13 +188,28 @@ def test_cli_export(config, tmp_path, monkeypatch):
     backend.tabs.update(memory_workbook(config, {"SKUs": [approved("PD-TST-001"), approved("PD-TST-002")]}).tabs)
     out = tmp_path / "shopify.csv"
     runner = CliRunner()
-    res = runner.invoke(main, ["--config", str(config.path), "--workbook", "memory:export-cli-test", "export",
-                               "shopify", "--out", str(out), "--now", "2026-11-26T09:00"])
+    res = runner.invoke(
+        main,
+        [
+            "--config",
+            str(config.path),
+            "--workbook",
+            "memory:export-cli-test",
+            "export",
+            "shopify",
+            "--out",
+            str(out),
+            "--now",
+            "2026-11-26T09:00",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Wrote 2 row(s)" in res.output
     assert [r["SKU"] for r in read_csv(out)[0]] == ["PD-TST-001", "PD-TST-002"]
-    res = runner.invoke(main, ["--config", str(config.path), "--workbook", "memory:export-cli-test", "export",
-                               "amazon", "--out", str(out)])
+    res = runner.invoke(
+        main,
+        ["--config", str(config.path), "--workbook", "memory:export-cli-test", "export", "amazon", "--out", str(out)],
+    )
     assert res.exit_code == 2 and "no exporter for channel 'amazon'" in res.output
     res = runner.invoke(main, ["--config", str(config.path), "export", "--list"])
     assert res.exit_code == 0 and "shopify" in res.output and "wholesale" in res.output

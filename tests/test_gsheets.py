@@ -1,4 +1,5 @@
 """The Google Sheets backend end to end against the local emulator: same results as xlsx, few requests."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,8 +16,7 @@ from sheetsync.init import init
 from sheetsync.testing import SheetsEmulator
 
 NOW = "2026-11-26T09:00"
-WRITES = {"batchUpdate", "values.batchUpdate", "values.update", "values.append", "values.clear",
-          "values.batchClear"}
+WRITES = {"batchUpdate", "values.batchUpdate", "values.update", "values.append", "values.clear", "values.batchClear"}
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +26,7 @@ def emulator():
 
 
 def _cli(args, env=None):
-    result = CliRunner().invoke(main, ["--config", str(CONFIG_PATH), *args], env=env or {},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--config", str(CONFIG_PATH), *args], env=env or {}, catch_exceptions=False)
     return result
 
 
@@ -64,8 +63,12 @@ def test_request_count_does_not_grow_with_rows(emulator, config, demo_rows):
     def requests_for(skus):
         key = demo_spreadsheet(emulator, config, {**demo_rows, "SKUs": skus})
         emulator.reset_requests()
-        result = run(dataclasses.replace(config, target=f"gsheets:{key}"), ["validate"],
-                     now=_now(config), backend=google(emulator, key))
+        result = run(
+            dataclasses.replace(config, target=f"gsheets:{key}"),
+            ["validate"],
+            now=_now(config),
+            backend=google(emulator, key),
+        )
         assert result.wrote
         return [r.kind for r in emulator.requests]
 
@@ -169,8 +172,22 @@ def test_emulator_command_serves_an_xlsx(tmp_path, config, demo_rows):
 
     path = tmp_path / "demo.xlsx"
     init(dataclasses.replace(config, target=str(path)), XlsxBackend(path), demo_rows)
-    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "--config", str(CONFIG_PATH), "emulator",
-                             "--port", "0", "--from", str(path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from sheetsync.cli import main; main()",
+            "--config",
+            str(CONFIG_PATH),
+            "emulator",
+            "--port",
+            "0",
+            "--from",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
         deadline = time.time() + 20

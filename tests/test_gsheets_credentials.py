@@ -1,4 +1,5 @@
 """Google credentials: service-account and authorized-user files, spreadsheets scope only, clear errors."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ from sheetsync.errors import ConfigError
 @pytest.fixture(scope="module")
 def private_key() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def write(tmp_path, info) -> str:
@@ -26,10 +28,21 @@ def write(tmp_path, info) -> str:
 
 
 def test_service_account_file_from_the_environment(tmp_path, monkeypatch, private_key):
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", write(tmp_path, {
-        "type": "service_account", "project_id": "shop", "private_key_id": "k1", "private_key": private_key,
-        "client_email": "sheetsync@shop.iam.gserviceaccount.com", "client_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token"}))
+    monkeypatch.setenv(
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        write(
+            tmp_path,
+            {
+                "type": "service_account",
+                "project_id": "shop",
+                "private_key_id": "k1",
+                "private_key": private_key,
+                "client_email": "sheetsync@shop.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            },
+        ),
+    )
     session = credentials_session({})
     assert isinstance(session, AuthorizedSession)
     assert tuple(session.credentials.scopes) == SCOPES == ("https://www.googleapis.com/auth/spreadsheets",)
@@ -43,12 +56,15 @@ def test_authorized_user_file_named_in_the_config_relative_to_it(tmp_path, monke
     assert tuple(session.credentials.scopes) == SCOPES
 
 
-@pytest.mark.parametrize("content,words", [
-    (None, "not found"),
-    ("{not json", "not readable JSON"),
-    (json.dumps({"type": "external_account"}), "is not service_account or authorized_user"),
-    (json.dumps({"type": "service_account"}), "incomplete"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (None, "not found"),
+        ("{not json", "not readable JSON"),
+        (json.dumps({"type": "external_account"}), "is not service_account or authorized_user"),
+        (json.dumps({"type": "service_account"}), "incomplete"),
+    ],
+)
 def test_bad_credentials_files_are_config_errors_naming_the_file(tmp_path, monkeypatch, content, words):
     path = tmp_path / "google.json"
     if content is not None:

@@ -1,4 +1,5 @@
 """Faults and people editing mid-run make a Google Sheets run slower, never wrong."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,8 +37,9 @@ def reference(emulator, config, demo_rows, at):
 
 
 def _run(emulator, config, key, at, settings=None):
-    return sheetsync.run(dataclasses.replace(config, target=f"gsheets:{key}"), now=at,
-                         backend=google(emulator, key, settings))
+    return sheetsync.run(
+        dataclasses.replace(config, target=f"gsheets:{key}"), now=at, backend=google(emulator, key, settings)
+    )
 
 
 def _arm(emulator: SheetsEmulator, kind: str, fault, skip: int = 0) -> threading.Event:
@@ -75,9 +77,14 @@ FAULTS = {
 
 
 # Every fault once and every request kind at least once, keeping the suite quick.
-CASES = [("429 burst", "get"), ("429 with Retry-After", "values.batchGet"), ("HTML 502", "batchUpdate"),
-         ("503", "values.batchUpdate"), ("dropped connection", "values.batchUpdate"),
-         ("dropped connection", "get")]
+CASES = [
+    ("429 burst", "get"),
+    ("429 with Retry-After", "values.batchGet"),
+    ("HTML 502", "batchUpdate"),
+    ("503", "values.batchUpdate"),
+    ("dropped connection", "values.batchUpdate"),
+    ("dropped connection", "get"),
+]
 
 
 @pytest.mark.slow
@@ -118,8 +125,7 @@ def test_a_timed_out_write_that_landed_is_not_applied_twice(emulator, config, de
 
 
 @pytest.mark.slow
-def test_failure_past_the_budget_writes_nothing_then_a_rerun_converges(emulator, config, demo_rows, at,
-                                                                       reference):
+def test_failure_past_the_budget_writes_nothing_then_a_rerun_converges(emulator, config, demo_rows, at, reference):
     key = demo_spreadsheet(emulator, config, demo_rows)
     before = workbook_values(emulator, key, skip=())
     emulator.reset_requests()
@@ -136,8 +142,9 @@ def test_failure_past_the_budget_writes_nothing_then_a_rerun_converges(emulator,
 def test_failed_value_write_says_so_and_a_rerun_converges(emulator, config, demo_rows, at, reference):
     key = demo_spreadsheet(emulator, config, demo_rows)
     # The first values write of a run is its lease row in _Meta; fail the run's own value write after it.
-    fired = _arm(emulator, "values.batchUpdate", lambda e: e.fail_next(FAST["attempts"], 429, retry_after=0.001),
-                 skip=1)
+    fired = _arm(
+        emulator, "values.batchUpdate", lambda e: e.fail_next(FAST["attempts"], 429, retry_after=0.001), skip=1
+    )
     with pytest.raises(TransientError, match="run again"):
         _run(emulator, config, key, at)
     assert fired.is_set()
@@ -156,6 +163,7 @@ def test_retry_after_longer_than_the_budget_gives_up_at_once(emulator, config, d
 
 # -- people editing between the read and the guard --------------------------------------------
 
+
 def _between_read_and_guard(emulator: SheetsEmulator, edit) -> threading.Event:
     """Make `edit()` once, right after the run's first values read; the returned event says it happened."""
     done = threading.Event()
@@ -172,8 +180,9 @@ def _between_read_and_guard(emulator: SheetsEmulator, edit) -> threading.Event:
 @pytest.mark.slow
 def test_a_cell_a_job_is_about_to_write_is_left_as_the_person_typed_it(emulator, config, demo_rows, at):
     key = demo_spreadsheet(emulator, config, demo_rows)
-    planned = sheetsync.run(dataclasses.replace(config, target=f"gsheets:{key}"), now=at, dry_run=True,
-                            backend=google(emulator, key)).planned
+    planned = sheetsync.run(
+        dataclasses.replace(config, target=f"gsheets:{key}"), now=at, dry_run=True, backend=google(emulator, key)
+    ).planned
     target = next(c for c in planned if c.tab != "_Meta")
     headers = emulator.values(key, target.tab)[0]
     col = headers.index(target.column) + 1
@@ -218,8 +227,9 @@ def test_a_sort_mid_run_loses_nothing(emulator, config, demo_rows, at, reference
         with emulator.state.lock:
             sheet = book.sheet_by_title("SKUs")
             last = max(r for r, _ in sheet.cells)
-            sheet.cells = {((last + 1 - r) if r >= 1 else r, c): cell for (r, c), cell in sheet.cells.items()
-                           if r <= last}
+            sheet.cells = {
+                ((last + 1 - r) if r >= 1 else r, c): cell for (r, c), cell in sheet.cells.items() if r <= last
+            }
 
     sorted_ = _between_read_and_guard(emulator, reverse_rows)
     _run(emulator, config, key, at)

@@ -1,9 +1,10 @@
 """The Google lease: a row in _Meta that makes cron runs, schedule loops and other machines take turns."""
+
 from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from gsheets_helpers import demo_spreadsheet, google
@@ -12,8 +13,16 @@ import sheetsync
 from sheetsync.errors import LockHeld
 from sheetsync.testing import SheetsEmulator
 
-SKUS = [{"SKU": "RG-001", "Product Name": "Aurora", "Category": "Ring", "Metal": "Platinum", "Purity": "950",
-         "Price": "lots"}]
+SKUS = [
+    {
+        "SKU": "RG-001",
+        "Product Name": "Aurora",
+        "Category": "Ring",
+        "Metal": "Platinum",
+        "Purity": "950",
+        "Price": "lots",
+    }
+]
 WRITES = {"values.batchUpdate", "batchUpdate"}
 
 
@@ -32,8 +41,12 @@ def key(emulator, config):
 
 
 def run(emulator, config, key, owner_note=None):
-    return sheetsync.run(dataclasses.replace(config, target=f"gsheets:{key}"), ["validate"],
-                         now=datetime(2026, 11, 26, 9, tzinfo=config.timezone), backend=google(emulator, key))
+    return sheetsync.run(
+        dataclasses.replace(config, target=f"gsheets:{key}"),
+        ["validate"],
+        now=datetime(2026, 11, 26, 9, tzinfo=config.timezone),
+        backend=google(emulator, key),
+    )
 
 
 def lease_value(emulator, key):
@@ -42,7 +55,7 @@ def lease_value(emulator, key):
 
 
 def hold(emulator, key, owner, minutes):
-    until = (datetime.now(timezone.utc) + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    until = (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat(timespec="seconds")
     rows = emulator.values(key, "_Meta")
     at = next((i for i, r in enumerate(rows, 1) if r and r[0] == "lease"), len(rows) + 1)
     emulator.set_values(key, f"'_Meta'!A{at}:B{at}", [["lease", f"{owner} until {until}"]])
@@ -86,6 +99,7 @@ def test_a_lease_taken_by_another_runner_meanwhile_stops_the_write(emulator, con
         if event.phase == "after" and event.kind == "values.batchUpdate" and not taken.is_set():
             taken.set()
             hold(emulator, key, "loop@other:9:run-2", minutes=10)
+
     emulator.add_hook(rival)
     with pytest.raises(LockHeld, match="took the workbook"):
         run(emulator, config, key)

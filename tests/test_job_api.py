@@ -1,5 +1,6 @@
 """The job API on a brand-free project: rows, change sets, declared outputs, To Do actions, and scoping
 (a job sees only the jobs it runs after, so adding or renaming another job changes nothing it computes)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,15 +17,19 @@ NOW = datetime(2026, 11, 26, 9, 0)
 
 
 def run(config, project, backend, jobs=None, dry_run=False):
-    return sheetsync.run(config, jobs, now=NOW.replace(tzinfo=config.timezone), backend=backend, dry_run=dry_run,
-                         project=project)
+    return sheetsync.run(
+        config, jobs, now=NOW.replace(tzinfo=config.timezone), backend=backend, dry_run=dry_run, project=project
+    )
 
 
 @pytest.fixture
 def orders(tmp_path):
     config, _ = fresh_project(tmp_path / "base")
-    data = TabData("Orders", [["order id", "CUSTOMER", "Amount", "Status", "Stock"]] +
-                   [[o["Order ID"], o["Customer"], o["Amount"], o["Status"], o["Stock"]] for o in ORDERS])
+    data = TabData(
+        "Orders",
+        [["order id", "CUSTOMER", "Amount", "Status", "Stock"]]
+        + [[o["Order ID"], o["Customer"], o["Amount"], o["Status"], o["Stock"]] for o in ORDERS],
+    )
     return config, build_tab(data, config.schema("Orders"), config.parse)
 
 
@@ -148,7 +153,11 @@ def test_jobs_see_declared_outputs_problems_writes_and_actions_only(tmp_path):
 
 
 def test_undeclared_outputs_and_undeclared_dependencies_fail_the_job_with_a_message(tmp_path):
-    config, project = fresh_project(tmp_path, {"pipeline": PIPELINE, "sloppy": '''
+    config, project = fresh_project(
+        tmp_path,
+        {
+            "pipeline": PIPELINE,
+            "sloppy": """
 from sheetsync import job
 
 @job("leaky")
@@ -163,7 +172,9 @@ def peeker(ctx):
 def typo(ctx):
     for row in ctx.tab("Orders"):
         row["Stok"]
-'''})
+""",
+        },
+    )
     result = run(config, project, fresh_book(ORDERS), dry_run=True)
     errors = {name: result.outcomes[name].error for name in result.failed}
     assert set(errors) == {"leaky", "peeker", "typo"}
@@ -213,15 +224,19 @@ def test_adding_or_renaming_a_job_changes_no_other_jobs_output(config, project, 
         cfg = dataclasses.replace(config, jobs_dir=folder)
         rows = {tab: [dict(r) for r in records] for tab, records in demo_rows.items()}
         planted = {m.key for m in project.module("demo").MISTAKES}
-        soon = [r for r in rows["SKUs"] if r.get("Description Status") in ("Brief", "Drafting")
-                and r["SKU"] not in planted][:2]
+        soon = [
+            r for r in rows["SKUs"] if r.get("Description Status") in ("Brief", "Drafting") and r["SKU"] not in planted
+        ][:2]
         for row in soon:  # two drafting SKUs launch in three days with one piece in stock
             row["Stock"], row["Launch Date"] = 1, "2026-11-29"
-        result = sheetsync.run(cfg, now=datetime(2026, 11, 26, 9, tzinfo=cfg.timezone), backend=memory_workbook(cfg, rows),
-                               dry_run=True)
+        result = sheetsync.run(
+            cfg, now=datetime(2026, 11, 26, 9, tzinfo=cfg.timezone), backend=memory_workbook(cfg, rows), dry_run=True
+        )
         assert not result.failed
         cells = sorted(str((c.job, c.tab, c.key, c.column, c.value)) for c in result.planned if c.job != "issues")
-        found = sorted(str((p.job, p.tab, p.key, p.column, p.code)) for p in result.report if name is None or p.job != name)
+        found = sorted(
+            str((p.job, p.tab, p.key, p.column, p.code)) for p in result.report if name is None or p.job != name
+        )
         return cells, found, result.output("describe", "drafts"), sorted(a.id for a in result.actions), soon
 
     base = outcome(None)

@@ -1,4 +1,5 @@
 """The project loader: what a jobs folder marks, found with no global registry, packages included."""
+
 from __future__ import annotations
 
 import sys
@@ -29,12 +30,19 @@ def shout(text):
 
 
 def test_finds_jobs_exporters_and_filters_in_modules_and_packages(tmp_path):
-    _, project = fresh_project(tmp_path, {"basic": EXPORTING}, packages={"checks": {
-        "__init__": "from sheetsync import job\nfrom .rules import limit\n\n@job('check')\ndef check(ctx):\n"
-                    "    '''Check orders.'''\n    return None\n",
-        "rules": "limit = 3\n",
-        "extra": "from sheetsync import job\n\n@job('deep', after=['check'])\ndef deep(ctx):\n    return None\n",
-    }})
+    _, project = fresh_project(
+        tmp_path,
+        {"basic": EXPORTING},
+        packages={
+            "checks": {
+                "__init__": "from sheetsync import job\nfrom .rules import limit\n\n@job('check')\ndef check(ctx):\n"
+                "    '''Check orders.'''\n    return None\n",
+                "rules": "limit = 3\n",
+                "extra": "from sheetsync import job\n\n@job('deep', after=['check'])\n"
+                "def deep(ctx):\n    return None\n",
+            }
+        },
+    )
     assert list(project.jobs) == ["check", "deep", "note"]
     assert project.jobs["check"].description == "Check orders."
     assert list(project.exporters) == ["shop"] and project.exporters["shop"].description == "The shop's file."
@@ -45,8 +53,9 @@ def test_finds_jobs_exporters_and_filters_in_modules_and_packages(tmp_path):
 
 def test_two_projects_never_see_each_others_marks(tmp_path):
     _, first = fresh_project(tmp_path / "one", {"basic": EXPORTING})
-    _, second = fresh_project(tmp_path / "two", {"plain": "from sheetsync import job\n\n@job('solo')\ndef solo(ctx):\n"
-                                                          "    return None\n"})
+    _, second = fresh_project(
+        tmp_path / "two", {"plain": "from sheetsync import job\n\n@job('solo')\ndef solo(ctx):\n    return None\n"}
+    )
     assert list(first.exporters) == ["shop"]
     assert dict(second.exporters) == {} and list(second.jobs) == ["solo"]  # no stale exporters from `first`
     assert channels(second.config) == {}
@@ -68,7 +77,10 @@ def test_a_broken_module_is_set_aside_and_the_others_load(tmp_path):
 
 
 def test_after_all_runs_last_and_cannot_be_named_in_after(tmp_path):
-    _, project = fresh_project(tmp_path, {"jobs_": '''
+    _, project = fresh_project(
+        tmp_path,
+        {
+            "jobs_": """
 from sheetsync import AFTER_ALL, job
 
 @job("zlast", after=AFTER_ALL)
@@ -86,7 +98,9 @@ def a(ctx):
 @job("needs_last", after=["zlast"])
 def needs_last(ctx):
     return None
-'''})
+"""
+        },
+    )
     assert list(project.jobs) == ["b", "a", "zlast"]
     assert "runs after every other job" in project.broken["needs_last"]
 
@@ -96,8 +110,8 @@ def test_demo_builder_is_found_beside_the_jobs_and_a_wrong_one_is_a_config_error
 
     import pytest
 
-    config, project = fresh_project(tmp_path, {"sample": "def build(today):\n    return {'Orders': []}\n"})
+    config, _project = fresh_project(tmp_path, {"sample": "def build(today):\n    return {'Orders': []}\n"})
     config = dataclasses.replace(config, demo={"builder": "sample:build"})
     assert load_project(config).demo_builder()(None) == {"Orders": []}
-    with pytest.raises(sheetsync.ConfigError, match="demo.builder"):
+    with pytest.raises(sheetsync.ConfigError, match=r"demo\.builder"):
         load_project(dataclasses.replace(config, demo={"builder": "sample:nope"})).demo_builder()

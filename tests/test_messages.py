@@ -1,5 +1,6 @@
 """What a person sees when something is wrong: config mistakes name file and key, bad cells name tab, row and
 column, the exit code says what kind of trouble it was, and no traceback reaches the user."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -49,6 +50,7 @@ def cli(*args: str) -> tuple[int, str]:
 
 # ---------------------------------------------------------------------------------------------- config
 
+
 def test_misspelt_schema_key_names_file_column_and_the_right_key(tmp_path):
     cfg = copy_config(tmp_path)
     schema = cfg.parent / "schemas" / "skus.toml"
@@ -79,16 +81,19 @@ def test_missing_jobs_folder_names_the_jobs_dir_key(tmp_path):
     assert code == 2 and str(cfg) in out and "[jobs] dir" in out and "no-such-jobs" in out
 
 
-@pytest.mark.parametrize("dotted,value,default,ok", [
-    ("returns.window_days", "30 days", 30, False),
-    ("returns.window_days", 30.5, 30, False),
-    ("returns.auto_authorize", 1, True, False),
-    ("returns.window_days", True, 30, False),
-    ("export.statuses", "Approved", ("Approved",), False),
-    ("export.wholesale_max_ratio", 1, 0.6, True),
-    ("export.statuses", ["Approved"], ("Approved",), True),
-    ("returns.window_days", "30", None, True),  # no default: the job takes what is there
-])
+@pytest.mark.parametrize(
+    "dotted,value,default,ok",
+    [
+        ("returns.window_days", "30 days", 30, False),
+        ("returns.window_days", 30.5, 30, False),
+        ("returns.auto_authorize", 1, True, False),
+        ("returns.window_days", True, 30, False),
+        ("export.statuses", "Approved", ("Approved",), False),
+        ("export.wholesale_max_ratio", 1, 0.6, True),
+        ("export.statuses", ["Approved"], ("Approved",), True),
+        ("returns.window_days", "30", None, True),  # no default: the job takes what is there
+    ],
+)
 def test_policy_value_of_the_wrong_type_names_file_and_key(config, dotted, value, default, ok):
     area, key = dotted.split(".")
     cfg = dataclasses.replace(config, policies=freeze({area: {key: value}}))
@@ -101,11 +106,25 @@ def test_policy_value_of_the_wrong_type_names_file_and_key(config, dotted, value
 
 
 def test_policy_of_the_wrong_type_fails_its_job_as_a_config_error_and_the_others_go_on(config, run_jobs):
-    policies = {**{k: dict(v) if hasattr(v, "items") else v for k, v in config.policies.items()},
-                "returns": {**config.policies["returns"], "window_days": "30 days"}}
+    policies = {
+        **{k: dict(v) if hasattr(v, "items") else v for k, v in config.policies.items()},
+        "returns": {**config.policies["returns"], "window_days": "30 days"},
+    }
     cfg = dataclasses.replace(config, policies=freeze(policies))
-    book = memory_workbook(cfg, {"SKUs": [{"SKU": "RG-001", "Product Name": "Halo ring", "Category": "Ring",
-                                           "Metal": "Yellow Gold", "Purity": "14K"}]})
+    book = memory_workbook(
+        cfg,
+        {
+            "SKUs": [
+                {
+                    "SKU": "RG-001",
+                    "Product Name": "Halo ring",
+                    "Category": "Ring",
+                    "Metal": "Yellow Gold",
+                    "Purity": "14K",
+                }
+            ]
+        },
+    )
     result = run_jobs(book, cfg=cfg)
     overdue = result.outcomes["overdue"]
     assert overdue.status == "failed" and overdue.config_error
@@ -127,14 +146,17 @@ def test_policy_of_the_wrong_type_on_the_command_line_exits_2_without_traceback(
 
 # ------------------------------------------------------------------------------------------ job modules
 
+
 def test_syntax_error_names_the_file_and_line_that_hold_it_and_dependants_name_the_broken_job(config, tmp_path):
     jobs = tmp_path / "jobs"
     jobs.mkdir()
     (jobs / "helpers.py").write_text("def broken(:\n    pass\n")
     (jobs / "first.py").write_text(
-        "from sheetsync import job\nfrom .helpers import broken\n\n@job('first')\ndef first(ctx):\n    return None\n")
+        "from sheetsync import job\nfrom .helpers import broken\n\n@job('first')\ndef first(ctx):\n    return None\n"
+    )
     (jobs / "second.py").write_text(
-        "from sheetsync import job\n\n@job('second', after=['first'])\ndef second(ctx):\n    return None\n")
+        "from sheetsync import job\n\n@job('second', after=['first'])\ndef second(ctx):\n    return None\n"
+    )
     project = load_project(dataclasses.replace(config, jobs_dir=jobs))
     found, broken = project.jobs, project.broken
     assert "second" not in found
@@ -146,18 +168,28 @@ def test_a_job_bug_prints_one_line_and_the_traceback_only_with_debug(tmp_path):
     jobs = tmp_path / "jobs"
     jobs.mkdir()
     (jobs / "boom.py").write_text(
-        "from sheetsync import job\n\n@job('boom')\ndef boom(ctx):\n    raise RuntimeError('kaboom')\n")
+        "from sheetsync import job\n\n@job('boom')\ndef boom(ctx):\n    raise RuntimeError('kaboom')\n"
+    )
     cfg = copy_config(tmp_path, jobs_dir=jobs)
     book = tmp_path / "book.xlsx"
     assert cli("--config", str(cfg), "--workbook", str(book), "init")[0] == 0
-    command = [sys.executable, "-c", "from sheetsync.cli import main; main()", "--config", str(cfg),
-               "--workbook", str(book), "run", "--now", NOW]
+    command = [
+        sys.executable,
+        "-c",
+        "from sheetsync.cli import main; main()",
+        "--config",
+        str(cfg),
+        "--workbook",
+        str(book),
+        "run",
+        "--now",
+        NOW,
+    ]
     env = {k: v for k, v in os.environ.items() if k != "SHEETSYNC_DEBUG"}
     plain = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert plain.returncode == 1 and "kaboom" in plain.stdout + plain.stderr
     assert "Traceback" not in plain.stdout + plain.stderr and "SHEETSYNC_DEBUG=1" in plain.stderr
-    debug = subprocess.run(command, capture_output=True, text=True, env={**env, "SHEETSYNC_DEBUG": "1"},
-                           timeout=120)
+    debug = subprocess.run(command, capture_output=True, text=True, env={**env, "SHEETSYNC_DEBUG": "1"}, timeout=120)
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 
@@ -165,19 +197,39 @@ def test_brief_formatter_keeps_the_traceback_only_when_asked():
     try:
         raise RuntimeError("kaboom")
     except RuntimeError:
-        record = logging.LogRecord("sheetsync", logging.ERROR, __file__, 1, "job %s failed: %s",
-                                   ("boom", "RuntimeError: kaboom"), sys.exc_info())
+        record = logging.LogRecord(
+            "sheetsync",
+            logging.ERROR,
+            __file__,
+            1,
+            "job %s failed: %s",
+            ("boom", "RuntimeError: kaboom"),
+            sys.exc_info(),
+        )
     assert "Traceback" not in BriefFormatter().format(record)
     assert "Traceback" in BriefFormatter(tracebacks=True).format(record)
 
 
 # ----------------------------------------------------------------------------------------------- cells
 
+
 def test_formula_error_values_are_reported_at_their_cell_in_any_column(config, run_jobs):
-    book = memory_workbook(config, {"SKUs": [
-        {"SKU": "RG-001", "Product Name": "#N/A", "Category": "Ring", "Metal": "Yellow Gold", "Purity": "14K",
-         "Price": "#DIV/0!", "Cost": 100},
-    ]})
+    book = memory_workbook(
+        config,
+        {
+            "SKUs": [
+                {
+                    "SKU": "RG-001",
+                    "Product Name": "#N/A",
+                    "Category": "Ring",
+                    "Metal": "Yellow Gold",
+                    "Purity": "14K",
+                    "Price": "#DIV/0!",
+                    "Cost": 100,
+                },
+            ]
+        },
+    )
     result = run_jobs(book, ["validate"], dry_run=True)
     found = {(p.column, p.row, p.cell): p.code for p in result.report if p.tab == "SKUs" and p.row == 2}
     headers = config.schema("SKUs").headers
@@ -188,6 +240,7 @@ def test_formula_error_values_are_reported_at_their_cell_in_any_column(config, r
 
 
 # ------------------------------------------------------------------------------------------- workbooks
+
 
 def renamed_gifts(config):
     book = memory_workbook(config, {})
@@ -211,25 +264,33 @@ def test_init_does_not_recreate_a_renamed_tab_beside_it(config):
 
 
 def test_a_missing_workbook_file_says_so_and_exits_2(tmp_path):
-    code, out = cli("--config", str(ROOT / "config" / "sheetsync.toml"), "--workbook", str(tmp_path / "none.xlsx"),
-                    "run", "--now", NOW)
+    code, out = cli(
+        "--config",
+        str(ROOT / "config" / "sheetsync.toml"),
+        "--workbook",
+        str(tmp_path / "none.xlsx"),
+        "run",
+        "--now",
+        NOW,
+    )
     assert code == 2 and "no such workbook" in out and str(tmp_path / "none.xlsx") in out
 
 
 def test_a_file_that_is_not_xlsx_is_a_clean_failure_naming_it(tmp_path):
     fake = tmp_path / "book.xlsx"
     fake.write_text("SKU,Product Name\nRG-001,Halo ring\n")
-    code, out = cli("--config", str(ROOT / "config" / "sheetsync.toml"), "--workbook", str(fake),
-                    "run", "--now", NOW)
+    code, out = cli("--config", str(ROOT / "config" / "sheetsync.toml"), "--workbook", str(fake), "run", "--now", NOW)
     assert code == 1 and str(fake) in out and "Traceback" not in out
 
 
-
-@pytest.mark.parametrize("settings,words", [
-    ({"attempts": "6"}, "attempts = '6' must be a whole number"),
-    ({"timeout": 0}, "timeout = 0 is impossible"),
-    ({"max_wait": "soon"}, "max_wait = 'soon' must be a number of seconds"),
-])
+@pytest.mark.parametrize(
+    "settings,words",
+    [
+        ({"attempts": "6"}, "attempts = '6' must be a whole number"),
+        ({"timeout": 0}, "timeout = 0 is impossible"),
+        ({"max_wait": "soon"}, "max_wait = 'soon' must be a number of seconds"),
+    ],
+)
 def test_google_retry_settings_are_checked_naming_file_and_key(settings, words):
     from sheetsync.backends.gsheets import GoogleSheetsBackend
     from sheetsync.errors import ConfigError

@@ -1,4 +1,5 @@
 """Typed values written by a job read back equal through every local backend, so reruns are no-ops."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,10 +33,17 @@ def writer(ctx):
             cs.set(gifts, row, "Gift ID", ctx.issue_id("Gifts"))
     return cs
 '''
-GIFT = {"Handle": "@lena.gems", "SKU": "RG-001", "Campaign": "=IMPORTXML(\"x\")", "Shipped On": "3/4/2026"}
-EXPECTED = {"Days Overdue": 9, "Engagement Rate": Decimal("0.0425"), "Post Status": "Overdue",
-            "Gift Value": Decimal("1250.50"), "Post Due": date(2028, 2, 29), "Gift ID": "GFT-0001",
-            "Campaign": "=IMPORTXML(\"x\")", "Shipped On": date(2026, 3, 4)}
+GIFT = {"Handle": "@lena.gems", "SKU": "RG-001", "Campaign": '=IMPORTXML("x")', "Shipped On": "3/4/2026"}
+EXPECTED = {
+    "Days Overdue": 9,
+    "Engagement Rate": Decimal("0.0425"),
+    "Post Status": "Overdue",
+    "Gift Value": Decimal("1250.50"),
+    "Post Due": date(2028, 2, 29),
+    "Gift ID": "GFT-0001",
+    "Campaign": '=IMPORTXML("x")',
+    "Shipped On": date(2026, 3, 4),
+}
 
 
 @pytest.fixture

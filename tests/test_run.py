@@ -1,4 +1,5 @@
 """The runner: ownership rules, no-op and dry runs, the guard against concurrent edits, issued ids, Issues."""
+
 from __future__ import annotations
 
 import textwrap
@@ -48,11 +49,18 @@ def add_job(cfg, name: str, body: str) -> None:
 
 
 RETURNS = [
-    {"RMA": "RMA-2026-0001", "Order Number": "#1", "SKU": "RG-001", "Requested On": "11/20/2026", "Status": "Requested"},
+    {
+        "RMA": "RMA-2026-0001",
+        "Order Number": "#1",
+        "SKU": "RG-001",
+        "Requested On": "11/20/2026",
+        "Status": "Requested",
+    },
     {"RMA": "RMA-2026-0002", "Order Number": "#2", "SKU": "XX-404", "Requested On": "11/1/2026", "Status": "Received"},
 ]
-SKUS = [{"SKU": "RG-001", "Product Name": "Aurora", "Category": "Ring", "Metal": "Platinum", "Purity": "950",
-         "Price": 1000}]
+SKUS = [
+    {"SKU": "RG-001", "Product Name": "Aurora", "Category": "Ring", "Metal": "Platinum", "Purity": "950", "Price": 1000}
+]
 
 
 def test_writes_job_columns_by_key_and_composes_issues(jobs_config, run_jobs):
@@ -94,29 +102,32 @@ def test_dry_run_plans_but_writes_nothing(jobs_config, run_jobs):
     assert backend.writes == 0 and backend.values("Returns") == before
 
 
-@pytest.mark.parametrize("body", [
-    '''@job("bad")
+@pytest.mark.parametrize(
+    "body",
+    [
+        """@job("bad")
 def bad(ctx):
     cs = ctx.changes()
     returns = ctx.tab("Returns")
     cs.set(returns, next(iter(returns)), "Customer", "Someone Else")
     return cs
-''',
-    '''@job("bad")
+""",
+        """@job("bad")
 def bad(ctx):
     cs = ctx.changes()
     returns = ctx.tab("Returns")
     cs.set(returns, returns.rows[1], "Status", "Authorized")  # Received -> Authorized is not a named move
     return cs
-''',
-    '''@job("bad")
+""",
+        """@job("bad")
 def bad(ctx):
     cs = ctx.changes()
     returns = ctx.tab("Returns")
     cs.set(returns, returns.rows[0], "Issues", "hand-made")
     return cs
-''',
-])
+""",
+    ],
+)
 def test_person_owned_columns_are_refused(jobs_config, run_jobs, body):
     add_job(jobs_config, "bad", body)
     backend = memory_workbook(jobs_config, {"Returns": RETURNS, "SKUs": SKUS})
@@ -126,7 +137,10 @@ def test_person_owned_columns_are_refused(jobs_config, run_jobs, body):
 
 
 def test_named_transitions_are_allowed(jobs_config, run_jobs):
-    add_job(jobs_config, "authorize", '''
+    add_job(
+        jobs_config,
+        "authorize",
+        """
 @job("authorize")
 def authorize(ctx):
     cs = ctx.changes()
@@ -135,7 +149,8 @@ def authorize(ctx):
         if row["Status"] == "Requested":
             cs.set(returns, row, "Status", "Authorized")
     return cs
-''')
+""",
+    )
     backend = memory_workbook(jobs_config, {"Returns": RETURNS, "SKUs": SKUS})
     run_jobs(backend, ["authorize"], cfg=jobs_config)
     assert [r["Status"] for r in records(backend, "Returns")] == ["Authorized", "Received"]
@@ -148,12 +163,14 @@ def test_a_cell_a_person_changed_meanwhile_is_kept(jobs_config, run_jobs):
         if kind == "guard":  # between the job's read and its write
             values = backend.tabs["Returns"].values
             values[1][values[0].index("Policy Check")] = "checked by hand"  # row of RMA-2026-0001
+
     backend.hooks.append(person_edits)
     result = run_jobs(backend, ["mark"], cfg=jobs_config)
     assert records(backend, "Returns")[0]["Policy Check"] == "checked by hand"
     assert records(backend, "Returns")[1]["Policy Check"] == "within window"
     assert [(p.code, p.key, p.column) for p in result.conflicts] == [
-        (Code.WRITE_CONFLICT, "RMA-2026-0001", "Policy Check")]
+        (Code.WRITE_CONFLICT, "RMA-2026-0001", "Policy Check")
+    ]
 
 
 def test_rows_that_moved_are_found_by_key(jobs_config, run_jobs):
@@ -162,8 +179,12 @@ def test_rows_that_moved_are_found_by_key(jobs_config, run_jobs):
     def person_sorts(kind):
         if kind == "guard":
             values = backend.tabs["Returns"].values
-            values[1:] = [["RMA-2026-0000", "#0", None, None, None, "RG-001", None, None, "11/2/2026"]] + \
-                [values[2], [], values[1]]
+            values[1:] = [["RMA-2026-0000", "#0", None, None, None, "RG-001", None, None, "11/2/2026"]] + [
+                values[2],
+                [],
+                values[1],
+            ]
+
     backend.hooks.append(person_sorts)
     run_jobs(backend, ["mark"], cfg=jobs_config)
     rows = {r["RMA"]: r for r in records(backend, "Returns")}
@@ -177,6 +198,7 @@ def test_a_deleted_row_is_skipped_not_written_elsewhere(jobs_config, run_jobs):
     def person_deletes(kind):
         if kind == "guard":
             del backend.tabs["Returns"].values[1]
+
     backend.hooks.append(person_deletes)
     result = run_jobs(backend, ["mark"], cfg=jobs_config)
     assert [r["RMA"] for r in records(backend, "Returns")] == ["RMA-2026-0002"]
@@ -185,11 +207,16 @@ def test_a_deleted_row_is_skipped_not_written_elsewhere(jobs_config, run_jobs):
 
 def test_issued_ids_are_sequential_stable_and_never_reused(jobs_config, run_jobs, now):
     blank = {"Order Number": "#9", "Requested On": "11/25/2026", "Status": "Requested"}
-    backend = memory_workbook(jobs_config, {"Returns": RETURNS + [dict(blank), dict(blank, **{"Order Number": "#10"})],
-                                            "SKUs": SKUS})
+    backend = memory_workbook(
+        jobs_config, {"Returns": RETURNS + [dict(blank), dict(blank, **{"Order Number": "#10"})], "SKUs": SKUS}
+    )
     run_jobs(backend, ["issue_ids"], cfg=jobs_config)
     assert [r["RMA"] for r in records(backend, "Returns")] == [
-        "RMA-2026-0001", "RMA-2026-0002", "RMA-2026-0003", "RMA-2026-0004"]
+        "RMA-2026-0001",
+        "RMA-2026-0002",
+        "RMA-2026-0003",
+        "RMA-2026-0004",
+    ]
     assert run_jobs(backend, ["issue_ids"], cfg=jobs_config).cells_written == 0  # stable on rerun
     del backend.tabs["Returns"].values[4]  # the newest return is deleted
     backend.tabs["Returns"].values.append([None, "#11", None, None, None, None, None, None, "11/26/2026"])
@@ -199,11 +226,15 @@ def test_issued_ids_are_sequential_stable_and_never_reused(jobs_config, run_jobs
 
 
 def test_a_failing_job_does_not_stop_the_others(jobs_config, run_jobs):
-    add_job(jobs_config, "boom", '''
+    add_job(
+        jobs_config,
+        "boom",
+        """
 @job("boom", reports_issues=False)
 def boom(ctx):
     raise RuntimeError("template exploded")
-''')
+""",
+    )
     backend = memory_workbook(jobs_config, {"Returns": RETURNS, "SKUs": SKUS})
     result = run_jobs(backend, None, cfg=jobs_config)
     assert result.outcomes["boom"].status == "failed" and "template exploded" in result.outcomes["boom"].error

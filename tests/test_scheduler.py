@@ -1,12 +1,14 @@
 """The scheduled runner: cadence maths, catch-up, overlap, back-off, isolation, stopping, logs, `jobs` listing."""
+
 from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import json
 import logging
 import signal
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 
 import pytest
@@ -25,6 +27,7 @@ NY = "America/New_York"
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
 
 class FakeClock:
     """The runner's clock and sleep: sleeping moves the clock, so a day passes in milliseconds."""
@@ -73,8 +76,11 @@ def make_config(config, tmp_path):
     """The brand's config with a tmp jobs folder (stamp, broken, quiet) and the given [schedule]."""
 
     def make(schedule: dict, source: str = JOBS):
-        return dataclasses.replace(with_jobs(config, tmp_path / "jobs", sample=source),
-                                   schedule=MappingProxyType(dict(schedule)), target="memory:")
+        return dataclasses.replace(
+            with_jobs(config, tmp_path / "jobs", sample=source),
+            schedule=MappingProxyType(dict(schedule)),
+            target="memory:",
+        )
 
     return make
 
@@ -104,8 +110,9 @@ def fake_run(clock: FakeClock | None = None, takes: dict | None = None, fail: di
 def runner(config, clock, tmp_path, **kw):
     kw.setdefault("run_fn", fake_run(clock))
     kw.setdefault("backend_factory", lambda: memory_workbook(config, {}))
-    return Runner(config, clock=clock, sleep=clock.sleep, state_path=tmp_path / "state.json",
-                  handle_signals=False, **kw)
+    return Runner(
+        config, clock=clock, sleep=clock.sleep, state_path=tmp_path / "state.json", handle_signals=False, **kw
+    )
 
 
 def at(y, mo, d, h=0, mi=0, tz=NY) -> datetime:
@@ -116,13 +123,14 @@ def at(y, mo, d, h=0, mi=0, tz=NY) -> datetime:
 
 # ------------------------------------------------------------------------------------- cadence maths
 
+
 @pytest.fixture
 def tz(config):
     return config.timezone
 
 
 def utc_gaps(moments):
-    return [(b.astimezone(timezone.utc) - a.astimezone(timezone.utc)) for a, b in zip(moments, moments[1:])]
+    return [(b.astimezone(UTC) - a.astimezone(UTC)) for a, b in itertools.pairwise(moments)]
 
 
 def test_every_15_minutes_counts_real_time_across_spring_forward(tz):
@@ -144,8 +152,17 @@ def test_every_15_minutes_per_day_follows_the_length_of_the_day(tz, day, count):
 def test_repeated_hour_in_november_gets_its_own_runs(tz):
     slots = parse_cadence("every 15 minutes", tz).slots(at(2026, 11, 1, 0, 50), at(2026, 11, 1, 2, 0))
     labels = [s.strftime("%H:%M %Z") for s in slots]
-    assert labels == ["01:00 EDT", "01:15 EDT", "01:30 EDT", "01:45 EDT",
-                      "01:00 EST", "01:15 EST", "01:30 EST", "01:45 EST", "02:00 EST"]
+    assert labels == [
+        "01:00 EDT",
+        "01:15 EDT",
+        "01:30 EDT",
+        "01:45 EDT",
+        "01:00 EST",
+        "01:15 EST",
+        "01:30 EST",
+        "01:45 EST",
+        "02:00 EST",
+    ]
 
 
 def test_every_2_hours_restarts_at_local_midnight(tz):
@@ -154,15 +171,18 @@ def test_every_2_hours_restarts_at_local_midnight(tz):
     assert [s.strftime("%d %H:%M") for s in slots][-2:] == ["02 00:00", "02 02:00"]
 
 
-@pytest.mark.parametrize("start,expected_gap", [
-    (at(2026, 3, 7, 7), timedelta(hours=23)),    # clocks go forward on the night of 7-8 March
-    (at(2026, 10, 31, 7), timedelta(hours=25)),  # and back on the night of 31 Oct-1 Nov
-    (at(2026, 6, 1, 7), timedelta(hours=24)),
-])
+@pytest.mark.parametrize(
+    "start,expected_gap",
+    [
+        (at(2026, 3, 7, 7), timedelta(hours=23)),  # clocks go forward on the night of 7-8 March
+        (at(2026, 10, 31, 7), timedelta(hours=25)),  # and back on the night of 31 Oct-1 Nov
+        (at(2026, 6, 1, 7), timedelta(hours=24)),
+    ],
+)
 def test_daily_runs_keep_wall_clock_time_across_dst(tz, start, expected_gap):
     following = parse_cadence("every day at 07:00", tz).next_after(start)
     assert (following.hour, following.minute) == (7, 0)
-    assert following.astimezone(timezone.utc) - start.astimezone(timezone.utc) == expected_gap
+    assert following.astimezone(UTC) - start.astimezone(UTC) == expected_gap
 
 
 def test_a_time_that_does_not_exist_runs_just_after_the_jump(tz):
@@ -177,29 +197,42 @@ def test_a_time_that_happens_twice_runs_once(tz):
     assert [s.strftime("%H:%M %Z") for s in slots] == ["01:30 EDT"]
 
 
-@pytest.mark.parametrize("text,start,expected", [
-    ("every day at 07:00", at(2026, 2, 28, 7), "2026-03-01 07:00"),
-    ("every day at 07:00", at(2026, 12, 31, 8), "2027-01-01 07:00"),
-    ("every day at 23:30", at(2026, 4, 30, 23, 45), "2026-05-01 23:30"),
-    ("every month on day 31 at 07:00", at(2026, 2, 1), "2026-02-28 07:00"),
-    ("every month on day 31 at 07:00", at(2026, 3, 31, 8), "2026-04-30 07:00"),
-    ("every month on day 30 at 07:00", at(2028, 2, 1), "2028-02-29 07:00"),
-    ("every month on the last day at 18:00", at(2026, 12, 31, 19), "2027-01-31 18:00"),
-    ("every month on day 1 at 06:00", at(2026, 1, 31, 23), "2026-02-01 06:00"),
-    ("weekdays at 08:30", at(2026, 11, 27, 9), "2026-11-30 08:30"),          # Friday -> Monday
-    ("business days at 08:30", at(2026, 11, 25, 9), "2026-11-27 08:30"),     # skips Thanksgiving
-    ("every monday at 09:00", at(2026, 11, 30, 9), "2026-12-07 09:00"),
-    ("mondays and thursdays at 09:00", at(2026, 11, 30, 10), "2026-12-03 09:00"),
-    ("every day at 07:00 and 13:00", at(2026, 11, 30, 8), "2026-11-30 13:00"),
-    ("weekends at 10:00", at(2026, 11, 27, 11), "2026-11-28 10:00"),
-])
+@pytest.mark.parametrize(
+    "text,start,expected",
+    [
+        ("every day at 07:00", at(2026, 2, 28, 7), "2026-03-01 07:00"),
+        ("every day at 07:00", at(2026, 12, 31, 8), "2027-01-01 07:00"),
+        ("every day at 23:30", at(2026, 4, 30, 23, 45), "2026-05-01 23:30"),
+        ("every month on day 31 at 07:00", at(2026, 2, 1), "2026-02-28 07:00"),
+        ("every month on day 31 at 07:00", at(2026, 3, 31, 8), "2026-04-30 07:00"),
+        ("every month on day 30 at 07:00", at(2028, 2, 1), "2028-02-29 07:00"),
+        ("every month on the last day at 18:00", at(2026, 12, 31, 19), "2027-01-31 18:00"),
+        ("every month on day 1 at 06:00", at(2026, 1, 31, 23), "2026-02-01 06:00"),
+        ("weekdays at 08:30", at(2026, 11, 27, 9), "2026-11-30 08:30"),  # Friday -> Monday
+        ("business days at 08:30", at(2026, 11, 25, 9), "2026-11-27 08:30"),  # skips Thanksgiving
+        ("every monday at 09:00", at(2026, 11, 30, 9), "2026-12-07 09:00"),
+        ("mondays and thursdays at 09:00", at(2026, 11, 30, 10), "2026-12-03 09:00"),
+        ("every day at 07:00 and 13:00", at(2026, 11, 30, 8), "2026-11-30 13:00"),
+        ("weekends at 10:00", at(2026, 11, 27, 11), "2026-11-28 10:00"),
+    ],
+)
 def test_clock_cadences_month_ends_and_weekdays(config, tz, text, start, expected):
     cadence = parse_cadence(text, tz, config.holidays)
     assert cadence.next_after(start).strftime("%Y-%m-%d %H:%M") == expected
 
 
-@pytest.mark.parametrize("text", ["sometimes", "every 0 minutes", "every 25 hours", "every day at 25:00",
-                                  "every funday at 09:00", "every month on day 32 at 07:00", "at 07:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes",
+        "every 0 minutes",
+        "every 25 hours",
+        "every day at 25:00",
+        "every funday at 09:00",
+        "every month on day 32 at 07:00",
+        "at 07:00",
+    ],
+)
 def test_cadences_that_cannot_be_understood_say_so(tz, text):
     with pytest.raises(CadenceError):
         parse_cadence(text, tz)
@@ -211,9 +244,19 @@ def test_on_demand_means_no_cadence(tz, text):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
-       st.sampled_from(["every 15 minutes", "every 7 minutes", "every 3 hours", "every day at 07:00",
-                        "weekdays at 02:30", "every month on day 31 at 01:30"]))
+@given(
+    st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+    st.sampled_from(
+        [
+            "every 15 minutes",
+            "every 7 minutes",
+            "every 3 hours",
+            "every day at 07:00",
+            "weekdays at 02:30",
+            "every month on day 31 at 01:30",
+        ]
+    ),
+)
 def test_next_run_is_after_and_nothing_is_due_in_between(moment, text):
     from zoneinfo import ZoneInfo
 
@@ -227,6 +270,7 @@ def test_next_run_is_after_and_nothing_is_due_in_between(moment, text):
 
 
 # --------------------------------------------------------------------------------------------- config
+
 
 def test_unknown_jobs_in_schedule_are_warnings(make_config, tmp_path, caplog):
     cfg = make_config({"quiet": "every 15 minutes", "describe": "every day at 06:30"})
@@ -250,16 +294,22 @@ def test_nothing_to_schedule_is_a_config_error(make_config, tmp_path):
 
 # --------------------------------------------------------------------------------- catch-up, overlap
 
+
 def test_catch_up_runs_once_however_many_runs_were_missed(make_config, tmp_path):
     cfg = make_config({"stamp": "every 15 minutes", "quiet": "every day at 07:00"})
     state = RunState(tmp_path / "state.json")
-    state.jobs = {"stamp": {"last_success": at(2026, 11, 23, 9).isoformat()},   # 3 days: ~290 missed runs
-                  "quiet": {"last_success": at(2026, 11, 26, 7).isoformat()}}   # nothing missed
+    state.jobs = {
+        "stamp": {"last_success": at(2026, 11, 23, 9).isoformat()},  # 3 days: ~290 missed runs
+        "quiet": {"last_success": at(2026, 11, 26, 7).isoformat()},
+    }  # nothing missed
     state.save()
     clock, calls = FakeClock(at(2026, 11, 26, 9, 5)), []
     result = runner(cfg, clock, tmp_path, run_fn=fake_run(clock, calls=calls), until=at(2026, 11, 26, 9, 40)).run()
     assert [(a.job, a.reason, a.started.strftime("%H:%M")) for a in result.attempts] == [
-        ("stamp", "catch-up", "09:05"), ("stamp", "scheduled", "09:15"), ("stamp", "scheduled", "09:30")]
+        ("stamp", "catch-up", "09:05"),
+        ("stamp", "scheduled", "09:15"),
+        ("stamp", "scheduled", "09:30"),
+    ]
     assert result.stopped_by == "until" and result.exit_code == 0
 
 
@@ -279,7 +329,8 @@ def test_a_start_while_the_job_still_runs_is_skipped_and_logged(make_config, tmp
     with caplog.at_level(logging.INFO, "sheetsync"):
         result = runner(cfg, clock, tmp_path, run_fn=fake_run(clock, takes={"quiet": 40}), max_runs=2).run()
     assert [a.started.strftime("%H:%M") for a in result.attempts] == ["09:00", "09:45"]
-    assert [(job, slot.strftime("%H:%M")) for job, slot in result.skipped][:2] == [("quiet", "09:15"), ("quiet", "09:30")]
+    skipped = [(job, slot.strftime("%H:%M")) for job, slot in result.skipped][:2]
+    assert skipped == [("quiet", "09:15"), ("quiet", "09:30")]
     assert "skip quiet at Thu 2026-11-26 09:15 EST: still running" in caplog.text
 
 
@@ -289,23 +340,28 @@ def test_jobs_due_together_run_one_after_another_in_dependency_order(make_config
     state = RunState(tmp_path / "state.json")
     state.jobs = {n: {"last_success": at(2026, 11, 26, 6).isoformat()} for n in ("stamp", "quiet")}
     state.save()
-    runner(cfg, clock, tmp_path, run_fn=fake_run(clock, takes={"quiet": 3, "stamp": 3}, calls=calls),
-           max_runs=2).run()
+    runner(cfg, clock, tmp_path, run_fn=fake_run(clock, takes={"quiet": 3, "stamp": 3}, calls=calls), max_runs=2).run()
     assert [(n, t.strftime("%H:%M")) for n, t in calls] == [("quiet", "07:00"), ("stamp", "07:03")]
 
 
 # ------------------------------------------------------------------------------------------- back-off
+
 
 def test_unreachable_workbook_backs_off_then_recovers(make_config, tmp_path, caplog):
     cfg = make_config({"quiet": "every 15 minutes"})
     clock = FakeClock(at(2026, 11, 26, 9))
     errors = [LockHeld("held by a cron run"), TransientError("quota"), OSError("network down"), None]
     with caplog.at_level(logging.INFO, "sheetsync"):
-        result = runner(cfg, clock, tmp_path, run_fn=fake_run(clock, fail={"quiet": errors}),
-                        until=at(2026, 11, 26, 9, 20)).run()
+        result = runner(
+            cfg, clock, tmp_path, run_fn=fake_run(clock, fail={"quiet": errors}), until=at(2026, 11, 26, 9, 20)
+        ).run()
     assert [(a.outcome, a.started.strftime("%H:%M:%S")) for a in result.attempts] == [
-        ("unreachable", "09:00:00"), ("unreachable", "09:00:30"), ("unreachable", "09:01:30"),
-        ("ok", "09:03:30"), ("ok", "09:15:00")]
+        ("unreachable", "09:00:00"),
+        ("unreachable", "09:00:30"),
+        ("unreachable", "09:01:30"),
+        ("ok", "09:03:30"),
+        ("ok", "09:15:00"),
+    ]
     assert caplog.text.count("workbook unreachable") == 3
     assert "waiting 120s" in caplog.text
 
@@ -313,14 +369,21 @@ def test_unreachable_workbook_backs_off_then_recovers(make_config, tmp_path, cap
 def test_back_off_is_capped_and_never_spins(make_config, tmp_path):
     cfg = make_config({"quiet": "every 15 minutes"})
     clock = FakeClock(at(2026, 11, 26, 9))
-    result = runner(cfg, clock, tmp_path, backoff=(30, 100), max_runs=6,
-                    run_fn=fake_run(clock, fail={"quiet": [LockHeld("held")] * 10})).run()
+    result = runner(
+        cfg,
+        clock,
+        tmp_path,
+        backoff=(30, 100),
+        max_runs=6,
+        run_fn=fake_run(clock, fail={"quiet": [LockHeld("held")] * 10}),
+    ).run()
     starts = [a.started for a in result.attempts]
-    assert [(b - a).total_seconds() for a, b in zip(starts, starts[1:])] == [30, 60, 100, 100, 100]
+    assert [(b - a).total_seconds() for a, b in itertools.pairwise(starts)] == [30, 60, 100, 100, 100]
     assert all(nap > 0 for nap in clock.naps)
 
 
 # ------------------------------------------------------------------------------------------ isolation
+
 
 def test_a_job_that_raises_is_logged_with_traceback_and_the_loop_goes_on(make_config, tmp_path, caplog):
     cfg = make_config({"quiet": "every 15 minutes", "stamp": "every hour"})
@@ -354,8 +417,9 @@ def test_a_failing_job_leaves_the_others_on_schedule_for_a_day(make_config, tmp_
     book = memory_workbook(cfg, {"SKUs": [{"SKU": "RG-001", "Product Name": "Halo ring"}]})
     clock = FakeClock(at(2026, 11, 26, 0, 0))
     with caplog.at_level(logging.INFO, "sheetsync"):
-        result = runner(cfg, clock, tmp_path, run_fn=sheetsync.run, backend_factory=lambda: book,
-                        until=at(2026, 11, 27, 0, 0)).run()
+        result = runner(
+            cfg, clock, tmp_path, run_fn=sheetsync.run, backend_factory=lambda: book, until=at(2026, 11, 27, 0, 0)
+        ).run()
     assert result.outcomes("stamp") == ["ok"] * 96
     assert result.outcomes("broken") == ["failed"] * 24
     assert result.outcomes("quiet") == ["ok", "ok"]  # catch-up at midnight (never ran), then 07:00
@@ -371,6 +435,7 @@ def test_a_failing_job_leaves_the_others_on_schedule_for_a_day(make_config, tmp_
 
 
 # ------------------------------------------------------------------------------------------- stopping
+
 
 def test_first_signal_finishes_the_running_job_then_stops_cleanly(make_config, tmp_path):
     cfg = make_config({"quiet": "every 15 minutes", "stamp": "every 15 minutes"})
@@ -408,8 +473,9 @@ def test_second_signal_during_a_save_waits_for_the_save(make_config, tmp_path):
     assert result.attempts[0].outcome == "interrupted"
 
 
-def test_a_second_signal_while_the_start_line_is_logged_still_ends_the_run_as_interrupted(make_config, tmp_path,
-                                                                                           caplog):
+def test_a_second_signal_while_the_start_line_is_logged_still_ends_the_run_as_interrupted(
+    make_config, tmp_path, caplog
+):
     cfg = make_config({"quiet": "every 15 minutes"})
     clock = FakeClock(at(2026, 11, 26, 9))
     run = runner(cfg, clock, tmp_path)
@@ -451,12 +517,22 @@ def test_second_signal_outside_a_save_stops_at_once(make_config, tmp_path):
 
 # ----------------------------------------------------------------------------------- logs and state
 
+
 def test_json_log_has_one_object_per_line_with_counts(make_config, tmp_path):
     cfg = make_config({"stamp": "every 15 minutes"})
     book = memory_workbook(cfg, {"SKUs": [{"SKU": "RG-001", "Product Name": "Halo ring"}]})
     clock, stream = FakeClock(at(2026, 11, 26, 9)), io.StringIO()
-    sheetsync.schedule(cfg, max_runs=2, log_format="json", stream=stream, clock=clock, sleep=clock.sleep,
-                       backend_factory=lambda: book, state_path=tmp_path / "s.json", handle_signals=False)
+    sheetsync.schedule(
+        cfg,
+        max_runs=2,
+        log_format="json",
+        stream=stream,
+        clock=clock,
+        sleep=clock.sleep,
+        backend_factory=lambda: book,
+        state_path=tmp_path / "s.json",
+        handle_signals=False,
+    )
     events = [json.loads(line) for line in stream.getvalue().splitlines()]
     ends = [e for e in events if e["event"] == "end"]
     assert [(e["job"], e["outcome"], e["cells"]) for e in ends] == [("stamp", "ok", 1), ("stamp", "ok", 1)]
@@ -467,8 +543,17 @@ def test_json_log_has_one_object_per_line_with_counts(make_config, tmp_path):
 def test_plain_log_lines(make_config, tmp_path):
     cfg = make_config({"quiet": "every 15 minutes"})
     clock, stream = FakeClock(at(2026, 11, 26, 9)), io.StringIO()
-    sheetsync.schedule(cfg, max_runs=1, log_format="plain", stream=stream, clock=clock, sleep=clock.sleep,
-                       run_fn=fake_run(clock), state_path=tmp_path / "s.json", handle_signals=False)
+    sheetsync.schedule(
+        cfg,
+        max_runs=1,
+        log_format="plain",
+        stream=stream,
+        clock=clock,
+        sleep=clock.sleep,
+        run_fn=fake_run(clock),
+        state_path=tmp_path / "s.json",
+        handle_signals=False,
+    )
     lines = stream.getvalue().splitlines()
     assert lines[1].startswith("2026-11-26T09:00:00-05:00 INFO start quiet (catch-up")
     assert lines[2].startswith("2026-11-26T09:00:00-05:00 INFO end quiet ok in ")
@@ -485,8 +570,13 @@ def test_a_damaged_state_file_is_a_warning(make_config, tmp_path):
 def test_job_status_shows_cadence_last_run_and_next_run(make_config, tmp_path):
     cfg = make_config({"quiet": "weekdays at 08:30", "stamp": "every 15 minutes", "todo": "every day at 07:00"})
     state = RunState(tmp_path / "state.json")
-    state.jobs = {"quiet": {"last_start": at(2026, 11, 27, 8, 30).isoformat(), "last_outcome": "ok",
-                            "last_success": at(2026, 11, 27, 8, 30).isoformat()}}
+    state.jobs = {
+        "quiet": {
+            "last_start": at(2026, 11, 27, 8, 30).isoformat(),
+            "last_outcome": "ok",
+            "last_success": at(2026, 11, 27, 8, 30).isoformat(),
+        }
+    }
     state.save()
     statuses, warnings = job_status(cfg, state_path=tmp_path / "state.json", now=at(2026, 11, 28, 12))
     by = {s.name: s for s in statuses}
@@ -501,8 +591,13 @@ def test_jobs_command_lists_cadence_last_run_outcome_and_next(make_config, tmp_p
 
     cfg = make_config({"quiet": "weekdays at 08:30"})
     state = RunState(tmp_path / "state.json")
-    state.jobs = {"quiet": {"last_start": at(2026, 11, 27, 8, 30).isoformat(), "last_outcome": "failed",
-                            "last_success": at(2026, 11, 26, 8, 30).isoformat()}}
+    state.jobs = {
+        "quiet": {
+            "last_start": at(2026, 11, 27, 8, 30).isoformat(),
+            "last_outcome": "failed",
+            "last_success": at(2026, 11, 26, 8, 30).isoformat(),
+        }
+    }
     state.save()
     monkeypatch.setattr(cli.State, "config", property(lambda self: cfg))
     out = CliRunner().invoke(cli.main, ["jobs", "--state", str(tmp_path / "state.json")])

@@ -1,6 +1,8 @@
 """`sheetsync schedule` as a real process: SIGTERM mid-job finishes the job with a whole save and exits 0."""
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -10,8 +12,9 @@ import sys
 import textwrap
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import openpyxl
 import pytest
@@ -56,7 +59,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "jobs" / "slow.py").write_text(textwrap.dedent(SLOW_JOB))
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "vocabularies.toml").write_text("")
-    (tmp_path / "config" / "items.toml").write_text(textwrap.dedent('''
+    (tmp_path / "config" / "items.toml").write_text(
+        textwrap.dedent("""
         tab = "Items"
         key = "Item"
 
@@ -68,10 +72,12 @@ def project(tmp_path: Path) -> Path:
         [[columns]]
         header = "Stamp"
         owner = "job"
-        '''))
-    (tmp_path / "config" / "sheetsync.toml").write_text(textwrap.dedent(f'''
+        """)
+    )
+    (tmp_path / "config" / "sheetsync.toml").write_text(
+        textwrap.dedent(f'''
         [workbook]
-        target = "{tmp_path / 'book.xlsx'}"
+        target = "{tmp_path / "book.xlsx"}"
         timezone = "America/New_York"
 
         [tabs]
@@ -82,7 +88,8 @@ def project(tmp_path: Path) -> Path:
 
         [schedule]
         slow = "every 15 minutes"
-        '''))
+        ''')
+    )
     config = load_config(tmp_path / "config" / "sheetsync.toml")
     sheetsync.init(config, XlsxBackend(tmp_path / "book.xlsx"), rows={"Items": [{"Item": "A"}, {"Item": "B"}]})
     return tmp_path
@@ -91,16 +98,30 @@ def project(tmp_path: Path) -> Path:
 class Loop:
     """`sheetsync schedule` in a child process, its JSON log read line by line."""
 
-    started: list[Loop] = []
+    started: ClassVar[list[Loop]] = []
 
     def __init__(self, project: Path, *args: str):
         Loop.started.append(self)
         env = {**os.environ, "SHEETSYNC_CONFIG": str(project / "config" / "sheetsync.toml")}
         env.pop("SHEETSYNC_WORKBOOK", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from sheetsync.cli import main; main()", "schedule", "--log-format", "json",
-             "--state", str(project / "state.json"), *args],
-            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=project)
+            [
+                sys.executable,
+                "-c",
+                "from sheetsync.cli import main; main()",
+                "schedule",
+                "--log-format",
+                "json",
+                "--state",
+                str(project / "state.json"),
+                *args,
+            ],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=project,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[dict] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -134,10 +155,8 @@ class Loop:
         self.reader.join(timeout=timeout)  # every line the child wrote is read (a fixed nap raced the reader)
         while not self.lines.empty():
             line = self.lines.get()
-            try:
+            with contextlib.suppress(ValueError):
                 self.seen.append(json.loads(line))
-            except ValueError:
-                pass
         return code
 
 
@@ -198,7 +217,7 @@ def test_second_signal_stops_at_once_and_leaves_the_workbook_as_it_was(project):
 
 
 def test_sigterm_while_idle_exits_promptly(project):
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     (project / "state.json").write_text(json.dumps({"version": 1, "jobs": {"slow": {"last_success": now}}}))
     loop = Loop(project)
     loop.wait_for("scheduled")
@@ -216,14 +235,29 @@ def test_schedule_max_runs_on_the_demo_workbook(tmp_path):
     config = load_config(root / "config" / "sheetsync.toml")
 
     path = tmp_path / "demo.xlsx"
-    sheetsync.init(config, XlsxBackend(path), rows=sheetsync.load_project(config).demo_builder()(datetime.now(config.timezone).date()))
+    rows = sheetsync.load_project(config).demo_builder()(datetime.now(config.timezone).date())
+    sheetsync.init(config, XlsxBackend(path), rows=rows)
     env = {**os.environ, "SHEETSYNC_CONFIG": str(root / "config" / "sheetsync.toml"), "SHEETSYNC_WORKBOOK": str(path)}
     # every scheduled job catches up at start (no state yet), so two runs follow at once; --until bounds
     # the test should validate be the only job with a cadence
     done = subprocess.run(
-        [sys.executable, "-c", "from sheetsync.cli import main; main()", "schedule", "--max-runs", "2",
-         "--until", "30s", "--state", str(tmp_path / "state.json")],
-        capture_output=True, text=True, env=env, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "from sheetsync.cli import main; main()",
+            "schedule",
+            "--max-runs",
+            "2",
+            "--until",
+            "30s",
+            "--state",
+            str(tmp_path / "state.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     starts = [line for line in lines if " INFO start " in line]

@@ -1,4 +1,5 @@
 """The summaries job: every figure against a hand computation, edge cases, rendering, charts, reruns."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,34 +24,108 @@ TABS = ("Summary - Returns", "Summary - Gifting", "Summary - Catalog")
 D = date
 
 SKUS = [
-    {"SKU": "RG-ONE", "Product Name": "One Ring", "Category": "Ring", "Metal": "Yellow Gold", "Purity": "14K",
-     "Stone": "None", "Price": 400, "Cost": 100, "Stock": 0, "Units Sold": 10, "Channels": "Shopify, Wholesale",
-     "Description Status": "Published", "Launch Date": D(2026, 1, 1)},
-    {"SKU": "NK-TWO", "Product Name": "Two Necklace", "Category": "Necklace", "Metal": "Sterling Silver",
-     "Purity": "925", "Stone": "None", "Price": 200, "Cost": 50, "Wholesale Price": 100, "Stock": 5,
-     "Units Sold": 0, "Channels": "Etsy", "Description Status": "Drafting", "Copy Due": D(2026, 11, 20),
-     "Launch Date": D(2026, 12, 1)},
-    {"SKU": "ER-THREE", "Product Name": "Three Earrings", "Category": "Earrings", "Metal": "Yellow Gold",
-     "Purity": "14K", "Stone": "None", "Price": 300, "Cost": 80, "Stock": 3, "Units Sold": 20,
-     "Description Status": "Approved"},
+    {
+        "SKU": "RG-ONE",
+        "Product Name": "One Ring",
+        "Category": "Ring",
+        "Metal": "Yellow Gold",
+        "Purity": "14K",
+        "Stone": "None",
+        "Price": 400,
+        "Cost": 100,
+        "Stock": 0,
+        "Units Sold": 10,
+        "Channels": "Shopify, Wholesale",
+        "Description Status": "Published",
+        "Launch Date": D(2026, 1, 1),
+    },
+    {
+        "SKU": "NK-TWO",
+        "Product Name": "Two Necklace",
+        "Category": "Necklace",
+        "Metal": "Sterling Silver",
+        "Purity": "925",
+        "Stone": "None",
+        "Price": 200,
+        "Cost": 50,
+        "Wholesale Price": 100,
+        "Stock": 5,
+        "Units Sold": 0,
+        "Channels": "Etsy",
+        "Description Status": "Drafting",
+        "Copy Due": D(2026, 11, 20),
+        "Launch Date": D(2026, 12, 1),
+    },
+    {
+        "SKU": "ER-THREE",
+        "Product Name": "Three Earrings",
+        "Category": "Earrings",
+        "Metal": "Yellow Gold",
+        "Purity": "14K",
+        "Stone": "None",
+        "Price": 300,
+        "Cost": 80,
+        "Stock": 3,
+        "Units Sold": 20,
+        "Description Status": "Approved",
+    },
 ]
 
 
 def _return(rma, sku, channel, reason, requested, status, **extra):
-    return {"RMA": rma, "Order Number": f"#{rma[-2:]}", "SKU": sku, "Channel": channel, "Reason": reason,
-            "Requested On": requested, "Status": status, **extra}
+    return {
+        "RMA": rma,
+        "Order Number": f"#{rma[-2:]}",
+        "SKU": sku,
+        "Channel": channel,
+        "Reason": reason,
+        "Requested On": requested,
+        "Status": status,
+        **extra,
+    }
 
 
 RETURNS = [
-    _return("RMA-2026-0001", "RG-ONE", "Shopify", "Not As Described", D(2026, 11, 1), "Resolved",
-            Resolution="Refund", **{"Refund Amount": 340, "Restocking Fee": 60, "Resolved On": D(2026, 11, 5)}),
-    _return("RMA-2026-0002", "RG-ONE", "Etsy", "Size Too Small", D(2026, 11, 2), "Resolved",
-            Resolution="Resized", **{"Resolved On": D(2026, 11, 12)}),
-    _return("RMA-2026-0003", "NK-TWO", "Shopify", "Color", D(2026, 11, 10), "At Workshop",
-            **{"Received On": D(2026, 11, 16), "Workshop Due": D(2026, 11, 20)}),
+    _return(
+        "RMA-2026-0001",
+        "RG-ONE",
+        "Shopify",
+        "Not As Described",
+        D(2026, 11, 1),
+        "Resolved",
+        Resolution="Refund",
+        **{"Refund Amount": 340, "Restocking Fee": 60, "Resolved On": D(2026, 11, 5)},
+    ),
+    _return(
+        "RMA-2026-0002",
+        "RG-ONE",
+        "Etsy",
+        "Size Too Small",
+        D(2026, 11, 2),
+        "Resolved",
+        Resolution="Resized",
+        **{"Resolved On": D(2026, 11, 12)},
+    ),
+    _return(
+        "RMA-2026-0003",
+        "NK-TWO",
+        "Shopify",
+        "Color",
+        D(2026, 11, 10),
+        "At Workshop",
+        **{"Received On": D(2026, 11, 16), "Workshop Due": D(2026, 11, 20)},
+    ),
     _return("RMA-2026-0004", "ER-THREE", "Shopify", "Style", D(2026, 11, 20), "Requested"),
-    _return("RMA-2026-0005", "ER-THREE", None, None, D(2026, 11, 3), "Resolved",
-            Resolution="Store Credit", **{"Resolved On": D(2026, 11, 9)}),
+    _return(
+        "RMA-2026-0005",
+        "ER-THREE",
+        None,
+        None,
+        D(2026, 11, 3),
+        "Resolved",
+        Resolution="Store Credit",
+        **{"Resolved On": D(2026, 11, 9)},
+    ),
 ]
 
 INFLUENCERS = [
@@ -62,19 +137,56 @@ INFLUENCERS = [
 
 
 def _gift(gid, handle, campaign, sku, value, shipping, delivered, **extra):
-    return {"Gift ID": gid, "Handle": handle, "Campaign": campaign, "SKU": sku, "Gift Value": value,
-            "Shipping Cost": shipping, "Delivered On": delivered, **extra}
+    return {
+        "Gift ID": gid,
+        "Handle": handle,
+        "Campaign": campaign,
+        "SKU": sku,
+        "Gift Value": value,
+        "Shipping Cost": shipping,
+        "Delivered On": delivered,
+        **extra,
+    }
 
 
 POST = {"Post URL": "https://www.instagram.com/p/ABC", "Disclosure": "Yes"}
 GIFTS = [
-    _gift("GFT-0001", "@ana", "Holiday", "RG-ONE", 100, 10, D(2026, 11, 1), **POST, **{
-        "Posted On": D(2026, 11, 10), "Likes": 100, "Comments": 20, "Shares": 5, "Saves": 5, "Views": 1000,
-        "Attributed Orders": 2, "Attributed Revenue": 800}),
+    _gift(
+        "GFT-0001",
+        "@ana",
+        "Holiday",
+        "RG-ONE",
+        100,
+        10,
+        D(2026, 11, 1),
+        **POST,
+        **{
+            "Posted On": D(2026, 11, 10),
+            "Likes": 100,
+            "Comments": 20,
+            "Shares": 5,
+            "Saves": 5,
+            "Views": 1000,
+            "Attributed Orders": 2,
+            "Attributed Revenue": 800,
+        },
+    ),
     _gift("GFT-0002", "@ana", "Holiday", "NK-TWO", None, 10, D(2026, 11, 20)),  # value from SKU cost 50
-    _gift("GFT-0003", "@bea", "Spring", "NK-TWO", 60, None, D(2026, 10, 1), **{
-        "Post URL": "https://www.tiktok.com/@bea/video/1", "Disclosure": "No", "Posted On": D(2026, 10, 20),
-        "Likes": 10}),
+    _gift(
+        "GFT-0003",
+        "@bea",
+        "Spring",
+        "NK-TWO",
+        60,
+        None,
+        D(2026, 10, 1),
+        **{
+            "Post URL": "https://www.tiktok.com/@bea/video/1",
+            "Disclosure": "No",
+            "Posted On": D(2026, 10, 20),
+            "Likes": 10,
+        },
+    ),
     _gift("GFT-0004", "@bea", "Spring", "RG-ONE", 100, 10, D(2026, 10, 1), **{"Post Due": D(2026, 10, 10)}),
     _gift("GFT-0005", "@bea", None, "ER-THREE", 40, 0, D(2026, 10, 5)),
     _gift("GFT-0006", "@dan", "Spring", "ER-THREE", 40, 5, D(2026, 9, 1)),
@@ -110,6 +222,7 @@ def by(frame: pd.DataFrame, column: str) -> dict:
 
 
 # ---- returns ---------------------------------------------------------------------------------------------------
+
 
 def test_returns_key_figures(figures):
     k = figures["returns.key_figures"]
@@ -168,6 +281,7 @@ def test_workshop_and_copy_review(figures):
 
 # ---- gifting ---------------------------------------------------------------------------------------------------
 
+
 def test_gifting_key_figures(figures):
     k = figures["gifting.key_figures"]
     assert key(k, "Gifts logged") == 8
@@ -220,6 +334,7 @@ def test_gifting_per_campaign_stop_list_and_disclosure(figures):
 
 # ---- catalog ---------------------------------------------------------------------------------------------------
 
+
 def test_catalog_figures(figures):
     status = figures["catalog.by_status"]
     assert list(status["Description Status"]) == ["Drafting", "Approved", "Published"]  # workflow order
@@ -238,10 +353,12 @@ def test_catalog_figures(figures):
 def test_problem_counts_by_column_and_code(config):
     problem_counts = sheetsync.load_project(config).module("summaries.catalog").problem_counts
 
-    problems = [Problem("SKUs", "not_money", "x", Severity.ERROR, row=2, column="Price"),
-                Problem("SKUs", "not_money", "x", Severity.ERROR, row=3, column="Price"),
-                Problem("SKUs", "not_money", "x", Severity.WARNING, row=3, column="Price"),
-                Problem("Gifts", "late", "x", Severity.WARNING, row=5, column="Post Due")]
+    problems = [
+        Problem("SKUs", "not_money", "x", Severity.ERROR, row=2, column="Price"),
+        Problem("SKUs", "not_money", "x", Severity.ERROR, row=3, column="Price"),
+        Problem("SKUs", "not_money", "x", Severity.WARNING, row=3, column="Price"),
+        Problem("Gifts", "late", "x", Severity.WARNING, row=5, column="Post Due"),
+    ]
     out = problem_counts(problems)
     assert list(out["Reason Code"]) == ["not_money", "late"]
     first = out.iloc[0]
@@ -250,21 +367,30 @@ def test_problem_counts_by_column_and_code(config):
 
 # ---- edge cases ------------------------------------------------------------------------------------------------
 
+
 def _no_nan(grid) -> None:
     for row in grid:
         for value in row:
             assert not (isinstance(value, float) and (math.isnan(value) or math.isinf(value))), row
 
 
-@pytest.mark.parametrize("tabs", [
-    {},
-    {"SKUs": SKUS[:1]},
-    {"Returns": RETURNS[:1]},
-    {"Gifts": GIFTS[1:2]},
-    {"SKUs": [dict(SKUS[0], **{"Units Sold": 0})], "Returns": RETURNS[:1],
-     "Influencers": [dict(INFLUENCERS[0], Followers=0)], "Gifts": GIFTS[:1]},
-    {"Gifts": [{"Gift ID": "GFT-0009", "Handle": "@nobody", "SKU": "NOPE", "Posted On": D(2026, 11, 1)}]},
-], ids=["empty", "one-sku", "one-return", "one-gift", "zeros", "missing-metrics"])
+@pytest.mark.parametrize(
+    "tabs",
+    [
+        {},
+        {"SKUs": SKUS[:1]},
+        {"Returns": RETURNS[:1]},
+        {"Gifts": GIFTS[1:2]},
+        {
+            "SKUs": [dict(SKUS[0], **{"Units Sold": 0})],
+            "Returns": RETURNS[:1],
+            "Influencers": [dict(INFLUENCERS[0], Followers=0)],
+            "Gifts": GIFTS[:1],
+        },
+        {"Gifts": [{"Gift ID": "GFT-0009", "Handle": "@nobody", "SKU": "NOPE", "Posted On": D(2026, 11, 1)}]},
+    ],
+    ids=["empty", "one-sku", "one-return", "one-gift", "zeros", "missing-metrics"],
+)
 def test_edge_cases_never_crash(config, run_jobs, tabs):
     backend = memory_workbook(config, tabs)
     result = run_jobs(backend, ["summaries"])
@@ -286,6 +412,7 @@ def test_missing_tab_does_not_crash(config, run_jobs):
 
 
 # ---- rendering -------------------------------------------------------------------------------------------------
+
 
 def test_tabs_render_numbers_with_formats(config, run_jobs, fixture_book):
     run_jobs(fixture_book, ["summaries"])
@@ -317,8 +444,9 @@ def test_summary_tabs_touch_no_other_tab(config, run_jobs, fixture_book):
     assert {c.tab for c in result.planned} <= {"SKUs", "Returns", "Influencers", "Gifts", "_Meta"}
     assert all(c.column == "Issues" or c.tab == "_Meta" for c in result.planned)  # only validate's Issues
     for name, rows in before.items():
-        assert [{k: v for k, v in r.items() if k != "Issues"} for r in records(fixture_book, name)] == \
-            [{k: v for k, v in r.items() if k != "Issues"} for r in rows]
+        assert [{k: v for k, v in r.items() if k != "Issues"} for r in records(fixture_book, name)] == [
+            {k: v for k, v in r.items() if k != "Issues"} for r in rows
+        ]
 
 
 def test_rerun_writes_nothing_in_memory(config, run_jobs, fixture_book):
@@ -328,6 +456,7 @@ def test_rerun_writes_nothing_in_memory(config, run_jobs, fixture_book):
 
 
 # ---- xlsx: charts, reruns, edits elsewhere ------------------------------------------------------------------
+
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -352,8 +481,9 @@ def _cells(book, tab: str, ref: str) -> list:
 def xlsx_book(config, tmp_path, now):
     path = tmp_path / "book.xlsx"
     cfg = dataclasses.replace(config, target=str(path))
-    sheetsync.init(cfg, XlsxBackend(path), {"SKUs": SKUS, "Returns": RETURNS, "Influencers": INFLUENCERS,
-                                            "Gifts": GIFTS})
+    sheetsync.init(
+        cfg, XlsxBackend(path), {"SKUs": SKUS, "Returns": RETURNS, "Influencers": INFLUENCERS, "Gifts": GIFTS}
+    )
     return cfg, path
 
 
@@ -365,8 +495,9 @@ def test_xlsx_charts_point_at_their_tables(xlsx_book, now):
     returns = _chart_refs(book, "Summary - Returns")
     assert len(returns) == 2
     categories, values = returns[0]
-    assert sorted(_cells(book, "Summary - Returns", categories)) == \
-        sorted(["Not As Described", "Size Too Small", "Color", "Style", "(not given)"])
+    assert sorted(_cells(book, "Summary - Returns", categories)) == sorted(
+        ["Not As Described", "Size Too Small", "Color", "Style", "(not given)"]
+    )
     assert _cells(book, "Summary - Returns", values[0]) == [1, 1, 1, 1, 1]
     gifting = _chart_refs(book, "Summary - Gifting")
     categories, values = gifting[0]

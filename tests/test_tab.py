@@ -1,4 +1,5 @@
 """Typed tabs: headers by name in any order and case, blank rows skipped, problems kept as data."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,15 +18,19 @@ def tab_of(config, rows, headers=HEADERS, name="SKUs"):
     return build_tab(TabData(name, [headers] + rows), config.schema(name), config.parse)
 
 
-@pytest.mark.parametrize("headers", [
-    ["SKU", "Product Name", "Category", "Metal", "Purity", "Price"],
-    ["sku", "PRODUCT NAME", "category", "metal", "purity", "price"],
-    ["  SKU ", "Product   Name", " Category", "Metal ", "Purity", " Price "],
-    ["Price", "Purity", "Metal", "Category", "Product Name", "SKU"],
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["SKU", "Product Name", "Category", "Metal", "Purity", "Price"],
+        ["sku", "PRODUCT NAME", "category", "metal", "purity", "price"],
+        ["  SKU ", "Product   Name", " Category", "Metal ", "Purity", " Price "],
+        ["Price", "Purity", "Metal", "Category", "Product Name", "SKU"],
+    ],
+)
 def test_headers_match_case_space_and_order_insensitively(config, headers):
-    values = dict(zip([h.casefold() for h in HEADERS],
-                      ["RG-001", "Aurora Ring", "Ring", "Yellow Gold", "14k", "$1,250.00"]))
+    values = dict(
+        zip([h.casefold() for h in HEADERS], ["RG-001", "Aurora Ring", "Ring", "Yellow Gold", "14k", "$1,250.00"])
+    )
     tab = tab_of(config, [[values[" ".join(h.split()).casefold()] for h in headers]], headers)
     got = tab.row("RG-001")
     assert got is not None
@@ -33,8 +38,11 @@ def test_headers_match_case_space_and_order_insensitively(config, headers):
 
 
 def test_unknown_columns_are_kept_and_ignored(config):
-    tab = tab_of(config, [["RG-001", "Margin note", "Aurora", "Ring", "Platinum", "950", 900]],
-                 ["SKU", "Team Notes", "Product Name", "Category", "Metal", "Purity", "Price"])
+    tab = tab_of(
+        config,
+        [["RG-001", "Margin note", "Aurora", "Ring", "Platinum", "950", 900]],
+        ["SKU", "Team Notes", "Product Name", "Category", "Metal", "Purity", "Price"],
+    )
     row = tab.row("RG-001")
     with pytest.raises(UnknownColumn):  # not a schema column: never addressed by a job
         row.raw("Team Notes")
@@ -50,8 +58,9 @@ def test_missing_optional_header_is_a_warning_and_tab_still_works(config):
 
 
 def test_missing_required_header_blocks_only_that_tab(config):
-    tab = tab_of(config, [["RG-001", "Aurora", "Ring", "Platinum", 900]],
-                 ["SKU", "Product Name", "Category", "Metal", "Price"])
+    tab = tab_of(
+        config, [["RG-001", "Aurora", "Ring", "Platinum", 900]], ["SKU", "Product Name", "Category", "Metal", "Price"]
+    )
     problem = next(p for p in tab.problems if p.code == Code.MISSING_HEADER and p.column == "Purity")
     assert problem.severity == Severity.ERROR and problem.tab == "SKUs"
     assert not tab.usable and tab.rows == ()
@@ -63,8 +72,12 @@ def test_missing_tab_is_reported_not_raised(config):
 
 
 def test_blank_rows_anywhere_are_skipped_and_rows_keep_sheet_numbers(config):
-    rows = [[None] * 6, ["RG-001", "A", "Ring", "Platinum", "950", 1], ["", "  ", None, "", "", ""],
-            ["RG-002", "B", "Ring", "Platinum", "950", 2]]
+    rows = [
+        [None] * 6,
+        ["RG-001", "A", "Ring", "Platinum", "950", 1],
+        ["", "  ", None, "", "", ""],
+        ["RG-002", "B", "Ring", "Platinum", "950", 2],
+    ]
     tab = tab_of(config, rows)
     assert [(r.key, r.sheet_row) for r in tab.rows] == [("RG-001", 3), ("RG-002", 5)]
 
@@ -102,8 +115,11 @@ def test_blank_key_rows_get_a_stable_fallback(config):
 def test_frame_is_typed(config):
     import pandas as pd
 
-    tab = tab_of(config, [["RG-001", "Aurora", "Ring", "Platinum", "950", "$1,250.00"]],
-                 HEADERS + ["Launch Date", "Stock", "Engraved / Custom"])
+    tab = tab_of(
+        config,
+        [["RG-001", "Aurora", "Ring", "Platinum", "950", "$1,250.00"]],
+        HEADERS + ["Launch Date", "Stock", "Engraved / Custom"],
+    )
     tab = tab.with_writes({"RG-001": {"Launch Date": date(2026, 3, 4), "Stock": 3, "Engraved / Custom": True}})
     frame = tab.frame()
     assert frame.loc[0, "Price"] == 1250.0

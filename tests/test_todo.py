@@ -1,4 +1,5 @@
 """The To Do tab on the demo: every overdue post, stuck return and late copy once, linked to its row."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,11 +38,13 @@ def expected_rows(config, backend, result) -> dict[str, set[int]]:
     for i, r in enumerate(records(backend, "Returns"), start=2):
         status = r["Status"]
         received = r["Received On"]
-        if status == "Requested" \
-                or status == "Expired" and not r["Resolved On"] \
-                or status == "Received" and (received is None or TODAY > cal.add_business_days(received, 3)) \
-                or status == "At Workshop" and (r["Workshop Due"] is None or TODAY > r["Workshop Due"]) \
-                or status == "Resolved" and not (r["Resolved On"] and r["Resolution"]):
+        if (
+            status == "Requested"
+            or (status == "Expired" and not r["Resolved On"])
+            or (status == "Received" and (received is None or cal.add_business_days(received, 3) < TODAY))
+            or (status == "At Workshop" and (r["Workshop Due"] is None or r["Workshop Due"] < TODAY))
+            or (status == "Resolved" and not (r["Resolved On"] and r["Resolution"]))
+        ):
             stuck.add(i)
     late = {p.row for p in result.report if p.tab == "SKUs" and p.code == "copy_late"}
     return {"Gifts": posts, "Returns": stuck, "SKUs": late}
@@ -58,13 +61,24 @@ def test_demo_lists_every_overdue_post_stuck_return_and_late_copy_once(config, d
         for row in rows:
             assert listed.count(row) == 1, (tab, row)
     kinds = {a.kind for a in result.actions}
-    assert {"send_reminder_1", "send_reminder_2", "check_post", "gift_ghosted", "fix_disclosure", "decide_return",
-            "inspect_return", "chase_workshop", "tell_expired", "close_return", "write_copy",
-            "review_copy"} <= kinds
+    assert {
+        "send_reminder_1",
+        "send_reminder_2",
+        "check_post",
+        "gift_ghosted",
+        "fix_disclosure",
+        "decide_return",
+        "inspect_return",
+        "chase_workshop",
+        "tell_expired",
+        "close_return",
+        "write_copy",
+        "review_copy",
+    } <= kinds
 
 
 def test_every_line_links_to_its_row(config, demo):
-    backend, _, result = demo
+    backend, _, _result = demo
     layout = backend.tabs["To Do"].layout
     keys = {"Gifts": "Gift ID", "Returns": "RMA", "SKUs": "SKU"}
     lines = todo_lines(backend)
@@ -78,7 +92,7 @@ def test_every_line_links_to_its_row(config, demo):
 
 
 def test_most_urgent_first_and_who(config, demo):
-    backend, _, result = demo
+    backend, _, _result = demo
     lines = todo_lines(backend)
     dues = [line["Due"] for line in lines]
     assert dues == sorted(dues)
@@ -118,7 +132,7 @@ def test_only_the_named_transitions_touch_person_columns(config, demo):
 
 
 def test_issued_ids_on_the_demo(demo):
-    backend, before, _ = demo
+    backend, _before, _ = demo
     rmas = [r["RMA"] for r in records(backend, "Returns")]
     gifts = [r["Gift ID"] for r in records(backend, "Gifts")]
     assert rmas[-6:] == [f"RMA-2026-{n:04d}" for n in range(35, 41)]

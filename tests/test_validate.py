@@ -1,5 +1,6 @@
 """The validate job: every rule flags the right cell with the right code; clean rows in people's styles pass;
 fixing a problem clears its Issues line, highlight and note (memory and xlsx); the CLI's report formats."""
+
 from __future__ import annotations
 
 import csv
@@ -77,28 +78,44 @@ SKU_CASES = [
     ("none_has_clarity", "Clarity", "stone_none_has_details", plain_sku(Clarity="VS2")),
     ("stone_blank", "Stone", "stone_missing", plain_sku(Stone=None, Shape="Oval")),
     ("origin_blank", "Stone Origin", "stone_origin_missing", clean_sku(**{"Stone Origin": None})),
-    ("grade_on_sapphire", "Color", "grading_not_diamond",
-     clean_sku(Stone="Sapphire", Treatment="Heat", Clarity=None, Cut=None, Certificate=None)),
+    (
+        "grade_on_sapphire",
+        "Color",
+        "grading_not_diamond",
+        clean_sku(Stone="Sapphire", Treatment="Heat", Clarity=None, Cut=None, Certificate=None),
+    ),
     ("carat_3_places", "Carat Weight", "carat_decimals", clean_sku(**{"Carat Weight": "0.755"})),
     ("carat_zero", "Carat Weight", "not_positive", clean_sku(**{"Carat Weight": 0})),
     ("gia_digits", "Certificate", "certificate_format", clean_sku(Certificate="GIA 12345")),
     ("unknown_lab", "Certificate", "certificate_format", clean_sku(Certificate="ACME 2141438171")),
     ("lab_report_natural", "Certificate", "certificate_origin_mismatch", clean_sku(Certificate="IGI LG512345678")),
     ("no_certificate", "Certificate", "certificate_missing", clean_sku(Certificate=None)),
-    ("size_on_charm", "Ring Size", "ring_size_not_ring",
-     plain_sku(Category="Charm", **{"Chain Length (in)": None, "Ring Size": 6})),
+    (
+        "size_on_charm",
+        "Ring Size",
+        "ring_size_not_ring",
+        plain_sku(Category="Charm", **{"Chain Length (in)": None, "Ring Size": 6}),
+    ),
     ("size_off_grid", "Ring Size", "ring_size_invalid", clean_sku(**{"Ring Size": 6.3})),
     ("size_too_big", "Ring Size", "ring_size_invalid", clean_sku(**{"Ring Size": 14})),
     ("chain_on_ring", "Chain Length (in)", "chain_length_not_chain", clean_sku(**{"Chain Length (in)": 18})),
     ("chain_unusual", "Chain Length (in)", "chain_length_invalid", plain_sku(**{"Chain Length (in)": 17})),
-    ("bracelet_chain", "Chain Length (in)", "chain_length_invalid",
-     plain_sku(Category="Bracelet", **{"Chain Length (in)": 9.5})),
+    (
+        "bracelet_chain",
+        "Chain Length (in)",
+        "chain_length_invalid",
+        plain_sku(Category="Bracelet", **{"Chain Length (in)": 9.5}),
+    ),
     ("wholesale_above_retail", "Wholesale Price", "price_order", clean_sku(**{"Wholesale Price": 2500})),
     ("cost_above_wholesale", "Cost", "price_order", clean_sku(Cost=1300)),
     ("cost_above_price", "Cost", "price_order", clean_sku(Cost=2600, **{"Wholesale Price": None})),
     ("wholesale_share", "Wholesale Price", "wholesale_share", clean_sku(**{"Wholesale Price": 800})),
-    ("approved_no_copy", "Final Description", "final_description_missing",
-     clean_sku(**{"Description Status": "Approved"})),
+    (
+        "approved_no_copy",
+        "Final Description",
+        "final_description_missing",
+        clean_sku(**{"Description Status": "Approved"}),
+    ),
     ("price_zero", "Price", "not_positive", clean_sku(Price=0)),
     ("metal_weight_zero", "Metal Weight (g)", "not_positive", clean_sku(**{"Metal Weight (g)": 0})),
     ("stock_negative", "Stock", "negative", clean_sku(Stock=-2)),
@@ -117,19 +134,40 @@ RETURN_CASES = [
     ("return_unknown_sku", "SKU", "unknown_sku", clean_return(SKU="RG-XXX-999")),
     ("delivered_before_order", "Delivered On", "date_order", clean_return(**{"Delivered On": "2026-09-28"})),
     ("resolved_before_received", "Resolved On", "date_order", clean_return(**{"Resolved On": "2026-10-15"})),
-    ("resize_necklace", "Request Type", "not_resizable",
-     clean_return(SKU="NK-TID-001", Reason="Style", Resolution="Store Credit")),
-    ("repair_necklace", "Request Type", "not_repairable",
-     clean_return(SKU="NK-TID-001", Reason="Defective", **{"Request Type": "Repair", "Resolution": "Repaired"})),
+    (
+        "resize_necklace",
+        "Request Type",
+        "not_resizable",
+        clean_return(SKU="NK-TID-001", Reason="Style", Resolution="Store Credit"),
+    ),
+    (
+        "repair_necklace",
+        "Request Type",
+        "not_repairable",
+        clean_return(SKU="NK-TID-001", Reason="Defective", **{"Request Type": "Repair", "Resolution": "Repaired"}),
+    ),
     ("resolved_no_resolution", "Resolution", "resolution_incomplete", clean_return(Resolution=None)),
     ("resolved_no_date", "Resolved On", "resolution_incomplete", clean_return(**{"Resolved On": None})),
-    ("refund_no_amount", "Refund Amount", "refund_amount_missing",
-     clean_return(Reason="Changed Mind", **{"Request Type": "Refund", "Resolution": "Refund"})),
-    ("refund_above_price", "Refund Amount", "refund_above_price",
-     clean_return(Reason="Changed Mind", **{"Request Type": "Refund", "Resolution": "Refund",
-                                            "Refund Amount": 2600})),
-    ("relisted_no_cert", "Relisted", "relisted_missing_certificate",
-     clean_return(Condition="Missing Certificate", Relisted="Yes")),
+    (
+        "refund_no_amount",
+        "Refund Amount",
+        "refund_amount_missing",
+        clean_return(Reason="Changed Mind", **{"Request Type": "Refund", "Resolution": "Refund"}),
+    ),
+    (
+        "refund_above_price",
+        "Refund Amount",
+        "refund_above_price",
+        clean_return(
+            Reason="Changed Mind", **{"Request Type": "Refund", "Resolution": "Refund", "Refund Amount": 2600}
+        ),
+    ),
+    (
+        "relisted_no_cert",
+        "Relisted",
+        "relisted_missing_certificate",
+        clean_return(Condition="Missing Certificate", Relisted="Yes"),
+    ),
     ("fee_negative", "Restocking Fee", "negative", clean_return(**{"Restocking Fee": -5})),
     ("return_email", "Customer Email", "bad_email", clean_return(**{"Customer Email": "lena@"})),
     ("return_reason", "Reason", "not_allowed", clean_return(Reason="Broken clasp")),
@@ -153,13 +191,34 @@ GIFT_CASES = [
     ("delivered_before_shipping", "Delivered On", "date_order", clean_gift(**{"Delivered On": "2026-09-30"})),
     ("gift_do_not_gift", "Handle", "do_not_gift", clean_gift(Handle="@dng.edit")),
     ("shipped_unconfirmed", "Shipped On", "address_unconfirmed", clean_gift(Handle="@late.edit")),
-    ("planned_unconfirmed", "Handle", "address_unconfirmed",
-     clean_gift(Handle="@noaddr.edit", **{"Shipped On": None, "Carrier": None, "Tracking Number": None,
-                                          "Delivered On": None, "Post URL": None, "Posted On": None,
-                                          "Disclosure": None, "Likes": None, "Comments": None, "Shares": None,
-                                          "Saves": None, "Views": None})),
-    ("url_wrong_platform", "Post URL", "post_url_platform",
-     clean_gift(**{"Post URL": "https://www.tiktok.com/@lena/video/7312"})),
+    (
+        "planned_unconfirmed",
+        "Handle",
+        "address_unconfirmed",
+        clean_gift(
+            Handle="@noaddr.edit",
+            **{
+                "Shipped On": None,
+                "Carrier": None,
+                "Tracking Number": None,
+                "Delivered On": None,
+                "Post URL": None,
+                "Posted On": None,
+                "Disclosure": None,
+                "Likes": None,
+                "Comments": None,
+                "Shares": None,
+                "Saves": None,
+                "Views": None,
+            },
+        ),
+    ),
+    (
+        "url_wrong_platform",
+        "Post URL",
+        "post_url_platform",
+        clean_gift(**{"Post URL": "https://www.tiktok.com/@lena/video/7312"}),
+    ),
     ("no_disclosure", "Disclosure", "disclosure_missing", clean_gift(Disclosure="No")),
     ("blank_disclosure", "Disclosure", "disclosure_missing", clean_gift(Disclosure=None)),
     ("likes_negative", "Likes", "negative", clean_gift(Likes=-3)),
@@ -190,9 +249,12 @@ def violations_workbook(config) -> MemoryBackend:
     rows = {
         S: [clean_sku(), plain_sku()] + [c[5] for c in CASES if c[1] == S],
         R: [clean_return()] + [c[5] for c in CASES if c[1] == R],
-        I: [clean_influencer(), clean_influencer(Handle="@dng.edit", Status="Do Not Gift"),
+        I: [
+            clean_influencer(),
+            clean_influencer(Handle="@dng.edit", Status="Do Not Gift"),
             clean_influencer(Handle="@late.edit", **{"Address Confirmed On": "2026-10-20"}),
-            clean_influencer(Handle="@noaddr.edit", **{"Address Confirmed On": None})]
+            clean_influencer(Handle="@noaddr.edit", **{"Address Confirmed On": None}),
+        ]
         + [c[5] for c in CASES if c[1] == I],
         G: [clean_gift()] + [c[5] for c in CASES if c[1] == G],
     }
@@ -230,9 +292,17 @@ def test_every_rule_flags_its_cell(violations, case, tab, key, column, code, row
 
 
 def test_base_rows_of_the_violations_workbook_are_clean(violations):
-    _, before, result = violations
-    keys = {"RG-SOL-001", "NK-TID-001", "RMA-2026-0001", "@lena.gems", "@dng.edit", "@late.edit", "@noaddr.edit",
-            "GFT-0001"}
+    _, _before, result = violations
+    keys = {
+        "RG-SOL-001",
+        "NK-TID-001",
+        "RMA-2026-0001",
+        "@lena.gems",
+        "@dng.edit",
+        "@late.edit",
+        "@noaddr.edit",
+        "GFT-0001",
+    }
     assert [p for p in ours(result) if p.key in keys] == []
 
 
@@ -248,12 +318,14 @@ def test_rules_can_be_switched_off_and_their_severity_changed(vconfig):
 
     from sheetsync.project.config import freeze
 
-    policies = {**{k: v for k, v in vconfig.policies.items()}}
+    policies = {**dict(vconfig.policies.items())}
     validate = dict(policies["validate"])
     validate.update(disabled=("wholesale_share",), severity={"price_order": "warning"})
     cfg = dataclasses.replace(vconfig, policies=freeze({**policies, "validate": validate}))
-    backend = memory_workbook(cfg, {S: [clean_sku(SKU="A-001", **{"Wholesale Price": 800}),
-                                        clean_sku(SKU="A-002", **{"Wholesale Price": 2500})]})
+    backend = memory_workbook(
+        cfg,
+        {S: [clean_sku(SKU="A-001", **{"Wholesale Price": 800}), clean_sku(SKU="A-002", **{"Wholesale Price": 2500})]},
+    )
     result = go(cfg, backend)
     assert [(p.key, p.code, str(p.severity)) for p in ours(result)] == [("A-002", "price_order", "warning")]
 
@@ -264,47 +336,191 @@ def test_rules_can_be_switched_off_and_their_severity_changed(vconfig):
 def people_style(config):
     """Clean rows with shuffled columns, blank rows, a formula column, and people's spellings."""
     skus = [
-        clean_sku(Purity="14k", Price="$2,450.00", Cost=" 700 ", **{"Launch Date": "3/4/2026", "Metal": "yellow gold ",
-                                                                  "Carat Weight": "0.75", "Channels": "shopify,etsy"}),
-        plain_sku(**{"Product Name": "Tidal Chain Necklace  ", "Purity": "Sterling", "Price": "$180.00",
-                     "Wholesale Price": "90", "Chain Length (in)": "18"}),
-        clean_sku(SKU="RG-AUR-014", Metal="Platinum", Purity="Pt 950", **{"Stone Origin": "lab grown",
-                  "Certificate": "IGI LG512345678", "Ring Size": "7.25", "Price": 3100, "Wholesale Price": "$1,550.00",
-                  "Cost": "$820.50", "Launch Date": "2026-03-04", "Description Status": "Published",
-                  "Final Description": "The Aurora ring in 950 platinum with a 0.75 ct tw lab-grown diamond."}),
-        clean_sku(SKU="ER-PET-003", Category="Earrings", Metal="Rose Gold", Purity="18 kt", Stone="Pearl",
-                  Treatment="None", Shape=None, Color=None, Clarity=None, Cut=None, Certificate=None,
-                  **{"Ring Size": None, "Carat Weight": None, "Stone Count": 2, "Price": "1,250",
-                     "Cost": 300, "Wholesale Price": 625}),
-        clean_sku(SKU="BR-MER-020", Category="Bracelet", Metal="Gold Vermeil", Purity="925", Stone="None",
-                  **{"Stone Origin": None, "Treatment": None, "Shape": None, "Carat Weight": None, "Stone Count": None,
-                     "Color": None, "Clarity": None, "Cut": None, "Certificate": None, "Ring Size": None,
-                     "Chain Length (in)": "7.5", "Price": 240, "Cost": 60, "Wholesale Price": 120}),
-        clean_sku(SKU="NK-EMB-021", Category="Pendant", Metal="Gold Filled", Purity="14K", Stone="Topaz",
-                  Treatment="Irradiated", Color=None, Clarity=None, Cut=None, Certificate=None,
-                  **{"Ring Size": None, "Chain Length (in)": 16, "Carat Weight": "1.25", "Price": 210, "Cost": 52,
-                     "Wholesale Price": 105}),
-        clean_sku(SKU="CH-LUN-022", Category="Charm", Metal="Gold Plated", Purity="925", Stone="Other",
-                  **{"Stone Origin": "Simulated", "Color": None, "Clarity": None, "Cut": None, "Certificate": None,
-                     "Ring Size": None, "Carat Weight": "0.10", "Price": 95, "Cost": 20, "Wholesale Price": 47.5}),
-        clean_sku(SKU="RG-HEI-023", Metal="Yellow Gold", Purity="10K", Stone="Diamond", **{"Carat Weight": "0.25",
-                  "Certificate": None, "Ring Size": 5, "Price": 640, "Cost": 150, "Wholesale Price": 320}),
+        clean_sku(
+            Purity="14k",
+            Price="$2,450.00",
+            Cost=" 700 ",
+            **{"Launch Date": "3/4/2026", "Metal": "yellow gold ", "Carat Weight": "0.75", "Channels": "shopify,etsy"},
+        ),
+        plain_sku(
+            **{
+                "Product Name": "Tidal Chain Necklace  ",
+                "Purity": "Sterling",
+                "Price": "$180.00",
+                "Wholesale Price": "90",
+                "Chain Length (in)": "18",
+            }
+        ),
+        clean_sku(
+            SKU="RG-AUR-014",
+            Metal="Platinum",
+            Purity="Pt 950",
+            **{
+                "Stone Origin": "lab grown",
+                "Certificate": "IGI LG512345678",
+                "Ring Size": "7.25",
+                "Price": 3100,
+                "Wholesale Price": "$1,550.00",
+                "Cost": "$820.50",
+                "Launch Date": "2026-03-04",
+                "Description Status": "Published",
+                "Final Description": "The Aurora ring in 950 platinum with a 0.75 ct tw lab-grown diamond.",
+            },
+        ),
+        clean_sku(
+            SKU="ER-PET-003",
+            Category="Earrings",
+            Metal="Rose Gold",
+            Purity="18 kt",
+            Stone="Pearl",
+            Treatment="None",
+            Shape=None,
+            Color=None,
+            Clarity=None,
+            Cut=None,
+            Certificate=None,
+            **{
+                "Ring Size": None,
+                "Carat Weight": None,
+                "Stone Count": 2,
+                "Price": "1,250",
+                "Cost": 300,
+                "Wholesale Price": 625,
+            },
+        ),
+        clean_sku(
+            SKU="BR-MER-020",
+            Category="Bracelet",
+            Metal="Gold Vermeil",
+            Purity="925",
+            Stone="None",
+            **{
+                "Stone Origin": None,
+                "Treatment": None,
+                "Shape": None,
+                "Carat Weight": None,
+                "Stone Count": None,
+                "Color": None,
+                "Clarity": None,
+                "Cut": None,
+                "Certificate": None,
+                "Ring Size": None,
+                "Chain Length (in)": "7.5",
+                "Price": 240,
+                "Cost": 60,
+                "Wholesale Price": 120,
+            },
+        ),
+        clean_sku(
+            SKU="NK-EMB-021",
+            Category="Pendant",
+            Metal="Gold Filled",
+            Purity="14K",
+            Stone="Topaz",
+            Treatment="Irradiated",
+            Color=None,
+            Clarity=None,
+            Cut=None,
+            Certificate=None,
+            **{
+                "Ring Size": None,
+                "Chain Length (in)": 16,
+                "Carat Weight": "1.25",
+                "Price": 210,
+                "Cost": 52,
+                "Wholesale Price": 105,
+            },
+        ),
+        clean_sku(
+            SKU="CH-LUN-022",
+            Category="Charm",
+            Metal="Gold Plated",
+            Purity="925",
+            Stone="Other",
+            **{
+                "Stone Origin": "Simulated",
+                "Color": None,
+                "Clarity": None,
+                "Cut": None,
+                "Certificate": None,
+                "Ring Size": None,
+                "Carat Weight": "0.10",
+                "Price": 95,
+                "Cost": 20,
+                "Wholesale Price": 47.5,
+            },
+        ),
+        clean_sku(
+            SKU="RG-HEI-023",
+            Metal="Yellow Gold",
+            Purity="10K",
+            Stone="Diamond",
+            **{
+                "Carat Weight": "0.25",
+                "Certificate": None,
+                "Ring Size": 5,
+                "Price": 640,
+                "Cost": 150,
+                "Wholesale Price": 320,
+            },
+        ),
     ]
     for row in skus:
         row["Margin"] = Formula("=1+1")  # the team's own formula column
-    returns = [clean_return(**{"Order Date": "10/1/2026", "Delivered On": "Oct 5, 2026", "Customer": "Lena Marsh "}),
-               clean_return(RMA=None, SKU="NK-TID-001", Reason="colour", **{"Request Type": "Refund",
-                            "Status": "Resolved", "Resolution": "refunded", "Refund Amount": "$153.00",
-                            "Restocking Fee": "$27.00", "Relisted": "yes"})]
-    influencers = [clean_influencer(Platform="IG"),
-                   clean_influencer(Handle="@maya.sparkle", Platform="TikTok", Email="maya@okaforstudio.com",
-                                    **{"Address Confirmed On": "5/1/2026"})]
-    gifts = [clean_gift(**{"Shipped On": "10/1/2026", "Gift Value": "$700.00", "Disclosure": "yes"}),
-             clean_gift(**{"Gift ID": None, "Handle": "@Maya.Sparkle", "SKU": "NK-TID-001",
-                           "Post URL": "https://www.tiktok.com/@maya.sparkle/video/7312", "Gift Value": None}),
-             clean_gift(**{"Gift ID": "GFT-0003", "Shipped On": None, "Carrier": None, "Tracking Number": None,
-                           "Delivered On": None, "Post URL": None, "Posted On": None, "Disclosure": None,
-                           "Likes": None, "Comments": None, "Shares": None, "Saves": None, "Views": None})]
+    returns = [
+        clean_return(**{"Order Date": "10/1/2026", "Delivered On": "Oct 5, 2026", "Customer": "Lena Marsh "}),
+        clean_return(
+            RMA=None,
+            SKU="NK-TID-001",
+            Reason="colour",
+            **{
+                "Request Type": "Refund",
+                "Status": "Resolved",
+                "Resolution": "refunded",
+                "Refund Amount": "$153.00",
+                "Restocking Fee": "$27.00",
+                "Relisted": "yes",
+            },
+        ),
+    ]
+    influencers = [
+        clean_influencer(Platform="IG"),
+        clean_influencer(
+            Handle="@maya.sparkle",
+            Platform="TikTok",
+            Email="maya@okaforstudio.com",
+            **{"Address Confirmed On": "5/1/2026"},
+        ),
+    ]
+    gifts = [
+        clean_gift(**{"Shipped On": "10/1/2026", "Gift Value": "$700.00", "Disclosure": "yes"}),
+        clean_gift(
+            **{
+                "Gift ID": None,
+                "Handle": "@Maya.Sparkle",
+                "SKU": "NK-TID-001",
+                "Post URL": "https://www.tiktok.com/@maya.sparkle/video/7312",
+                "Gift Value": None,
+            }
+        ),
+        clean_gift(
+            **{
+                "Gift ID": "GFT-0003",
+                "Shipped On": None,
+                "Carrier": None,
+                "Tracking Number": None,
+                "Delivered On": None,
+                "Post URL": None,
+                "Posted On": None,
+                "Disclosure": None,
+                "Likes": None,
+                "Comments": None,
+                "Shares": None,
+                "Saves": None,
+                "Views": None,
+            }
+        ),
+    ]
     data = {}
     rng = random.Random(4)
     for tab, rows in ((S, skus), (R, returns), (I, influencers), (G, gifts)):
@@ -330,13 +546,17 @@ def test_clean_rows_in_peoples_styles_raise_no_flag(vconfig):
 
 
 def _grid_without(backend, tab, skip):
-    return [[v for c, v in enumerate(row, start=1) if (r, c) not in skip]
-            for r, row in enumerate(backend.values(tab), start=1)]
+    return [
+        [v for c, v in enumerate(row, start=1) if (r, c) not in skip]
+        for r, row in enumerate(backend.values(tab), start=1)
+    ]
 
 
 def test_fix_and_rerun_clears_line_highlight_and_note_only(vconfig):
-    backend = memory_workbook(vconfig, {S: [clean_sku(), clean_sku(SKU="RG-SOL-002", Metal="Sterling Silver"),
-                                            clean_sku(SKU="RG-SOL-003", Stock=-1)]})
+    backend = memory_workbook(
+        vconfig,
+        {S: [clean_sku(), clean_sku(SKU="RG-SOL-002", Metal="Sterling Silver"), clean_sku(SKU="RG-SOL-003", Stock=-1)]},
+    )
     first = go(vconfig, backend)
     tab = backend.tabs[S]
     headers = backend.values(S)[0]
@@ -354,9 +574,13 @@ def test_fix_and_rerun_clears_line_highlight_and_note_only(vconfig):
     assert len(after[2]) < issues or after[2][issues - 1] in (None, "")
     assert set(tab.notes) == {(4, stock)} and set(tab.fills) == {(4, stock)}
     width = max(len(r) for r in snapshot + after)
-    pad = lambda rows: [list(r) + [None] * (width - len(r)) for r in rows]  # noqa: E731
-    changed = {(r, c) for r, (old, new) in enumerate(zip(pad(snapshot), pad(after)), start=1)
-               for c, (a, b) in enumerate(zip(old, new), start=1) if a != b}
+    pad = lambda rows: [list(r) + [None] * (width - len(r)) for r in rows]
+    changed = {
+        (r, c)
+        for r, (old, new) in enumerate(zip(pad(snapshot), pad(after)), start=1)
+        for c, (a, b) in enumerate(zip(old, new), start=1)
+        if a != b
+    }
     assert len(after) == len(snapshot)
     assert changed == {(3, purity), (3, issues)}
     assert [c.column for c, _ in result.written] == ["Issues"]
@@ -431,8 +655,13 @@ def test_every_demo_mistake_is_flagged(vconfig, demo_rows):
         if mistake.key.startswith("row "):
             found = [p for p in problems if p.tab == mistake.tab and p.row == int(mistake.key[4:])]
         else:
-            found = [p for p in problems if p.tab == mistake.tab and p.key is not None
-                     and p.key.split("#")[0].casefold() == mistake.key.casefold()]
+            found = [
+                p
+                for p in problems
+                if p.tab == mistake.tab
+                and p.key is not None
+                and p.key.split("#")[0].casefold() == mistake.key.casefold()
+            ]
         hits = [p for p in found if p.column == mistake.column and p.code in mistake.codes]
         assert hits and all(p.cell for p in hits), f"not flagged: {mistake}"
 
@@ -445,8 +674,11 @@ def test_demo_rows_without_mistakes_are_clean(vconfig, demo_rows):
     backend = memory_workbook(vconfig, demo_rows)
     problems = ours(go(vconfig, backend))
     assert problems
-    unexpected = [p for p in problems if (p.tab, (p.key or "").split("#")[0].casefold()) not in planted
-                  and (p.tab, p.row) not in planted_rows]
+    unexpected = [
+        p
+        for p in problems
+        if (p.tab, (p.key or "").split("#")[0].casefold()) not in planted and (p.tab, p.row) not in planted_rows
+    ]
     assert unexpected == []
 
 
@@ -458,8 +690,11 @@ def cli_book(vconfig, vfolder, tmp_path):
     import dataclasses
 
     path = tmp_path / "cli.xlsx"
-    init(dataclasses.replace(vconfig, target=str(path)), XlsxBackend(path),
-         {S: [clean_sku(), clean_sku(SKU="RG-SOL-002", Metal="Sterling Silver")]})
+    init(
+        dataclasses.replace(vconfig, target=str(path)),
+        XlsxBackend(path),
+        {S: [clean_sku(), clean_sku(SKU="RG-SOL-002", Metal="Sterling Silver")]},
+    )
     return ["--config", str(vfolder / "config" / "sheetsync.toml"), "--workbook", str(path)], path
 
 
@@ -469,8 +704,9 @@ def test_cli_json(cli_book, vconfig):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     purity = a1(3, list(vconfig.schema(S).headers).index("Purity") + 1)  # the book's columns are the schema's
-    assert [(r["code"], r["cell"], r["severity"], r["tab"], r["row"], r["column"]) for r in rows] == \
-        [("purity_metal_mismatch", purity, "error", "SKUs", 3, "Purity")]
+    assert [(r["code"], r["cell"], r["severity"], r["tab"], r["row"], r["column"]) for r in rows] == [
+        ("purity_metal_mismatch", purity, "error", "SKUs", 3, "Purity")
+    ]
     assert set(rows[0]) == set(COLUMNS) and rows[0]["value"] == "14K"
 
 
@@ -518,9 +754,11 @@ def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
     from sheetsync.engine.plan import distinct
     from sheetsync.model.problems import Problem
 
-    one = Problem("Gifts", "disclosure_missing", "No on a published post", key="GFT-0001", column="Disclosure",
-                  job="validate")
-    two = Problem("Gifts", "disclosure_missing", "No on a posted gift", key="GFT-0001", column="Disclosure",
-                  job="overdue")
+    one = Problem(
+        "Gifts", "disclosure_missing", "No on a published post", key="GFT-0001", column="Disclosure", job="validate"
+    )
+    two = Problem(
+        "Gifts", "disclosure_missing", "No on a posted gift", key="GFT-0001", column="Disclosure", job="overdue"
+    )
     other = Problem("Gifts", "negative", "-3 is below zero", key="GFT-0001", column="Likes", job="validate")
     assert distinct(sheetsync.Report([one, two, other])) == [one, other]

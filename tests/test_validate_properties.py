@@ -1,5 +1,6 @@
 """Property: whatever people type into any column, validation never raises, and every value it rejects
 yields a problem that names the value's tab, row, column and cell."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -45,15 +46,47 @@ def base_rows():
 # values backends return (numbers, booleans, dates, datetimes).
 texts = st.one_of(
     st.text(max_size=24),
-    st.sampled_from(["14k", "14 kt", "$1,250.00", "(12.00)", "3/4/2026", "2/31/2026", "13/10/2026", "SI3", "925",
-                     "yes", "No", "None", "-", "n/a", "  ", "=SUM(A1:A3)", "#N/A", "@lena.gems", "lena@", "1e308",
-                     "NaN", "inf", "-0", "0.755", "6.3", "GIA 12345", "IGI LG512345678", "https://x.com/p/1",
-                     "Shopify, Amazon", "RG-XXX-999", "1,2O0.00", "99999999999999999999"]),
+    st.sampled_from(
+        [
+            "14k",
+            "14 kt",
+            "$1,250.00",
+            "(12.00)",
+            "3/4/2026",
+            "2/31/2026",
+            "13/10/2026",
+            "SI3",
+            "925",
+            "yes",
+            "No",
+            "None",
+            "-",
+            "n/a",
+            "  ",
+            "=SUM(A1:A3)",
+            "#N/A",
+            "@lena.gems",
+            "lena@",
+            "1e308",
+            "NaN",
+            "inf",
+            "-0",
+            "0.755",
+            "6.3",
+            "GIA 12345",
+            "IGI LG512345678",
+            "https://x.com/p/1",
+            "Shopify, Amazon",
+            "RG-XXX-999",
+            "1,2O0.00",
+            "99999999999999999999",
+        ]
+    ),
     st.from_regex(r"[-+$]?\d{1,6}([.,]\d{1,4})?%?", fullmatch=True),
 )
 raws = st.one_of(
     texts,
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
@@ -64,8 +97,9 @@ raws = st.one_of(
 
 def cells(config):
     """(tab, column, row index, raw value): any schema column of any tab, in the clean base rows."""
-    targets = [(tab, col.header) for tab, schema in config.schemas.items() for col in schema.columns
-               if col.owner == "person"]
+    targets = [
+        (tab, col.header) for tab, schema in config.schemas.items() for col in schema.columns if col.owner == "person"
+    ]
     return st.tuples(st.sampled_from(targets), st.integers(min_value=0, max_value=1), raws)
 
 
@@ -79,8 +113,9 @@ def test_any_cell_content_never_raises_and_every_rejection_names_its_cell(vconfi
         target = rows[tab][min(index, len(rows[tab]) - 1)]
         target[header] = raw
     backend = memory_workbook(vconfig, rows)
-    result = sheetsync.run(vconfig, ["validate"], now=NOW.replace(tzinfo=vconfig.timezone), backend=backend,
-                           dry_run=True)
+    result = sheetsync.run(
+        vconfig, ["validate"], now=NOW.replace(tzinfo=vconfig.timezone), backend=backend, dry_run=True
+    )
     assert result.failed == [], [p.message for p in result.report if p.code == "job_failed"]
 
     problems = [p for p in result.report if p.job in (None, "validate")]

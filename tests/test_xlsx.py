@@ -1,4 +1,5 @@
 """The local .xlsx backend: keeps what it does not own, saves atomically, refuses stale saves, locks."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,12 +35,30 @@ def workbook(tmp_path, config):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "SKUs"
-    rows = grid(config, "SKUs", [
-        {"SKU": "RG-001", "Product Name": "Aurora Ring", "Category": "Ring", "Metal": "Platinum", "Purity": "950",
-         "Price": 1200, "Cost": 300},
-        {"SKU": "RG-002", "Product Name": "Luna Ring", "Category": "Ring", "Metal": "Platinum", "Purity": "9500",
-         "Price": 900, "Cost": 200},
-    ])
+    rows = grid(
+        config,
+        "SKUs",
+        [
+            {
+                "SKU": "RG-001",
+                "Product Name": "Aurora Ring",
+                "Category": "Ring",
+                "Metal": "Platinum",
+                "Purity": "950",
+                "Price": 1200,
+                "Cost": 300,
+            },
+            {
+                "SKU": "RG-002",
+                "Product Name": "Luna Ring",
+                "Category": "Ring",
+                "Metal": "Platinum",
+                "Purity": "9500",
+                "Price": 900,
+                "Cost": 200,
+            },
+        ],
+    )
     for line in rows:
         sheet.append(line)
     margin = len(rows[0]) + 1
@@ -119,18 +138,25 @@ def test_refuses_to_save_over_a_file_changed_since_read(config, workbook, now):
 
 
 def test_lock_is_exclusive_across_processes(workbook):
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from sheetsync.backends.xlsx import XlsxBackend
         with XlsxBackend({str(workbook)!r}).lock():
             print("locked", flush=True)
             time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(LockHeld) as caught:
-            with XlsxBackend(workbook).lock():
-                pass
+        with pytest.raises(LockHeld) as caught, XlsxBackend(workbook).lock():
+            pass
         assert "in use by another sheetsync run" in str(caught.value)
     finally:
         holder.kill()
@@ -150,21 +176,27 @@ def test_a_run_that_changes_nothing_leaves_the_file_byte_for_byte(config, workbo
 def test_notes_and_fills_are_ours_only(workbook):
     backend = XlsxBackend(workbook)
     backend.read(["SKUs"])
-    backend.write(WriteBatch(notes=[NoteWrite("SKUs", 3, 5, "sheetsync: Purity: 9500 is not valid", "F4CCCC"),
-                                    NoteWrite("SKUs", 3, 2, "sheetsync: would paint over a person's colour",
-                                              "F4CCCC")]))
+    backend.write(
+        WriteBatch(
+            notes=[
+                NoteWrite("SKUs", 3, 5, "sheetsync: Purity: 9500 is not valid", "F4CCCC"),
+                NoteWrite("SKUs", 3, 2, "sheetsync: would paint over a person's colour", "F4CCCC"),
+            ]
+        )
+    )
     backend = XlsxBackend(workbook)
     data = backend.read(["SKUs"])["SKUs"]
     assert set(data.notes) == {(3, 5), (3, 2)}  # Claire's own comment on B2 is not ours
-    backend.write(WriteBatch(notes=[NoteWrite("SKUs", 3, 5, None), NoteWrite("SKUs", 3, 2, None),
-                                    NoteWrite("SKUs", 2, 2, None)]))
+    backend.write(
+        WriteBatch(notes=[NoteWrite("SKUs", 3, 5, None), NoteWrite("SKUs", 3, 2, None), NoteWrite("SKUs", 2, 2, None)])
+    )
     sheet = openpyxl.load_workbook(workbook)["SKUs"]
     assert sheet.cell(3, 5).comment is None and sheet.cell(3, 5).fill.fill_type is None
     assert sheet.cell(3, 2).fill.fgColor.rgb.endswith("00B0F0")  # the person's colour survived
     assert sheet.cell(2, 2).comment.text == "check the name with Claire"
 
 
-@pytest.mark.parametrize("value", ["=IMPORTXML(\"http://x\",\"//a\")", "+1 call", "@mention", "-dash", "plain"])
+@pytest.mark.parametrize("value", ['=IMPORTXML("http://x","//a")', "+1 call", "@mention", "-dash", "plain"])
 def test_formula_looking_text_stays_text(workbook, value):
     backend = XlsxBackend(workbook)
     backend.read(["SKUs"])
@@ -230,8 +262,21 @@ def test_a_formula_without_a_calculated_value_is_reported_never_read_as_blank(co
     path = tmp_path / "uncalculated.xlsx"
     book = openpyxl.Workbook()
     book.active.title = "SKUs"
-    rows = grid(config, "SKUs", [{"SKU": "RG-001", "Product Name": "Aurora Ring", "Category": "Ring",
-                                  "Metal": "Platinum", "Purity": "950", "Price": 1200, "Cost": 300}])
+    rows = grid(
+        config,
+        "SKUs",
+        [
+            {
+                "SKU": "RG-001",
+                "Product Name": "Aurora Ring",
+                "Category": "Ring",
+                "Metal": "Platinum",
+                "Purity": "950",
+                "Price": 1200,
+                "Cost": 300,
+            }
+        ],
+    )
     for line in rows:
         book.active.append(line)
     headers = rows[0]

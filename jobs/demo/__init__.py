@@ -83,10 +83,7 @@ def _skus(rng: random.Random, today: date) -> list[dict[str, Any]]:
         stone = STONE_CYCLE[i % len(STONE_CYCLE)]
         if category == "Ring" and i % 3 == 0:
             stone = "Diamond"
-        if stone == "Diamond" and i % 4 == 1:
-            origin = "Lab-Grown"
-        else:
-            origin = STONES[stone][0]
+        origin = "Lab-Grown" if stone == "Diamond" and i % 4 == 1 else STONES[stone][0]
         collection = COLLECTIONS[(i + i // 8) % len(COLLECTIONS)]
         piece = PIECES[category][i % len(PIECES[category])]
         sku = f"{PREFIX[category]}-{collection[:3].upper()}-{100 + i:03d}"

@@ -11,16 +11,18 @@
 - Returns feed the copy: repeated Not As Described/Color/Style returns since approval -> Needs Update;
   a ring with repeated size returns is flagged for the size guide.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
 
 from sheetsync import ChangeSet, Context, Severity, job
 from sheetsync.model.system import META
@@ -37,13 +39,13 @@ FINGERPRINT_VERSION = "fp1"
 
 
 class DescribeCode(StrEnum):
-    TEMPLATE_ERROR = "template_error"        # a template failed for this row: no draft written
-    DRAFT_EDITED = "draft_edited"            # a person edited the job's draft: kept, not overwritten
-    SPECS_CHANGED = "specs_changed"          # specs changed since the copy was approved
+    TEMPLATE_ERROR = "template_error"  # a template failed for this row: no draft written
+    DRAFT_EDITED = "draft_edited"  # a person edited the job's draft: kept, not overwritten
+    SPECS_CHANGED = "specs_changed"  # specs changed since the copy was approved
     FINGERPRINT_UNREADABLE = "fingerprint_unreadable"  # Spec Fingerprint is not one sheetsync wrote
-    COPY_RETURNS = "copy_returns"            # repeated Not As Described / Color / Style returns
-    SIZE_RETURNS = "size_returns"            # a ring keeps coming back for size: check the size guide
-    ETSY_LIMIT = "etsy_limit"                # an Etsy title or tag set breaks Etsy's rules
+    COPY_RETURNS = "copy_returns"  # repeated Not As Described / Color / Style returns
+    SIZE_RETURNS = "size_returns"  # a ring keeps coming back for size: check the size guide
+    ETSY_LIMIT = "etsy_limit"  # an Etsy title or tag set breaks Etsy's rules
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Settings:
     voice: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, ctx: Context) -> "Settings":
+    def load(cls, ctx: Context) -> Settings:
         p = ctx.config.policy
         return cls(
             draft_statuses=tuple(p("describe.draft_statuses", ("Brief", "Drafting", "Needs Update"))),
@@ -104,8 +106,9 @@ def describe(ctx: Context) -> ChangeSet:
         status = _returns_feed(cs, skus, row, status, settings, returns.get(row.key, []), ctx.today)
         if not valid:
             continue
-        written = _draft(cs, skus, meta, row, templates, settings, ctx, drafts) \
-            if status in settings.draft_statuses else {}
+        written = (
+            _draft(cs, skus, meta, row, templates, settings, ctx, drafts) if status in settings.draft_statuses else {}
+        )
         _check_people_copy(cs, skus, row, settings, written)
     return cs
 
@@ -129,27 +132,47 @@ def render_drafts(templates: Templates, row_values: Mapping[str, Any], sku: str,
     p = piece(row_values, sku, settings.fraction)
     context = {"piece": p, "voice": settings.voice}
     category = p.category.lower()
-    rendered, failure = render_many(templates, [
-        ("draft", [f"drafts/{category}.txt.j2", "drafts/base.txt.j2"], context),
-        ("title", [f"channels/etsy_title_{category}.txt.j2", "channels/etsy_title.txt.j2"], context),
-        ("tags", [f"channels/etsy_tags_{category}.txt.j2", "channels/etsy_tags.txt.j2"], context),
-    ])
+    rendered, failure = render_many(
+        templates,
+        [
+            ("draft", [f"drafts/{category}.txt.j2", "drafts/base.txt.j2"], context),
+            ("title", [f"channels/etsy_title_{category}.txt.j2", "channels/etsy_title.txt.j2"], context),
+            ("tags", [f"channels/etsy_tags_{category}.txt.j2", "channels/etsy_tags.txt.j2"], context),
+        ],
+    )
     if failure is not None:
         return None, failure
-    return {"draft": tidy(rendered["draft"]), "title": etsy_title(rendered["title"]),
-            "tags": ", ".join(etsy_tags(rendered["tags"]))}, None
+    return {
+        "draft": tidy(rendered["draft"]),
+        "title": etsy_title(rendered["title"]),
+        "tags": ", ".join(etsy_tags(rendered["tags"])),
+    }, None
 
 
 FIELDS = (("draft", "Draft Description"), ("title", "Etsy Title"), ("tags", "Etsy Tags"))
 
 
-def _draft(cs: ChangeSet, skus: Tab, meta: Tab, row: Row, templates: Templates, settings: Settings,
-           ctx: Context, out: dict[str, dict[str, str]]) -> dict[str, str]:
+def _draft(
+    cs: ChangeSet,
+    skus: Tab,
+    meta: Tab,
+    row: Row,
+    templates: Templates,
+    settings: Settings,
+    ctx: Context,
+    out: dict[str, dict[str, str]],
+) -> dict[str, str]:
     """Write the row's drafts where the cells are the job's own; returns the cells written (column -> text)."""
     drafts, failure = render_drafts(templates, row.values, row.key, settings)
     if failure is not None:
-        cs.report(skus, row, "Draft Description", DescribeCode.TEMPLATE_ERROR,
-                  f"no draft written: {failure.describe()} (fix it in config/templates)", Severity.ERROR)
+        cs.report(
+            skus,
+            row,
+            "Draft Description",
+            DescribeCode.TEMPLATE_ERROR,
+            f"no draft written: {failure.describe()} (fix it in config/templates)",
+            Severity.ERROR,
+        )
         return {}
     out[row.key] = drafts
     written = {}
@@ -165,9 +188,15 @@ def _draft(cs: ChangeSet, skus: Tab, meta: Tab, row: Row, templates: Templates, 
             written[column] = new
             _remember(cs, meta, record, f"{META_PREFIX}{row.key}:{name}", text_hash(new), stamp)
         else:
-            cs.report(skus, row, column, DescribeCode.DRAFT_EDITED,
-                      "edited since sheetsync drafted it, so a new draft was not written over it "
-                      "(clear the cell to get a fresh draft from the specs)", Severity.WARNING)
+            cs.report(
+                skus,
+                row,
+                column,
+                DescribeCode.DRAFT_EDITED,
+                "edited since sheetsync drafted it, so a new draft was not written over it "
+                "(clear the cell to get a fresh draft from the specs)",
+                Severity.WARNING,
+            )
     return written
 
 
@@ -188,24 +217,39 @@ def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: st
 def _check_people_copy(cs: ChangeSet, skus: Tab, row: Row, settings: Settings, written: Mapping[str, str]) -> None:
     """Check each copy cell as it will be after this run (this job's draft where it wrote one)."""
     specs = row.values
-    kinds = (("Final Description", "description"), ("Draft Description", "description"),
-             ("Etsy Title", "title"), ("Etsy Tags", "tags"))
+    kinds = (
+        ("Final Description", "description"),
+        ("Draft Description", "description"),
+        ("Etsy Title", "title"),
+        ("Etsy Tags", "tags"),
+    )
     for column, kind in kinds:
         text = written.get(column, row[column])
         for finding in check_copy(text, specs, kind=kind, market=settings.market):
             cs.report(skus, row, column, finding.code, finding.message, finding.severity)
     title = written.get("Etsy Title", row["Etsy Title"])
     if title and (len(title) > ETSY_TITLE_LENGTH or etsy_title(title) != " ".join(title.split())):
-        cs.report(skus, row, "Etsy Title", DescribeCode.ETSY_LIMIT,
-                  f"{len(title)} characters: Etsy allows {ETSY_TITLE_LENGTH}, and % : & + at most once each",
-                  Severity.WARNING)
+        cs.report(
+            skus,
+            row,
+            "Etsy Title",
+            DescribeCode.ETSY_LIMIT,
+            f"{len(title)} characters: Etsy allows {ETSY_TITLE_LENGTH}, and % : & + at most once each",
+            Severity.WARNING,
+        )
     tags = written.get("Etsy Tags", row["Etsy Tags"])
     if tags:
         given = [t.strip() for t in tags.split(",") if t.strip()]
         if len(given) > ETSY_TAG_LIMIT or etsy_tags(tags) != [" ".join(t.split()).lower() for t in given]:
-            cs.report(skus, row, "Etsy Tags", DescribeCode.ETSY_LIMIT,
-                      f"Etsy allows {ETSY_TAG_LIMIT} tags of at most {ETSY_TAG_LENGTH} letters, digits, "
-                      f"spaces, - and ' (found {len(given)})", Severity.WARNING)
+            cs.report(
+                skus,
+                row,
+                "Etsy Tags",
+                DescribeCode.ETSY_LIMIT,
+                f"Etsy allows {ETSY_TAG_LIMIT} tags of at most {ETSY_TAG_LENGTH} letters, digits, "
+                f"spaces, - and ' (found {len(given)})",
+                Severity.WARNING,
+            )
 
 
 # --- approvals and the spec fingerprint -----------------------------------------------------------------
@@ -224,12 +268,13 @@ def spec_value(value: Any) -> str:
 
 
 def fingerprint(row: Row, specs: tuple[str, ...]) -> str:
-    """"fp1 <hash> {json}": the specs the copy was approved against, readable so changes can be named."""
+    """ "fp1 <hash> {json}": the specs the copy was approved against, readable so changes can be named."""
     values = {h: spec_value(row[h]) for h in specs if spec_value(row[h])}
     values["_approved_on"] = spec_value(row["Approved On"])
     body = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(json.dumps({k: v for k, v in values.items() if k != "_approved_on"},
-                                       sort_keys=True).encode()).hexdigest()[:10]
+    digest = hashlib.sha256(
+        json.dumps({k: v for k, v in values.items() if k != "_approved_on"}, sort_keys=True).encode()
+    ).hexdigest()[:10]
     return f"{FINGERPRINT_VERSION} {digest} {body}"
 
 
@@ -261,8 +306,14 @@ def _guard_approval(cs: ChangeSet, skus: Tab, row: Row, status: str | None, sett
     recorded = read_fingerprint(current)
     approved = status in settings.approved_statuses
     if approved and current and recorded is None:
-        cs.report(skus, row, "Spec Fingerprint", DescribeCode.FINGERPRINT_UNREADABLE,
-                  "not a fingerprint sheetsync wrote; recorded afresh from the current specs", Severity.WARNING)
+        cs.report(
+            skus,
+            row,
+            "Spec Fingerprint",
+            DescribeCode.FINGERPRINT_UNREADABLE,
+            "not a fingerprint sheetsync wrote; recorded afresh from the current specs",
+            Severity.WARNING,
+        )
     if approved and (recorded is None or recorded.get("_approved_on", "") != spec_value(row["Approved On"])):
         cs.set(skus, row, "Spec Fingerprint", fingerprint(row, settings.specs))  # first approval or a re-approval
         return status
@@ -275,9 +326,16 @@ def _guard_approval(cs: ChangeSet, skus: Tab, row: Row, status: str | None, sett
     if approved:
         cs.set(skus, row, "Description Status", settings.needs_update)
         status = settings.needs_update
-    cs.report(skus, row, "Description Status", DescribeCode.SPECS_CHANGED,
-              f"specs changed since the copy was approved ({said}): update the Final Description, then set "
-              f"Approved with a new Approved On date", Severity.WARNING, value=[h for h, _, _ in changes])
+    cs.report(
+        skus,
+        row,
+        "Description Status",
+        DescribeCode.SPECS_CHANGED,
+        f"specs changed since the copy was approved ({said}): update the Final Description, then set "
+        f"Approved with a new Approved On date",
+        Severity.WARNING,
+        value=[h for h, _, _ in changes],
+    )
     return status
 
 
@@ -296,39 +354,63 @@ def _returns_by_sku(ctx: Context) -> dict[str, list[Row]]:
     for r in returns:
         sku = r["SKU"]
         if sku and r["Status"] != "Cancelled":
-            key = skus.row(sku).key if skus.row(sku) is not None else sku
+            found = skus.row(sku)
+            key = found.key if found is not None else sku
             out.setdefault(key, []).append(r)
     return out
 
 
-def _returns_feed(cs: ChangeSet, skus: Tab, row: Row, status: str | None, settings: Settings,
-                  returns: list[Row], today: date) -> str | None:
+def _returns_feed(
+    cs: ChangeSet, skus: Tab, row: Row, status: str | None, settings: Settings, returns: list[Row], today: date
+) -> str | None:
     if not returns:
         return status
     since = row["Approved On"]
-    about_copy = [r for r in returns if r["Reason"] in settings.copy_reasons
-                  and (since is None or r["Requested On"] is None or r["Requested On"] >= since)]
+    about_copy = [
+        r
+        for r in returns
+        if r["Reason"] in settings.copy_reasons
+        and (since is None or r["Requested On"] is None or r["Requested On"] >= since)
+    ]
     if len(about_copy) >= settings.copy_threshold:
         reasons = Counter(r["Reason"] for r in about_copy)
         said = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
         # Order numbers, not RMAs: people type them, so the line does not change when an RMA is issued later.
-        rmas = "orders " + ", ".join(str(r["Order Number"]) for r in about_copy if r["Order Number"]) \
-            if any(r["Order Number"] for r in about_copy) else ""
+        rmas = (
+            "orders " + ", ".join(str(r["Order Number"]) for r in about_copy if r["Order Number"])
+            if any(r["Order Number"] for r in about_copy)
+            else ""
+        )
         if status in settings.approved_statuses:
             cs.set(skus, row, "Description Status", settings.needs_update)
             status = settings.needs_update
-        cs.report(skus, row, "Description Status", DescribeCode.COPY_RETURNS,
-                  f"{len(about_copy)} returns point at the copy{' since approval' if since else ''} ({said}"
-                  f"{': ' + rmas if rmas else ''}): re-check the description and photos against the piece",
-                  Severity.WARNING, value=len(about_copy))
+        cs.report(
+            skus,
+            row,
+            "Description Status",
+            DescribeCode.COPY_RETURNS,
+            f"{len(about_copy)} returns point at the copy{' since approval' if since else ''} ({said}"
+            f"{': ' + rmas if rmas else ''}): re-check the description and photos against the piece",
+            Severity.WARNING,
+            value=len(about_copy),
+        )
     if row["Category"] == "Ring":
         window = today - timedelta(days=settings.size_days)
-        sized = [r for r in returns if r["Reason"] in settings.size_reasons
-                 and (r["Requested On"] is None or r["Requested On"] >= window)]
+        sized = [
+            r
+            for r in returns
+            if r["Reason"] in settings.size_reasons and (r["Requested On"] is None or r["Requested On"] >= window)
+        ]
         if len(sized) >= settings.size_threshold:
             reasons = Counter(r["Reason"] for r in sized)
             said = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
-            cs.report(skus, row, "Ring Size", DescribeCode.SIZE_RETURNS,
-                      f"{len(sized)} size returns ({said}): check the size guide and this ring's sizing note",
-                      Severity.WARNING, value=len(sized))
+            cs.report(
+                skus,
+                row,
+                "Ring Size",
+                DescribeCode.SIZE_RETURNS,
+                f"{len(sized)} size returns ({said}): check the size guide and this ring's sizing note",
+                Severity.WARNING,
+                value=len(sized),
+            )
     return status

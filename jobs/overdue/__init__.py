@@ -4,6 +4,7 @@ Everything is computed from the rows as read plus `ctx.today` (the brand's time 
 the same moment finds the same values and writes nothing. The actions the To Do tab lists are built
 here, from the same values the job writes (an id issued or a status moved in this run included).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -124,12 +125,16 @@ class GiftPolicy:
     saves: bool = False
 
     @classmethod
-    def of(cls, scope: Scope) -> "GiftPolicy":
+    def of(cls, scope: Scope) -> GiftPolicy:
         p = "gifting."
-        return cls(int(scope.policy(p + "posting_window_days", 14)), int(scope.policy(p + "due_soon_days", 3)),
-                   int(scope.policy(p + "reminder_2_after_days", 7)), int(scope.policy(p + "ghosted_after_days", 30)),
-                   bool(scope.policy(p + "engagement_counts_shares", False)),
-                   bool(scope.policy(p + "engagement_counts_saves", False)))
+        return cls(
+            int(scope.policy(p + "posting_window_days", 14)),
+            int(scope.policy(p + "due_soon_days", 3)),
+            int(scope.policy(p + "reminder_2_after_days", 7)),
+            int(scope.policy(p + "ghosted_after_days", 30)),
+            bool(scope.policy(p + "engagement_counts_shares", False)),
+            bool(scope.policy(p + "engagement_counts_saves", False)),
+        )
 
 
 def follow_up_stage(due: date | None, last: date | None, today: date, policy: GiftPolicy) -> str:
@@ -194,8 +199,12 @@ def _gifts(scope: Scope, gifts: Tab) -> None:
         days = max(0, (scope.today - due).days) if open_ and due is not None else None
         person = people.row(row["Handle"]) if row["Handle"] and people.usable else None
         rate = engagement_rate(row, person["Followers"] if person is not None else None, policy)
-        for column, value in (("Follow-up Stage", stage), ("Post Status", status), ("Days Overdue", days),
-                              ("Engagement Rate", rate)):
+        for column, value in (
+            ("Follow-up Stage", stage),
+            ("Post Status", status),
+            ("Days Overdue", days),
+            ("Engagement Rate", rate),
+        ):
             scope.cs.set(gifts, row, column, value)
         _gift_actions(scope, gifts, row, key, due, stage, policy)
 
@@ -208,38 +217,86 @@ def _fill_gift_value(scope: Scope, gifts: Tab, row: Row) -> None:
         scope.cs.set(gifts, row, "Gift Value", sku["Cost"])
 
 
-def _gift_actions(scope: Scope, gifts: Tab, row: Row, key: str, due: date | None, stage: str,
-                  policy: GiftPolicy) -> None:
+def _gift_actions(
+    scope: Scope, gifts: Tab, row: Row, key: str, due: date | None, stage: str, policy: GiftPolicy
+) -> None:
     handle, piece = row["Handle"] or "(no handle)", scope.product(row["SKU"])
     va, last = scope.who("va"), row["Last Follow-up"]
     if _posted(row):
         if row["Disclosure"] is not True:
-            scope.cs.report(gifts, row, "Disclosure", OverdueCode.DISCLOSURE_MISSING,
-                            f"{'No' if row['Disclosure'] is False else 'blank'} on a posted gift: ask {handle} to "
-                            "add a clear #ad or #gifted to the post, then set Yes", Severity.WARNING)
-            scope.act(gifts, row, key, va, f"Ask {handle} to add #ad or #gifted to their post for {piece}, "
-                      "then set Disclosure to Yes", row["Posted On"] or scope.today, Task.FIX_DISCLOSURE, 3)
+            scope.cs.report(
+                gifts,
+                row,
+                "Disclosure",
+                OverdueCode.DISCLOSURE_MISSING,
+                f"{'No' if row['Disclosure'] is False else 'blank'} on a posted gift: ask {handle} to "
+                "add a clear #ad or #gifted to the post, then set Yes",
+                Severity.WARNING,
+            )
+            scope.act(
+                gifts,
+                row,
+                key,
+                va,
+                f"Ask {handle} to add #ad or #gifted to their post for {piece}, then set Disclosure to Yes",
+                row["Posted On"] or scope.today,
+                Task.FIX_DISCLOSURE,
+                3,
+            )
         return
     if due is None or row["Delivered On"] is None or scope.today <= due:
         return
     second = due + timedelta(days=policy.reminder_2)
     late = (scope.today - due).days
     if stage == "Reminder 1" and (last is None or last < due):
-        scope.act(gifts, row, key, va, f"Send reminder 1 to {handle} for {piece} and log it in Last Follow-up",
-                  due, Task.SEND_REMINDER_1, 1)
+        scope.act(
+            gifts,
+            row,
+            key,
+            va,
+            f"Send reminder 1 to {handle} for {piece} and log it in Last Follow-up",
+            due,
+            Task.SEND_REMINDER_1,
+            1,
+        )
     elif stage == "Reminder 2" and last < second:
-        scope.act(gifts, row, key, va, f"Send reminder 2 to {handle} for {piece} and log it in Last Follow-up",
-                  second, Task.SEND_REMINDER_2, 1)
+        scope.act(
+            gifts,
+            row,
+            key,
+            va,
+            f"Send reminder 2 to {handle} for {piece} and log it in Last Follow-up",
+            second,
+            Task.SEND_REMINDER_2,
+            1,
+        )
     elif stage == "Ghosted":
-        scope.act(gifts, row, key, scope.who("founder"), f"No post from {handle} for {piece} after 2 reminders "
-                  f"({late} days overdue): decide whether to gift them again", due + timedelta(days=policy.ghosted),
-                  Task.GHOSTED, 4)
+        scope.act(
+            gifts,
+            row,
+            key,
+            scope.who("founder"),
+            f"No post from {handle} for {piece} after 2 reminders "
+            f"({late} days overdue): decide whether to gift them again",
+            due + timedelta(days=policy.ghosted),
+            Task.GHOSTED,
+            4,
+        )
     else:
-        nxt, when = ("reminder 2", second) if stage == "Reminder 1" else \
-            ("ghosted", due + timedelta(days=policy.ghosted))
-        scope.act(gifts, row, key, va, f"Check whether {handle} has posted {piece} ({late} days overdue, "
-                  f"{stage.lower()} sent {last.isoformat()}; {nxt} on {when.isoformat()}); log the Post URL",
-                  due, Task.CHECK_POST, 2)
+        nxt, when = (
+            ("reminder 2", second) if stage == "Reminder 1" else ("ghosted", due + timedelta(days=policy.ghosted))
+        )
+        scope.act(
+            gifts,
+            row,
+            key,
+            va,
+            f"Check whether {handle} has posted {piece} ({late} days overdue, "
+            f"{stage.lower()} sent {last.isoformat()}; {nxt} on {when.isoformat()}); log the Post URL",
+            due,
+            Task.CHECK_POST,
+            2,
+        )
 
 
 # --- Returns -----------------------------------------------------------------------------------
@@ -253,11 +310,14 @@ class ReturnPolicy:
     expire_after: int = 30
 
     @classmethod
-    def of(cls, scope: Scope) -> "ReturnPolicy":
+    def of(cls, scope: Scope) -> ReturnPolicy:
         p = "returns."
-        return cls(int(scope.policy(p + "window_days", 30)), bool(scope.policy(p + "auto_authorize", True)),
-                   int(scope.policy(p + "inspect_within_business_days", 3)),
-                   int(scope.policy(p + "expire_after_days", 30)))
+        return cls(
+            int(scope.policy(p + "window_days", 30)),
+            bool(scope.policy(p + "auto_authorize", True)),
+            int(scope.policy(p + "inspect_within_business_days", 3)),
+            int(scope.policy(p + "expire_after_days", 30)),
+        )
 
 
 def policy_check(row: Row, sku: Row | None, policy: ReturnPolicy) -> tuple[str, bool]:
@@ -301,8 +361,7 @@ def _returns(scope: Scope, returns: Tab) -> None:
         if status != row["Status"]:
             scope.cs.set(returns, row, "Status", status)
         scope.cs.set(returns, row, "Policy Check", check)
-        scope.cs.set(returns, row, "Days Open", days_open(status, row["Requested On"], row["Resolved On"],
-                                                          scope.today))
+        scope.cs.set(returns, row, "Days Open", days_open(status, row["Requested On"], row["Resolved On"], scope.today))
         _return_flags(scope, returns, row, key, status, check, eligible, policy)
 
 
@@ -317,29 +376,63 @@ def _stale(row: Row, today: date, policy: ReturnPolicy) -> bool:
     return requested is not None and (today - requested).days > policy.expire_after
 
 
-def _return_flags(scope: Scope, returns: Tab, row: Row, key: str, status: str | None, check: str,
-                  eligible: bool, policy: ReturnPolicy) -> None:
+def _return_flags(
+    scope: Scope, returns: Tab, row: Row, key: str, status: str | None, check: str, eligible: bool, policy: ReturnPolicy
+) -> None:
     today, va = scope.today, scope.who("va")
     who_for = f"{key} ({row['Customer'] or 'no customer'}, {scope.product(row['SKU'])})"
     requested = row["Requested On"] or today
     if status == "Requested":
         if eligible and _stale(row, today, policy):
-            scope.act(returns, row, key, va, f"Return {who_for} was requested {(today - requested).days} days "
-                      "ago and never authorized: check with the customer, then authorize or cancel it", requested,
-                      Task.AUTHORIZE_RETURN, 2)
+            scope.act(
+                returns,
+                row,
+                key,
+                va,
+                f"Return {who_for} was requested {(today - requested).days} days "
+                "ago and never authorized: check with the customer, then authorize or cancel it",
+                requested,
+                Task.AUTHORIZE_RETURN,
+                2,
+            )
         elif eligible:
-            scope.act(returns, row, key, va, f"Authorize return {who_for}: {check}", requested,
-                      Task.AUTHORIZE_RETURN, 2)
+            scope.act(
+                returns, row, key, va, f"Authorize return {who_for}: {check}", requested, Task.AUTHORIZE_RETURN, 2
+            )
         elif check.startswith("cannot check"):
-            scope.act(returns, row, key, va, f"Complete return {who_for} so its policy can be checked: {check}",
-                      requested, Task.COMPLETE_RETURN, 2)
+            scope.act(
+                returns,
+                row,
+                key,
+                va,
+                f"Complete return {who_for} so its policy can be checked: {check}",
+                requested,
+                Task.COMPLETE_RETURN,
+                2,
+            )
         else:
-            scope.act(returns, row, key, scope.who("founder"), f"Decide on return {who_for}: {check}; "
-                      "set Status to Authorized or Declined", requested, Task.DECIDE_RETURN, 2)
+            scope.act(
+                returns,
+                row,
+                key,
+                scope.who("founder"),
+                f"Decide on return {who_for}: {check}; set Status to Authorized or Declined",
+                requested,
+                Task.DECIDE_RETURN,
+                2,
+            )
     elif status == "Expired" and row["Resolved On"] is None:
-        scope.act(returns, row, key, va, f"Tell the customer return {who_for} expired (not received within "
-                  f"{policy.expire_after} days), then fill Resolved On",
-                  requested + timedelta(days=policy.expire_after + 1), Task.TELL_EXPIRED, 4)
+        scope.act(
+            returns,
+            row,
+            key,
+            va,
+            f"Tell the customer return {who_for} expired (not received within "
+            f"{policy.expire_after} days), then fill Resolved On",
+            requested + timedelta(days=policy.expire_after + 1),
+            Task.TELL_EXPIRED,
+            4,
+        )
     elif status == "Received":
         _received(scope, returns, row, key, who_for, policy)
     elif status == "At Workshop":
@@ -349,50 +442,119 @@ def _return_flags(scope: Scope, returns: Tab, row: Row, key: str, status: str | 
         told = {(p.code, p.column) for p in scope.ctx.report.for_row(returns.name, row.key)}
         for column in missing:  # validate may have said so already: one line in Issues is enough
             if (OverdueCode.RESOLUTION_INCOMPLETE, column) not in told:
-                scope.cs.report(returns, row, column, OverdueCode.RESOLUTION_INCOMPLETE,
-                                "blank on a Resolved return: fill it in to close the record", Severity.WARNING)
+                scope.cs.report(
+                    returns,
+                    row,
+                    column,
+                    OverdueCode.RESOLUTION_INCOMPLETE,
+                    "blank on a Resolved return: fill it in to close the record",
+                    Severity.WARNING,
+                )
         if missing:
-            scope.act(returns, row, key, va, f"Fill {' and '.join(missing)} for resolved return {who_for}",
-                      row["Received On"] or requested, Task.CLOSE_RETURN, 4)
+            scope.act(
+                returns,
+                row,
+                key,
+                va,
+                f"Fill {' and '.join(missing)} for resolved return {who_for}",
+                row["Received On"] or requested,
+                Task.CLOSE_RETURN,
+                4,
+            )
 
 
 def _received(scope: Scope, returns: Tab, row: Row, key: str, who_for: str, policy: ReturnPolicy) -> None:
     received = row["Received On"]
     if received is None:
-        scope.cs.report(returns, row, "Received On", OverdueCode.RECEIVED_ON_MISSING,
-                        "blank while Status is Received: fill in the date the parcel arrived", Severity.WARNING)
-        scope.act(returns, row, key, scope.who("va"), f"Fill Received On for return {who_for}",
-                  row["Requested On"] or scope.today, Task.INSPECT_RETURN, 3)
+        scope.cs.report(
+            returns,
+            row,
+            "Received On",
+            OverdueCode.RECEIVED_ON_MISSING,
+            "blank while Status is Received: fill in the date the parcel arrived",
+            Severity.WARNING,
+        )
+        scope.act(
+            returns,
+            row,
+            key,
+            scope.who("va"),
+            f"Fill Received On for return {who_for}",
+            row["Requested On"] or scope.today,
+            Task.INSPECT_RETURN,
+            3,
+        )
         return
     due = scope.calendar.add_business_days(received, policy.inspect_within)
     if scope.today <= due:
         return
     days = scope.calendar.business_days_between(received, scope.today)
-    scope.cs.report(returns, row, "Received On", OverdueCode.NOT_INSPECTED,
-                    f"{received.isoformat()} is {days} business days ago and the piece is not inspected "
-                    f"(limit {policy.inspect_within}): inspect it and fill Condition and Status", Severity.WARNING)
-    scope.act(returns, row, key, scope.who("va"), f"Inspect the piece returned under {who_for} "
-              f"(received {received.isoformat()}), then fill Condition and Status", due, Task.INSPECT_RETURN, 3)
+    scope.cs.report(
+        returns,
+        row,
+        "Received On",
+        OverdueCode.NOT_INSPECTED,
+        f"{received.isoformat()} is {days} business days ago and the piece is not inspected "
+        f"(limit {policy.inspect_within}): inspect it and fill Condition and Status",
+        Severity.WARNING,
+    )
+    scope.act(
+        returns,
+        row,
+        key,
+        scope.who("va"),
+        f"Inspect the piece returned under {who_for} (received {received.isoformat()}), then fill Condition and Status",
+        due,
+        Task.INSPECT_RETURN,
+        3,
+    )
 
 
 def _at_workshop(scope: Scope, returns: Tab, row: Row, key: str, who_for: str) -> None:
     due = row["Workshop Due"]
     if due is None:
         if is_blank(row.raw("Workshop Due")):
-            scope.cs.report(returns, row, "Workshop Due", OverdueCode.WORKSHOP_DUE_MISSING,
-                            "blank while Status is At Workshop: agree a date with the workshop", Severity.WARNING)
-        scope.act(returns, row, key, scope.who("va"), f"Agree a Workshop Due date for return {who_for}",
-                  row["Received On"] or row["Requested On"] or scope.today, Task.SET_WORKSHOP_DUE, 3)
+            scope.cs.report(
+                returns,
+                row,
+                "Workshop Due",
+                OverdueCode.WORKSHOP_DUE_MISSING,
+                "blank while Status is At Workshop: agree a date with the workshop",
+                Severity.WARNING,
+            )
+        scope.act(
+            returns,
+            row,
+            key,
+            scope.who("va"),
+            f"Agree a Workshop Due date for return {who_for}",
+            row["Received On"] or row["Requested On"] or scope.today,
+            Task.SET_WORKSHOP_DUE,
+            3,
+        )
         return
     if scope.today <= due:
         return
     late = (scope.today - due).days
     kind = {"Resize": "resize", "Repair": "repair"}.get(row["Request Type"] or "", "work")
-    scope.cs.report(returns, row, "Workshop Due", OverdueCode.WORKSHOP_OVERDUE,
-                    f"{due.isoformat()} passed {late} days ago: chase the workshop, then update Status",
-                    Severity.WARNING)
-    scope.act(returns, row, key, scope.who("workshop"), f"Finish the {kind} for return {who_for} "
-              f"(workshop due {due.isoformat()}) and send it back", due, Task.CHASE_WORKSHOP, 3)
+    scope.cs.report(
+        returns,
+        row,
+        "Workshop Due",
+        OverdueCode.WORKSHOP_OVERDUE,
+        f"{due.isoformat()} passed {late} days ago: chase the workshop, then update Status",
+        Severity.WARNING,
+    )
+    scope.act(
+        returns,
+        row,
+        key,
+        scope.who("workshop"),
+        f"Finish the {kind} for return {who_for} (workshop due {due.isoformat()}) and send it back",
+        due,
+        Task.CHASE_WORKSHOP,
+        3,
+    )
 
 
 # --- SKUs: copy deadlines ------------------------------------------------------------------------
@@ -412,14 +574,26 @@ def _copy(scope: Scope, skus: Tab) -> None:
         soon = launch is not None and 0 <= (launch - today).days <= warn and status != published
         shown = status or "blank"
         if late:
-            scope.cs.report(skus, row, "Copy Due", OverdueCode.COPY_LATE,
-                            f"{copy_due.isoformat()} passed {(today - copy_due).days} days ago and the copy is "
-                            f"still {shown}: deliver it or agree a new date", Severity.WARNING)
+            scope.cs.report(
+                skus,
+                row,
+                "Copy Due",
+                OverdueCode.COPY_LATE,
+                f"{copy_due.isoformat()} passed {(today - copy_due).days} days ago and the copy is "
+                f"still {shown}: deliver it or agree a new date",
+                Severity.WARNING,
+            )
         if soon:
             left = (launch - today).days
-            scope.cs.report(skus, row, "Launch Date", OverdueCode.LAUNCH_COPY_NOT_READY,
-                            f"{launch.isoformat()} is {_in_days(left)} and the copy "
-                            f"is {shown}, not {published}: finish and publish it first", Severity.WARNING)
+            scope.cs.report(
+                skus,
+                row,
+                "Launch Date",
+                OverdueCode.LAUNCH_COPY_NOT_READY,
+                f"{launch.isoformat()} is {_in_days(left)} and the copy "
+                f"is {shown}, not {published}: finish and publish it first",
+                Severity.WARNING,
+            )
         if late or soon:
             _copy_action(scope, skus, row, status, copy_due if late else launch, launch if soon else None)
 
@@ -428,8 +602,11 @@ def _copy_action(scope: Scope, skus: Tab, row: Row, status: str | None, due: dat
     piece = f"the {row['Product Name']} ({shown_key(skus, row)})" if row["Product Name"] else shown_key(skus, row)
     writer = row["Copywriter"] or "Copywriter"
     if status == "In Review":
-        who, what, kind = scope.who("founder"), f"Review and approve the copy for {piece} ({writer} sent it)", \
-            Task.REVIEW_COPY
+        who, what, kind = (
+            scope.who("founder"),
+            f"Review and approve the copy for {piece} ({writer} sent it)",
+            Task.REVIEW_COPY,
+        )
     elif status == "Approved":
         who, what, kind = scope.who("va"), f"Publish the approved copy for {piece}", Task.PUBLISH_COPY
     elif status == "Changes Requested":

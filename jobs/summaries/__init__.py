@@ -4,13 +4,14 @@ Figures are computed from the tabs' own raw fields (never from columns other job
 summaries are right whether or not those jobs ran. `figures(ctx)` is the notebook entry point's
 source: `sheetsync.summaries(config)` returns the same DataFrames.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from sheetsync import ChangeSet, Context, job
 from sheetsync.model.layout import TabContent
-from sheetsync.summary_tab import Section, render_report
+from sheetsync.summary_tab import Section, render_summary
 
 from .catalog import catalog_figures, catalog_sections
 from .common import Policy, full_frame
@@ -18,8 +19,11 @@ from .gifting import gifting_figures, gifting_sections
 from .returns import returns_figures, returns_sections
 
 TABS = {"returns": "Summary - Returns", "gifting": "Summary - Gifting", "catalog": "Summary - Catalog"}
-TITLES = {"returns": "Returns: what comes back and why", "gifting": "Influencer gifting: what the gifts earn",
-          "catalog": "Catalog health"}
+TITLES = {
+    "returns": "Returns: what comes back and why",
+    "gifting": "Influencer gifting: what the gifts earn",
+    "catalog": "Catalog health",
+}
 SOURCES = {"returns": "Returns and SKUs", "gifting": "Gifts, Influencers and SKUs", "catalog": "SKUs and Issues"}
 SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
@@ -63,7 +67,9 @@ def tabs(ctx: Context, frames: dict[str, pd.DataFrame], policy: Policy) -> list[
     out = []
     for area, parts in sections.items():
         title = f"{brand} · {TITLES[area]}" if brand else TITLES[area]
-        subtitle = f"As of {ctx.today:%A %-d %B %Y}, from the {SOURCES[area]} tabs. Rewritten by sheetsync: " \
-                   "edits here are replaced."
-        out.append(render_report(TABS[area], title, subtitle, parts, currency=currency))
+        subtitle = (
+            f"As of {ctx.today:%A %-d %B %Y}, from the {SOURCES[area]} tabs. Rewritten by sheetsync: "
+            "edits here are replaced."
+        )
+        out.append(render_summary(TABS[area], title, subtitle, parts, currency=currency))
     return out

@@ -1,7 +1,8 @@
 """Catalog health figures: copy status, problems by column and code, channels, late copy, stock-outs."""
+
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -14,8 +15,9 @@ ETSY_TITLE_MAX = 140
 ETSY_TAGS_MAX = 13
 
 
-def catalog_figures(skus: pd.DataFrame, problems: Iterable[Problem], policy: Policy,
-                    statuses: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+def catalog_figures(
+    skus: pd.DataFrame, problems: Iterable[Problem], policy: Policy, statuses: Sequence[str] = ()
+) -> dict[str, pd.DataFrame]:
     """Every catalog figure as a DataFrame, keyed 'catalog.<name>'."""
     s = skus.assign(_link=skus["_row"].map(sku_link))
     problems = list(problems)
@@ -47,15 +49,27 @@ def problem_counts(problems: list[Problem]) -> pd.DataFrame:
     cols = ["Tab", "Column", "Reason Code", "Errors", "Warnings", "Rows"]
     if not problems:
         return pd.DataFrame(columns=cols)
-    frame = pd.DataFrame([{"Tab": p.tab, "Column": p.column or "(whole row or tab)", "Reason Code": str(p.code),
-                           "error": p.severity == Severity.ERROR, "row": p.row} for p in problems])
+    frame = pd.DataFrame(
+        [
+            {
+                "Tab": p.tab,
+                "Column": p.column or "(whole row or tab)",
+                "Reason Code": str(p.code),
+                "error": p.severity == Severity.ERROR,
+                "row": p.row,
+            }
+            for p in problems
+        ]
+    )
     frame["warning"] = ~frame["error"]
     grouped = frame.groupby(["Tab", "Column", "Reason Code"])
-    out = pd.DataFrame({
-        "Errors": grouped["error"].sum().astype(int),
-        "Warnings": grouped["warning"].sum().astype(int),
-        "Rows": grouped["row"].nunique(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "Errors": grouped["error"].sum().astype(int),
+            "Warnings": grouped["warning"].sum().astype(int),
+            "Rows": grouped["row"].nunique(),
+        }
+    ).reset_index()
     out["_total"] = out["Errors"] + out["Warnings"]
     out = out.sort_values(["_total", "Tab", "Column", "Reason Code"], ascending=[False, True, True, True])
     return out[cols].reset_index(drop=True)
@@ -63,8 +77,17 @@ def problem_counts(problems: list[Problem]) -> pd.DataFrame:
 
 def copy_late(s: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """SKUs whose copy is not approved and whose Copy Due has passed or whose launch is within the window."""
-    cols = ["SKU", "Product Name", "Description Status", "Copywriter", "Copy Due", "Launch Date",
-            "Days To Launch", "Why", "_link"]
+    cols = [
+        "SKU",
+        "Product Name",
+        "Description Status",
+        "Copywriter",
+        "Copy Due",
+        "Launch Date",
+        "Days To Launch",
+        "Why",
+        "_link",
+    ]
     today = today_ts(policy.today)
     pending = s[~s["Description Status"].isin(DONE_COPY_STATUSES).fillna(False).astype(bool)].copy()
     if pending.empty:
@@ -89,8 +112,9 @@ def stock_outs(s: pd.DataFrame) -> pd.DataFrame:
     """SKUs with Stock 0, best sellers first."""
     cols = ["SKU", "Product Name", "Category", "Units Sold", "Channels", "Description Status", "_link"]
     out = s[(s["Stock"] == 0).fillna(False).astype(bool)]
-    return out.sort_values(["Units Sold", "SKU"], ascending=[False, True], na_position="last")[cols] \
-        .reset_index(drop=True)
+    return out.sort_values(["Units Sold", "SKU"], ascending=[False, True], na_position="last")[cols].reset_index(
+        drop=True
+    )
 
 
 def missing_channels(s: pd.DataFrame) -> pd.DataFrame:
@@ -107,8 +131,15 @@ def channel_mismatch(s: pd.DataFrame) -> pd.DataFrame:
     for _, row in s.iterrows():
         channels = row["Channels"] if isinstance(row["Channels"], tuple) else ()
         for problem in _mismatches(row, channels):
-            rows.append({"SKU": row["SKU"], "Product Name": row["Product Name"], "Channels": ", ".join(channels),
-                         "Problem": problem, "_link": row["_link"]})
+            rows.append(
+                {
+                    "SKU": row["SKU"],
+                    "Product Name": row["Product Name"],
+                    "Channels": ", ".join(channels),
+                    "Problem": problem,
+                    "_link": row["_link"],
+                }
+            )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -125,8 +156,11 @@ def _mismatches(row: pd.Series, channels: tuple) -> list[str]:
     if not pd.isna(title) and len(str(title)) > ETSY_TITLE_MAX:
         out.append(f"Etsy Title is {len(str(title))} characters (Etsy allows {ETSY_TITLE_MAX})")
     tags = row["Etsy Tags"]
-    count = len(tags) if isinstance(tags, tuple) else (len([t for t in str(tags).split(",") if t.strip()])
-                                                       if not pd.isna(tags) else 0)
+    count = (
+        len(tags)
+        if isinstance(tags, tuple)
+        else (len([t for t in str(tags).split(",") if t.strip()]) if not pd.isna(tags) else 0)
+    )
     if count > ETSY_TAGS_MAX:
         out.append(f"{count} Etsy Tags (Etsy allows {ETSY_TAGS_MAX})")
     return out
@@ -136,17 +170,19 @@ def key(s: pd.DataFrame, problems: list[Problem], f: dict[str, pd.DataFrame]) ->
     """Headline numbers of the Catalog summary."""
     sku_problem_rows = {p.row for p in problems if p.tab == "SKUs" and p.row is not None}
     status = s["Description Status"]
-    return key_figures([
-        ("SKUs", len(s), "int"),
-        ("Published", int((status == "Published").fillna(False).sum()), "int"),
-        ("Copy needing an update", int((status == "Needs Update").fillna(False).sum()), "int"),
-        ("Copy late for launch", len(f["catalog.copy_late"]), "int"),
-        ("Out of stock", len(f["catalog.stock_outs"]), "int"),
-        ("On no channel", len(f["catalog.missing_channels"]), "int"),
-        ("Channel data disagreeing", len(f["catalog.channel_mismatch"]), "int"),
-        ("SKU rows with problems", len(sku_problem_rows), "int"),
-        ("Problems in the workbook (all tabs)", len(problems), "int"),
-    ])
+    return key_figures(
+        [
+            ("SKUs", len(s), "int"),
+            ("Published", int((status == "Published").fillna(False).sum()), "int"),
+            ("Copy needing an update", int((status == "Needs Update").fillna(False).sum()), "int"),
+            ("Copy late for launch", len(f["catalog.copy_late"]), "int"),
+            ("Out of stock", len(f["catalog.stock_outs"]), "int"),
+            ("On no channel", len(f["catalog.missing_channels"]), "int"),
+            ("Channel data disagreeing", len(f["catalog.channel_mismatch"]), "int"),
+            ("SKU rows with problems", len(sku_problem_rows), "int"),
+            ("Problems in the workbook (all tabs)", len(problems), "int"),
+        ]
+    )
 
 
 def catalog_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section]:
@@ -154,20 +190,40 @@ def catalog_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
     link = {"SKU": "_link"}
     return [
         Section("Key figures", f["catalog.key_figures"], key=True),
-        Section("SKUs by description status", f["catalog.by_status"], {"SKUs": "int", "Share": "percent"},
-                empty="The SKUs tab is empty.",
-                chart=Chart("bar", "SKUs by description status", "Description Status", ("SKUs",), "SKUs")),
-        Section("Copy late for launch", f["catalog.copy_late"],
-                {"Copy Due": "date", "Launch Date": "date", "Days To Launch": "days"},
-                note=f"Not yet Approved or Published, and the Copy Due date has passed or the launch is within "
-                     f"{policy.launch_window_days} days.", empty="No copy is late.", links=link),
-        Section("Out of stock", f["catalog.stock_outs"], {"Units Sold": "int"}, empty="Nothing is out of stock.",
-                links=link),
-        Section("On no channel", f["catalog.missing_channels"], {"Launch Date": "date"},
-                empty="Every SKU is on a channel.", links=link),
-        Section("Channel data that disagree", f["catalog.channel_mismatch"], empty="No disagreement found.",
-                links=link),
-        Section("Problems by column and reason code", f["catalog.problems"],
-                {"Errors": "int", "Warnings": "int", "Rows": "int"},
-                note="Each row's Issues cell says what to fix; this counts them.", empty="No problems found."),
+        Section(
+            "SKUs by description status",
+            f["catalog.by_status"],
+            {"SKUs": "int", "Share": "percent"},
+            empty="The SKUs tab is empty.",
+            chart=Chart("bar", "SKUs by description status", "Description Status", ("SKUs",), "SKUs"),
+        ),
+        Section(
+            "Copy late for launch",
+            f["catalog.copy_late"],
+            {"Copy Due": "date", "Launch Date": "date", "Days To Launch": "days"},
+            note=f"Not yet Approved or Published, and the Copy Due date has passed or the launch is within "
+            f"{policy.launch_window_days} days.",
+            empty="No copy is late.",
+            links=link,
+        ),
+        Section(
+            "Out of stock", f["catalog.stock_outs"], {"Units Sold": "int"}, empty="Nothing is out of stock.", links=link
+        ),
+        Section(
+            "On no channel",
+            f["catalog.missing_channels"],
+            {"Launch Date": "date"},
+            empty="Every SKU is on a channel.",
+            links=link,
+        ),
+        Section(
+            "Channel data that disagree", f["catalog.channel_mismatch"], empty="No disagreement found.", links=link
+        ),
+        Section(
+            "Problems by column and reason code",
+            f["catalog.problems"],
+            {"Errors": "int", "Warnings": "int", "Rows": "int"},
+            note="Each row's Issues cell says what to fix; this counts them.",
+            empty="No problems found.",
+        ),
     ]

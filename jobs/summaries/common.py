@@ -1,9 +1,11 @@
 """Helpers shared by the summary figure modules: complete typed frames, safe ratios, the summaries policy."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -35,7 +37,7 @@ class Policy:
     currency: str = "USD"
 
     @classmethod
-    def from_config(cls, config, today: date) -> "Policy":
+    def from_config(cls, config, today: date) -> Policy:
         get = config.policy
         return cls(
             today=today,

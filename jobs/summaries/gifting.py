@@ -10,6 +10,7 @@ Definitions (the tab's notes repeat them):
 - cost per engagement = cost / (likes + comments + shares + saves);
 - ROI = (attributed revenue - cost) / cost, blank revenue counting as none attributed.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,9 @@ METRICS = ("Likes", "Comments", "Shares", "Saves", "Views")
 NO_CAMPAIGN = "(no campaign)"
 
 
-def gifting_figures(skus: pd.DataFrame, influencers: pd.DataFrame, gifts: pd.DataFrame,
-                    policy: Policy) -> dict[str, pd.DataFrame]:
+def gifting_figures(
+    skus: pd.DataFrame, influencers: pd.DataFrame, gifts: pd.DataFrame, policy: Policy
+) -> dict[str, pd.DataFrame]:
     """Every gifting figure as a DataFrame, keyed 'gifting.<name>'."""
     g = per_gift(skus, influencers, gifts, policy)
     people = by_influencer(g, policy)
@@ -43,8 +45,11 @@ def per_gift(skus: pd.DataFrame, influencers: pd.DataFrame, gifts: pd.DataFrame,
     people = influencers.assign(_handle=influencers["Handle"].map(fold))
     people = people[people["_handle"].notna()].drop_duplicates("_handle")
     g["_handle"] = g["Handle"].map(fold)
-    g = g.merge(people[["_handle", "Handle", "Platform", "Followers", "Status"]].rename(
-        columns={"Handle": "_known_handle"}), on="_handle", how="left")
+    g = g.merge(
+        people[["_handle", "Handle", "Platform", "Followers", "Status"]].rename(columns={"Handle": "_known_handle"}),
+        on="_handle",
+        how="left",
+    )
     g["Influencer"] = g["_known_handle"].fillna(g["Handle"])
     g["Influencer"] = label(g["Influencer"], "(no handle)")
     costs = skus[skus["SKU"].notna()].drop_duplicates("SKU").set_index("SKU")["Cost"]
@@ -53,7 +58,8 @@ def per_gift(skus: pd.DataFrame, influencers: pd.DataFrame, gifts: pd.DataFrame,
     g["Cost"] = (value.fillna(0) + shipping.fillna(0)).where(value.notna() | shipping.notna())
     g["Posted"] = (g["Posted On"].notna() | g["Post URL"].notna()).astype(bool)
     due_date = pd.to_datetime(g["Post Due"]).fillna(
-        pd.to_datetime(g["Delivered On"]) + pd.Timedelta(days=policy.posting_window_days))
+        pd.to_datetime(g["Delivered On"]) + pd.Timedelta(days=policy.posting_window_days)
+    )
     g["Due"] = (g["Posted"] | (due_date <= today_ts(policy.today))).astype(bool)
     timed = g["Posted"] & g["Posted On"].notna() & due_date.notna()
     g["Timed"] = timed.astype(bool)
@@ -67,8 +73,9 @@ def per_gift(skus: pd.DataFrame, influencers: pd.DataFrame, gifts: pd.DataFrame,
     g["ER Followers"] = followers.where(reach)
     g["Disclosed"] = (posted & (g["Disclosure"] == True)).fillna(False).astype(bool)  # noqa: E712
     if policy.emv_rates:
-        parts = pd.DataFrame({a: g[a].astype("Float64") * rate for a, rate in policy.emv_rates.items()
-                              if a in g.columns})
+        parts = pd.DataFrame(
+            {a: g[a].astype("Float64") * rate for a, rate in policy.emv_rates.items() if a in g.columns}
+        )
         g["EMV"] = parts.sum(axis=1, min_count=1).where(posted)
     return g
 
@@ -82,22 +89,24 @@ def _sum(g: pd.DataFrame, columns) -> pd.Series:
 
 def _group(g: pd.DataFrame, by: str, policy: Policy) -> pd.DataFrame:
     grouped = g.groupby(by, sort=False)
-    out = pd.DataFrame({
-        "Gifts": grouped.size(),
-        "Cost": grouped["Cost"].sum(min_count=1).astype("Float64"),
-        "Due": grouped["Due"].sum().astype(int),
-        "Posts": grouped["Posted"].sum().astype(int),
-        "_timed": grouped["Timed"].sum(),
-        "_on_time": grouped["On Time"].sum(),
-        **{m: grouped[m].sum(min_count=1).astype("Int64") for m in METRICS},
-        "_er_num": grouped["ER Engagement"].sum(min_count=1),
-        "_er_den": grouped["ER Followers"].sum(min_count=1),
-        "_interactions": grouped["Interactions"].sum(min_count=1),
-        "Orders": grouped["Attributed Orders"].sum(min_count=1).astype("Int64"),
-        "Revenue": grouped["Attributed Revenue"].sum(min_count=1).astype("Float64"),
-        "_disclosed": grouped["Disclosed"].sum(),
-        **({"EMV (estimate)": grouped["EMV"].sum(min_count=1).astype("Float64")} if policy.emv_rates else {}),
-    })
+    out = pd.DataFrame(
+        {
+            "Gifts": grouped.size(),
+            "Cost": grouped["Cost"].sum(min_count=1).astype("Float64"),
+            "Due": grouped["Due"].sum().astype(int),
+            "Posts": grouped["Posted"].sum().astype(int),
+            "_timed": grouped["Timed"].sum(),
+            "_on_time": grouped["On Time"].sum(),
+            **{m: grouped[m].sum(min_count=1).astype("Int64") for m in METRICS},
+            "_er_num": grouped["ER Engagement"].sum(min_count=1),
+            "_er_den": grouped["ER Followers"].sum(min_count=1),
+            "_interactions": grouped["Interactions"].sum(min_count=1),
+            "Orders": grouped["Attributed Orders"].sum(min_count=1).astype("Int64"),
+            "Revenue": grouped["Attributed Revenue"].sum(min_count=1).astype("Float64"),
+            "_disclosed": grouped["Disclosed"].sum(),
+            **({"EMV (estimate)": grouped["EMV"].sum(min_count=1).astype("Float64")} if policy.emv_rates else {}),
+        }
+    )
     out["Post Rate"] = ratios(out["Posts"], out["Due"])
     out["On-time Rate"] = ratios(out["_on_time"], out["_timed"])
     out["Engagement Rate"] = ratios(out["_er_num"], out["_er_den"])
@@ -107,8 +116,21 @@ def _group(g: pd.DataFrame, by: str, policy: Policy) -> pd.DataFrame:
     return out.reset_index(names=by)
 
 
-GROUP_COLUMNS = ["Gifts", "Cost", "Due", "Posts", "Post Rate", "On-time Rate", *METRICS, "Engagement Rate",
-                 "Cost per Engagement", "Orders", "Revenue", "ROI", "Disclosure Rate"]
+GROUP_COLUMNS = [
+    "Gifts",
+    "Cost",
+    "Due",
+    "Posts",
+    "Post Rate",
+    "On-time Rate",
+    *METRICS,
+    "Engagement Rate",
+    "Cost per Engagement",
+    "Orders",
+    "Revenue",
+    "ROI",
+    "Disclosure Rate",
+]
 
 
 def by_influencer(g: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -178,24 +200,26 @@ def key(g: pd.DataFrame, figures: dict[str, pd.DataFrame], policy: Policy) -> pd
         ("Gifts logged", n, "int"),
         ("Gift cost (value + shipping)", cost, "money"),
         ("Posts", posts, "int"),
-        ("Post rate (posts / gifts due)", ratio(posts, int(g["Due"].sum()) if n else 0),
-         "percent"),
-        ("On-time rate", ratio(int(g["On Time"].sum()) if n else 0, int(g["Timed"].sum()) if n else 0),
-         "percent"),
-        ("Engagement rate",
-         ratio(total(g["ER Engagement"]) if n else pd.NA, total(g["ER Followers"]) if n else pd.NA), "percent"),
+        ("Post rate (posts / gifts due)", ratio(posts, int(g["Due"].sum()) if n else 0), "percent"),
+        ("On-time rate", ratio(int(g["On Time"].sum()) if n else 0, int(g["Timed"].sum()) if n else 0), "percent"),
+        (
+            "Engagement rate",
+            ratio(total(g["ER Engagement"]) if n else pd.NA, total(g["ER Followers"]) if n else pd.NA),
+            "percent",
+        ),
         ("Cost per engagement", ratio(cost, total(g["Interactions"]) if n else pd.NA), "money"),
         ("Attributed orders", total(g["Attributed Orders"]) if n else pd.NA, "int"),
         ("Attributed revenue", revenue, "money"),
-        ("ROI (revenue - cost) / cost", ratio((0 if pd.isna(revenue) else revenue) - cost, cost)
-         if not pd.isna(cost) else pd.NA, "percent"),
-        ("Posts with #ad / #gifted",
-         ratio(int(g["Disclosed"].sum()) if n else 0, posts), "percent"),
+        (
+            "ROI (revenue - cost) / cost",
+            ratio((0 if pd.isna(revenue) else revenue) - cost, cost) if not pd.isna(cost) else pd.NA,
+            "percent",
+        ),
+        ("Posts with #ad / #gifted", ratio(int(g["Disclosed"].sum()) if n else 0, posts), "percent"),
         ("Partnerships to stop", len(figures["gifting.stop_list"]), "int"),
     ]
     if policy.emv_rates:
-        items.append(("EMV estimate (own rates, see below)",
-                      total(g["EMV"]) if n else pd.NA, "money"))
+        items.append(("EMV estimate (own rates, see below)", total(g["EMV"]) if n else pd.NA, "money"))
     return key_figures(items)
 
 
@@ -206,39 +230,116 @@ def emv_rates(policy: Policy) -> str:
 
 def gifting_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section]:
     """How the Gifting summary tab shows the figures."""
-    formats = {"Gifts": "int", "Due": "int", "Posts": "int", "Cost": "money", "Revenue": "money",
-               "Post Rate": "percent", "On-time Rate": "percent", "Engagement Rate": "percent",
-               "Cost per Engagement": "money", "ROI": "percent", "Disclosure Rate": "percent", "Orders": "int",
-               "Followers": "int", "EMV (estimate)": "money", **{m: "int" for m in METRICS}}
+    formats = {
+        "Gifts": "int",
+        "Due": "int",
+        "Posts": "int",
+        "Cost": "money",
+        "Revenue": "money",
+        "Post Rate": "percent",
+        "On-time Rate": "percent",
+        "Engagement Rate": "percent",
+        "Cost per Engagement": "money",
+        "ROI": "percent",
+        "Disclosure Rate": "percent",
+        "Orders": "int",
+        "Followers": "int",
+        "EMV (estimate)": "money",
+        **dict.fromkeys(METRICS, "int"),
+    }
     top = policy.chart_top
-    money_cols = ["Influencer", "Platform", "Followers", "Gifts", "Cost", "Due", "Posts", "Post Rate", "On-time Rate",
-                  "Cost per Engagement", "Orders", "Revenue", "ROI"]
-    reach_cols = ["Influencer", *METRICS, "Engagement Rate", "Disclosure Rate",
-                  *(["EMV (estimate)"] if policy.emv_rates else [])]
+    money_cols = [
+        "Influencer",
+        "Platform",
+        "Followers",
+        "Gifts",
+        "Cost",
+        "Due",
+        "Posts",
+        "Post Rate",
+        "On-time Rate",
+        "Cost per Engagement",
+        "Orders",
+        "Revenue",
+        "ROI",
+    ]
+    reach_cols = [
+        "Influencer",
+        *METRICS,
+        "Engagement Rate",
+        "Disclosure Rate",
+        *(["EMV (estimate)"] if policy.emv_rates else []),
+    ]
     return [
         Section("Key figures", f["gifting.key_figures"], key=True),
-        Section("Stop gifting", f["gifting.stop_list"], formats,
-                note=f"{policy.stop_min_gifts}+ gifts past their post date with no post, or ROI below "
-                     f"{policy.stop_roi_below:.0%} once a gift is due.",
-                empty="No partnership to stop."),
-        Section("Per influencer: spend and return", f["gifting.by_influencer"], formats, columns=money_cols,
-                note="Cost = gift value (blank: SKU cost) + shipping. Post rate = posts / gifts past their post "
-                     "date. ROI = (attributed revenue - cost) / cost. Biggest spend first.",
-                empty="No gifts logged yet.",
-                chart=Chart("column", f"Gift cost vs attributed revenue (top {top} by cost)",
-                            "Influencer", ("Cost", "Revenue"), policy.currency, max_rows=top, width_cm=17,
-                            height_cm=9)),
-        Section("Per influencer: engagement", f["gifting.by_influencer"], formats, columns=reach_cols,
-                note=f"Engagement rate = ({' + '.join(a.lower() for a in policy.engagement_actions)}) / followers, "
-                     "over posts with metrics." + (f" EMV is an estimate at our own rates ({emv_rates(policy)}), "
-                                                   "not a standard measure." if policy.emv_rates else ""),
-                empty="No gifts logged yet."),
-        Section("Per campaign", f["gifting.by_campaign"], formats, empty="No gifts logged yet.",
-                columns=["Campaign", *money_cols[3:], "Engagement Rate", "Disclosure Rate",
-                         *(["EMV (estimate)"] if policy.emv_rates else [])],
-                chart=Chart("column", "Gift cost vs attributed revenue by campaign", "Campaign",
-                            ("Cost", "Revenue"), policy.currency, width_cm=11)),
-        Section("Posts without a disclosure", f["gifting.disclosure"], {"Posted On": "date"},
-                note="FTC endorsement guides: a gifted post needs a clear #ad or #gifted. Chase these.",
-                empty="Every post carries a disclosure.", links={"Post URL": "_url"}),
+        Section(
+            "Stop gifting",
+            f["gifting.stop_list"],
+            formats,
+            note=f"{policy.stop_min_gifts}+ gifts past their post date with no post, or ROI below "
+            f"{policy.stop_roi_below:.0%} once a gift is due.",
+            empty="No partnership to stop.",
+        ),
+        Section(
+            "Per influencer: spend and return",
+            f["gifting.by_influencer"],
+            formats,
+            columns=money_cols,
+            note="Cost = gift value (blank: SKU cost) + shipping. Post rate = posts / gifts past their post "
+            "date. ROI = (attributed revenue - cost) / cost. Biggest spend first.",
+            empty="No gifts logged yet.",
+            chart=Chart(
+                "column",
+                f"Gift cost vs attributed revenue (top {top} by cost)",
+                "Influencer",
+                ("Cost", "Revenue"),
+                policy.currency,
+                max_rows=top,
+                width_cm=17,
+                height_cm=9,
+            ),
+        ),
+        Section(
+            "Per influencer: engagement",
+            f["gifting.by_influencer"],
+            formats,
+            columns=reach_cols,
+            note=f"Engagement rate = ({' + '.join(a.lower() for a in policy.engagement_actions)}) / followers, "
+            "over posts with metrics."
+            + (
+                f" EMV is an estimate at our own rates ({emv_rates(policy)}), not a standard measure."
+                if policy.emv_rates
+                else ""
+            ),
+            empty="No gifts logged yet.",
+        ),
+        Section(
+            "Per campaign",
+            f["gifting.by_campaign"],
+            formats,
+            empty="No gifts logged yet.",
+            columns=[
+                "Campaign",
+                *money_cols[3:],
+                "Engagement Rate",
+                "Disclosure Rate",
+                *(["EMV (estimate)"] if policy.emv_rates else []),
+            ],
+            chart=Chart(
+                "column",
+                "Gift cost vs attributed revenue by campaign",
+                "Campaign",
+                ("Cost", "Revenue"),
+                policy.currency,
+                width_cm=11,
+            ),
+        ),
+        Section(
+            "Posts without a disclosure",
+            f["gifting.disclosure"],
+            {"Posted On": "date"},
+            note="FTC endorsement guides: a gifted post needs a clear #ad or #gifted. Chase these.",
+            empty="Every post carries a disclosure.",
+            links={"Post URL": "_url"},
+        ),
     ]

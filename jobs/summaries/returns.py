@@ -1,4 +1,5 @@
 """Returns figures: rates by SKU, category, reason and channel; outcomes; time to resolve; workshop; copy review."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -41,8 +42,8 @@ def returns_figures(skus: pd.DataFrame, returns: pd.DataFrame, policy: Policy) -
 
 def _returns(skus: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
     """Returns joined to their SKU's name, category, units sold and sheet row."""
-    catalog = skus[skus["SKU"].notna()].drop_duplicates("SKU")[["SKU", "Product Name", "Category", "Units Sold", "Description Status",
-                                          "_row"]].rename(columns={"_row": "_sku_row"})
+    wanted = ["SKU", "Product Name", "Category", "Units Sold", "Description Status", "_row"]
+    catalog = skus[skus["SKU"].notna()].drop_duplicates("SKU")[wanted].rename(columns={"_row": "_sku_row"})
     r = returns.copy()
     r["SKU"] = r["SKU"].astype("object")
     catalog = catalog.assign(SKU=catalog["SKU"].astype("object"))
@@ -55,22 +56,34 @@ def _returns(skus: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
 
 def by_sku(skus: pd.DataFrame, r: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """SKUs with at least one return: returns, return rate (returns / Units Sold), copy and size returns."""
-    cols = ["SKU", "Product Name", "Category", "Units Sold", "Returns", "Return Rate", "Copy Returns",
-            "Size Returns", "Top Reason", "_link"]
+    cols = [
+        "SKU",
+        "Product Name",
+        "Category",
+        "Units Sold",
+        "Returns",
+        "Return Rate",
+        "Copy Returns",
+        "Size Returns",
+        "Top Reason",
+        "_link",
+    ]
     if r.empty:
         return pd.DataFrame(columns=cols)
     r = r.assign(SKU=label(r["SKU"], NOT_GIVEN))
     grouped = r.groupby("SKU", sort=False)
-    out = pd.DataFrame({
-        "Returns": grouped.size(),
-        "Copy Returns": grouped["Reason"].agg(lambda s: int(s.isin(policy.copy_reasons).sum())),
-        "Size Returns": grouped["Reason"].agg(lambda s: int(s.isin(SIZE_REASONS).sum())),
-        "Top Reason": grouped["Reason"].agg(_top),
-        "Product Name": grouped["Product Name"].first(),
-        "Category": grouped["Category"].first(),
-        "Units Sold": grouped["Units Sold"].first(),
-        "_link": grouped["_sku_row"].first().map(sku_link),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "Returns": grouped.size(),
+            "Copy Returns": grouped["Reason"].agg(lambda s: int(s.isin(policy.copy_reasons).sum())),
+            "Size Returns": grouped["Reason"].agg(lambda s: int(s.isin(SIZE_REASONS).sum())),
+            "Top Reason": grouped["Reason"].agg(_top),
+            "Product Name": grouped["Product Name"].first(),
+            "Category": grouped["Category"].first(),
+            "Units Sold": grouped["Units Sold"].first(),
+            "_link": grouped["_sku_row"].first().map(sku_link),
+        }
+    ).reset_index()
     out["Units Sold"] = out["Units Sold"].astype("Int64")
     out["Return Rate"] = ratios(out["Returns"], out["Units Sold"])
     out = out.sort_values(["Returns", "Return Rate", "SKU"], ascending=[False, False, True], na_position="last")
@@ -129,11 +142,13 @@ def outcomes(r: pd.DataFrame) -> pd.DataFrame:
     if done.empty:
         return pd.DataFrame(columns=cols)
     grouped = done.groupby(done["Resolution"].astype(str))
-    out = pd.DataFrame({
-        "Returns": grouped.size(),
-        "Refunded": grouped["Refund Amount"].sum(min_count=1).astype("Float64"),
-        "Restocking Fees": grouped["Restocking Fee"].sum(min_count=1).astype("Float64"),
-    }).reset_index(names="Resolution")
+    out = pd.DataFrame(
+        {
+            "Returns": grouped.size(),
+            "Refunded": grouped["Refund Amount"].sum(min_count=1).astype("Float64"),
+            "Restocking Fees": grouped["Restocking Fee"].sum(min_count=1).astype("Float64"),
+        }
+    ).reset_index(names="Resolution")
     out["Share"] = out["Returns"] / len(done)
     return out.sort_values(["Returns", "Resolution"], ascending=[False, True])[cols].reset_index(drop=True)
 
@@ -182,19 +197,20 @@ def key(skus: pd.DataFrame, r: pd.DataFrame, figures: dict[str, pd.DataFrame]) -
     resolved = r[r["Resolution"].isin(("Refund", *KEPT_REVENUE))]
     kept = int(resolved["Resolution"].isin(KEPT_REVENUE).sum())
     days = r["Days To Resolve"].dropna().astype(float)
-    return key_figures([
-        ("Returns logged", len(r), "int"),
-        ("Open returns", open_, "int"),
-        ("Units sold (catalog)", units, "int"),
-        ("Return rate (returns / units sold)", ratio(catalog_returns, units), "percent"),
-        ("Refunded", total(r["Refund Amount"]) if len(r) else pd.NA, "money"),
-        ("Restocking fees kept", total(r["Restocking Fee"]) if len(r) else pd.NA, "money"),
-        ("Retained revenue ratio", ratio(kept, len(resolved)),
-         "percent"),
-        ("Median days to resolve", days.median() if len(days) else pd.NA, "decimal"),
-        ("90th percentile days to resolve", days.quantile(0.9) if len(days) else pd.NA, "decimal"),
-        ("Pieces at the workshop now", len(figures["returns.workshop"]), "int"),
-    ])
+    return key_figures(
+        [
+            ("Returns logged", len(r), "int"),
+            ("Open returns", open_, "int"),
+            ("Units sold (catalog)", units, "int"),
+            ("Return rate (returns / units sold)", ratio(catalog_returns, units), "percent"),
+            ("Refunded", total(r["Refund Amount"]) if len(r) else pd.NA, "money"),
+            ("Restocking fees kept", total(r["Restocking Fee"]) if len(r) else pd.NA, "money"),
+            ("Retained revenue ratio", ratio(kept, len(resolved)), "percent"),
+            ("Median days to resolve", days.median() if len(days) else pd.NA, "decimal"),
+            ("90th percentile days to resolve", days.quantile(0.9) if len(days) else pd.NA, "decimal"),
+            ("Pieces at the workshop now", len(figures["returns.workshop"]), "int"),
+        ]
+    )
 
 
 def returns_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section]:
@@ -203,25 +219,47 @@ def returns_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
     reasons = ", ".join(policy.copy_reasons)
     return [
         Section("Key figures", f["returns.key_figures"], key=True),
-        Section("Returns by reason", f["returns.by_reason"], {"Share": "percent", "Returns": "int"},
-                empty="No returns logged yet.",
-                chart=Chart("bar", "Returns by reason", "Reason", ("Returns",), "Returns")),
-        Section("Copy to review: returns for " + reasons, f["returns.copy_review"],
-                {**rate, "Copy Returns": "int", **{r: "int" for r in policy.copy_reasons}},
-                note="These reasons point at the description: click a SKU to open its row and re-review the copy.",
-                empty="No returns point at the copy.", links={"SKU": "_link"}),
-        Section("Returns by SKU", f["returns.by_sku"], {**rate, "Copy Returns": "int", "Size Returns": "int"},
-                note="Return rate = returns / Units Sold (n/a when Units Sold is blank or 0).",
-                empty="No returns logged yet.", links={"SKU": "_link"}),
+        Section(
+            "Returns by reason",
+            f["returns.by_reason"],
+            {"Share": "percent", "Returns": "int"},
+            empty="No returns logged yet.",
+            chart=Chart("bar", "Returns by reason", "Reason", ("Returns",), "Returns"),
+        ),
+        Section(
+            "Copy to review: returns for " + reasons,
+            f["returns.copy_review"],
+            {**rate, "Copy Returns": "int", **dict.fromkeys(policy.copy_reasons, "int")},
+            note="These reasons point at the description: click a SKU to open its row and re-review the copy.",
+            empty="No returns point at the copy.",
+            links={"SKU": "_link"},
+        ),
+        Section(
+            "Returns by SKU",
+            f["returns.by_sku"],
+            {**rate, "Copy Returns": "int", "Size Returns": "int"},
+            note="Return rate = returns / Units Sold (n/a when Units Sold is blank or 0).",
+            empty="No returns logged yet.",
+            links={"SKU": "_link"},
+        ),
         Section("Returns by category", f["returns.by_category"], rate, empty="No SKUs or returns yet."),
-        Section("Returns by channel", f["returns.by_channel"],
-                {"Share": "percent", "Returns": "int", "Refunded": "money"}, empty="No returns logged yet.",
-                chart=Chart("column", "Returns by channel", "Channel", ("Returns",), "Returns",
-                            width_cm=11)),
-        Section("Outcomes of settled returns", f["returns.outcomes"],
-                {"Share": "percent", "Returns": "int", "Refunded": "money", "Restocking Fees": "money"},
-                empty="No return has a Resolution yet."),
-        Section("At the workshop now", f["returns.workshop"],
-                {"Received On": "date", "Workshop Due": "date", "Days At Workshop": "days", "Days Past Due": "days"},
-                empty="Nothing is at the workshop."),
+        Section(
+            "Returns by channel",
+            f["returns.by_channel"],
+            {"Share": "percent", "Returns": "int", "Refunded": "money"},
+            empty="No returns logged yet.",
+            chart=Chart("column", "Returns by channel", "Channel", ("Returns",), "Returns", width_cm=11),
+        ),
+        Section(
+            "Outcomes of settled returns",
+            f["returns.outcomes"],
+            {"Share": "percent", "Returns": "int", "Refunded": "money", "Restocking Fees": "money"},
+            empty="No return has a Resolution yet.",
+        ),
+        Section(
+            "At the workshop now",
+            f["returns.workshop"],
+            {"Received On": "date", "Workshop Due": "date", "Days At Workshop": "days", "Days Past Due": "days"},
+            empty="Nothing is at the workshop.",
+        ),
     ]

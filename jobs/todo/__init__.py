@@ -1,10 +1,12 @@
 """The To Do tab: today's actions from every job, most urgent first, each with a link to its row."""
+
 from __future__ import annotations
 
 from sheetsync import AFTER_ALL, ChangeSet, Context, job
 from sheetsync.todo import todo_tab
 
 TAB = "To Do"
+HEADERS = ("Who", "To Do", "Due", "When", "Where", "Key")
 
 
 @job("todo", after=AFTER_ALL, reports_issues=False)
@@ -13,5 +15,5 @@ def todo(ctx: Context) -> ChangeSet:
     cs = ctx.changes()
     if ctx.failed_jobs:  # a job that adds actions failed: keep yesterday's list rather than show a partial one
         return cs
-    cs.replace(todo_tab(TAB, ctx.actions(), ctx.today, ctx.tabs))
+    cs.replace(todo_tab(TAB, ctx.actions(), ctx.today, ctx.tabs, HEADERS))
     return cs

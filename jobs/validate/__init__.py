@@ -4,6 +4,7 @@ Rules are listed as data in skus.RULES and activity.RULES (sheetsync Rules: code
 default severity, check). Their reference tables come from config/rules.toml and their thresholds,
 switches and severity overrides from [policies.validate] in config/sheetsync.toml.
 """
+
 from __future__ import annotations
 
 from sheetsync import ChangeSet, Context, job

@@ -1,7 +1,8 @@
 """The validate job's rules for Returns and Gifts (cross-tab with SKUs and Influencers), and number rules."""
+
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from sheetsync.model.checks import Env, Hit, Rule, View
@@ -41,8 +42,13 @@ def date_order(v: View, s: Settings, env: Env) -> Iterator[Hit]:
             if day is None:
                 continue
             if before is not None and day < before[1]:
-                yield Hit(i, header, f"{show(day)} is before {before[0]} {show(before[1])}: "
-                                     f"dates run {' <= '.join(order)}; correct one of them", day)
+                yield Hit(
+                    i,
+                    header,
+                    f"{show(day)} is before {before[0]} {show(before[1])}: "
+                    f"dates run {' <= '.join(order)}; correct one of them",
+                    day,
+                )
             before = (header, day)
 
 
@@ -90,10 +96,16 @@ def _service(kind: str, allowed_of: Callable[[Settings], tuple[str, ...]]):
                 continue
             category = sku.values.get("Category")
             if category is not None and category not in allowed:
-                yield Hit(i, "Request Type", f"{kind} on a {category.lower()} ({sku.key}): only "
-                                             f"{', '.join(a.lower() for a in allowed)} can be "
-                                             f"{'resized' if kind == 'Resize' else 'repaired'}; "
-                                             "offer an exchange or refund", request)
+                yield Hit(
+                    i,
+                    "Request Type",
+                    f"{kind} on a {category.lower()} ({sku.key}): only "
+                    f"{', '.join(a.lower() for a in allowed)} can be "
+                    f"{'resized' if kind == 'Resize' else 'repaired'}; "
+                    "offer an exchange or refund",
+                    request,
+                )
+
     check.__name__ = f"{kind.lower()}_only_where_possible"
     return check
 
@@ -119,15 +131,24 @@ def refund_within_price(v: View, s: Settings, env: Env) -> Iterator[Hit]:
     for i, (amount, sku) in enumerate(zip(v.col("Refund Amount"), _sku_rows(v, env))):
         price = sku.values.get("Price") if sku is not None and amount is not None else None
         if price is not None and amount > price:
-            yield Hit(i, "Refund Amount", f"{money(amount)} is more than the price of {sku.key} ({money(price)}): "
-                                          "check the amount", amount)
+            yield Hit(
+                i,
+                "Refund Amount",
+                f"{money(amount)} is more than the price of {sku.key} ({money(price)}): check the amount",
+                amount,
+            )
 
 
 def relisted_certificate(v: View, s: Settings, env: Env) -> Iterator[Hit]:
     for i, (condition, relisted) in enumerate(zip(v.col("Condition"), v.col("Relisted"))):
         if condition == "Missing Certificate" and relisted is True:
-            yield Hit(i, "Relisted", "Yes but Condition is Missing Certificate: replace the certificate before "
-                                     "relisting (set No until then)", relisted)
+            yield Hit(
+                i,
+                "Relisted",
+                "Yes but Condition is Missing Certificate: replace the certificate before "
+                "relisting (set No until then)",
+                relisted,
+            )
 
 
 # Gifts ---------------------------------------------------------------------------------------------
@@ -151,8 +172,13 @@ def unknown_influencer(v: View, s: Settings, env: Env) -> Iterator[Hit]:
     for i, (handle, person, blank) in enumerate(zip(v.col("Handle"), people, v.blank("Handle"))):
         if person is None and not blank:
             hint = " (handles start with @)" if not str(handle).startswith("@") else ""
-            yield Hit(i, "Handle", f"{show(handle)} is not in the Influencers tab{hint}: add the creator there "
-                                   "first, or correct the handle", handle)
+            yield Hit(
+                i,
+                "Handle",
+                f"{show(handle)} is not in the Influencers tab{hint}: add the creator there "
+                "first, or correct the handle",
+                handle,
+            )
 
 
 def do_not_gift(v: View, s: Settings, env: Env) -> Iterator[Hit]:
@@ -161,8 +187,13 @@ def do_not_gift(v: View, s: Settings, env: Env) -> Iterator[Hit]:
         status = person.values.get("Status") if person is not None else None
         if status in s.do_not_gift:
             what = f"was shipped to {person.key}" if shipped else "is planned"
-            yield Hit(i, "Handle", f"{person.key} is marked {status} in Influencers but this gift {what}: "
-                                   "stop the gift, or change their status", person.key)
+            yield Hit(
+                i,
+                "Handle",
+                f"{person.key} is marked {status} in Influencers but this gift {what}: "
+                "stop the gift, or change their status",
+                person.key,
+            )
 
 
 def address_confirmed(v: View, s: Settings, env: Env) -> Iterator[Hit]:
@@ -173,11 +204,21 @@ def address_confirmed(v: View, s: Settings, env: Env) -> Iterator[Hit]:
         confirmed = person.values.get("Address Confirmed On")
         if shipped is not None and (confirmed is None or confirmed > shipped):
             when = f"was only confirmed on {show(confirmed)}" if confirmed else "is not confirmed"
-            yield Hit(i, "Shipped On", f"{show(shipped)} but {person.key}'s address {when}: check it arrived, and "
-                                       "confirm addresses before shipping", shipped)
+            yield Hit(
+                i,
+                "Shipped On",
+                f"{show(shipped)} but {person.key}'s address {when}: check it arrived, and "
+                "confirm addresses before shipping",
+                shipped,
+            )
         elif shipped is None and confirmed is None:
-            yield Hit(i, "Handle", f"{person.key}'s address is not confirmed: confirm it in Influencers "
-                                   "(Address Confirmed On) before shipping", person.key)
+            yield Hit(
+                i,
+                "Handle",
+                f"{person.key}'s address is not confirmed: confirm it in Influencers "
+                "(Address Confirmed On) before shipping",
+                person.key,
+            )
 
 
 def post_url_platform(v: View, s: Settings, env: Env) -> Iterator[Hit]:
@@ -189,8 +230,13 @@ def post_url_platform(v: View, s: Settings, env: Env) -> Iterator[Hit]:
             continue
         host = (urlsplit(url).hostname or "").lower()
         if not any(host == h or host.endswith("." + h) for h in hosts):
-            yield Hit(i, "Post URL", f"{url} is not a {platform} link, but {person.key} posts on {platform}: "
-                                     f"paste the {platform} post's address", url)
+            yield Hit(
+                i,
+                "Post URL",
+                f"{url} is not a {platform} link, but {person.key} posts on {platform}: "
+                f"paste the {platform} post's address",
+                url,
+            )
 
 
 def disclosure(v: View, s: Settings, env: Env) -> Iterator[Hit]:
@@ -198,8 +244,13 @@ def disclosure(v: View, s: Settings, env: Env) -> Iterator[Hit]:
     for i, (disclosed, no_url, no_date, blank) in enumerate(cols):
         if disclosed is True or (no_url and no_date) or (disclosed is None and not blank):
             continue
-        yield Hit(i, "Disclosure", f"{'No' if disclosed is False else '(blank)'} on a published post: ask the "
-                                   "creator to add a clear #ad or #gifted, then set Yes", disclosed)
+        yield Hit(
+            i,
+            "Disclosure",
+            f"{'No' if disclosed is False else '(blank)'} on a published post: ask the "
+            "creator to add a clear #ad or #gifted, then set Yes",
+            disclosed,
+        )
 
 
 RULES = [
@@ -208,29 +259,85 @@ RULES = [
     *_number_rules(INFLUENCERS, WARNING),
     *_number_rules(GIFTS, WARNING),
     Rule(Reason.UNKNOWN_SKU, RETURNS, ("SKU",), ERROR, "Returns SKU exists in SKUs", unknown_sku),
-    Rule(Reason.DATE_ORDER, RETURNS, (), ERROR,
-         "Order Date <= Delivered On <= Requested On <= Received On <= Resolved On", date_order),
-    Rule(Reason.NOT_RESIZABLE, RETURNS, ("Request Type", "SKU"), WARNING,
-         "Resize only on resizable categories (rings)", _service("Resize", lambda s: s.resizable)),
-    Rule(Reason.NOT_REPAIRABLE, RETURNS, ("Request Type", "SKU"), WARNING,
-         "Repair only on repairable categories (rings)", _service("Repair", lambda s: s.repairable)),
-    Rule(Reason.RESOLUTION_INCOMPLETE, RETURNS, ("Status", "Resolution", "Resolved On"), ERROR,
-         "Resolved needs Resolution and Resolved On", resolved_complete),
-    Rule(Reason.REFUND_AMOUNT_MISSING, RETURNS, ("Resolution", "Refund Amount"), ERROR,
-         "A Refund resolution needs Refund Amount", refund_amount),
-    Rule(Reason.REFUND_ABOVE_PRICE, RETURNS, ("Refund Amount", "SKU"), ERROR,
-         "Refund Amount no higher than the SKU's Price", refund_within_price),
-    Rule(Reason.RELISTED_MISSING_CERTIFICATE, RETURNS, ("Condition", "Relisted"), ERROR,
-         "A Missing Certificate return is not relisted", relisted_certificate),
-    Rule(Reason.UNKNOWN_INFLUENCER, GIFTS, ("Handle",), ERROR, "Gifts Handle exists in Influencers",
-         unknown_influencer),
+    Rule(
+        Reason.DATE_ORDER,
+        RETURNS,
+        (),
+        ERROR,
+        "Order Date <= Delivered On <= Requested On <= Received On <= Resolved On",
+        date_order,
+    ),
+    Rule(
+        Reason.NOT_RESIZABLE,
+        RETURNS,
+        ("Request Type", "SKU"),
+        WARNING,
+        "Resize only on resizable categories (rings)",
+        _service("Resize", lambda s: s.resizable),
+    ),
+    Rule(
+        Reason.NOT_REPAIRABLE,
+        RETURNS,
+        ("Request Type", "SKU"),
+        WARNING,
+        "Repair only on repairable categories (rings)",
+        _service("Repair", lambda s: s.repairable),
+    ),
+    Rule(
+        Reason.RESOLUTION_INCOMPLETE,
+        RETURNS,
+        ("Status", "Resolution", "Resolved On"),
+        ERROR,
+        "Resolved needs Resolution and Resolved On",
+        resolved_complete,
+    ),
+    Rule(
+        Reason.REFUND_AMOUNT_MISSING,
+        RETURNS,
+        ("Resolution", "Refund Amount"),
+        ERROR,
+        "A Refund resolution needs Refund Amount",
+        refund_amount,
+    ),
+    Rule(
+        Reason.REFUND_ABOVE_PRICE,
+        RETURNS,
+        ("Refund Amount", "SKU"),
+        ERROR,
+        "Refund Amount no higher than the SKU's Price",
+        refund_within_price,
+    ),
+    Rule(
+        Reason.RELISTED_MISSING_CERTIFICATE,
+        RETURNS,
+        ("Condition", "Relisted"),
+        ERROR,
+        "A Missing Certificate return is not relisted",
+        relisted_certificate,
+    ),
+    Rule(
+        Reason.UNKNOWN_INFLUENCER, GIFTS, ("Handle",), ERROR, "Gifts Handle exists in Influencers", unknown_influencer
+    ),
     Rule(Reason.UNKNOWN_SKU, GIFTS, ("SKU",), ERROR, "Gifts SKU exists in SKUs", unknown_sku),
     Rule(Reason.DATE_ORDER, GIFTS, (), WARNING, "Shipped On <= Delivered On <= Posted On", date_order),
     Rule(Reason.DO_NOT_GIFT, GIFTS, ("Handle",), WARNING, "No gift to a Do Not Gift influencer", do_not_gift),
-    Rule(Reason.ADDRESS_UNCONFIRMED, GIFTS, ("Handle", "Shipped On"), WARNING,
-         "Ship only to a confirmed address (confirmed on or before Shipped On)", address_confirmed),
-    Rule(Reason.POST_URL_PLATFORM, GIFTS, ("Post URL", "Handle"), WARNING,
-         "Post URL is on the influencer's platform", post_url_platform),
-    Rule(Reason.DISCLOSURE_MISSING, GIFTS, ("Disclosure",), WARNING, "A published post has Disclosure = Yes",
-         disclosure),
+    Rule(
+        Reason.ADDRESS_UNCONFIRMED,
+        GIFTS,
+        ("Handle", "Shipped On"),
+        WARNING,
+        "Ship only to a confirmed address (confirmed on or before Shipped On)",
+        address_confirmed,
+    ),
+    Rule(
+        Reason.POST_URL_PLATFORM,
+        GIFTS,
+        ("Post URL", "Handle"),
+        WARNING,
+        "Post URL is on the influencer's platform",
+        post_url_platform,
+    ),
+    Rule(
+        Reason.DISCLOSURE_MISSING, GIFTS, ("Disclosure",), WARNING, "A published post has Disclosure = Yes", disclosure
+    ),
 ]

@@ -5,15 +5,17 @@ reason code, a default severity and a check function. Config can switch a rule o
 severity (`[policies.validate]` in sheetsync.toml), and the reference tables it checks against
 (metal/purity, certificates, sizes, lengths, platform hosts) come from config/rules.toml.
 """
+
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sheetsync import Config, Severity
 from sheetsync.errors import ConfigError
@@ -125,7 +127,7 @@ def _read_rules(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: the validate job's rules file is missing (policies.validate.rules_file)")
+        raise ConfigError(f"{path}: the validate job's rules file is missing (policies.validate.rules_file)") from None
     except tomllib.TOMLDecodeError as ex:
         raise ConfigError(f"{path}: not valid TOML: {ex}") from ex
 
@@ -144,7 +146,8 @@ def _certificates(specs: Mapping[str, Any], path: Path) -> dict[str, Certificate
 
 def _chain_lengths(specs: Mapping[str, Any]) -> tuple[dict[str, tuple[Decimal, ...]], dict[str, bool]]:
     """Per category: (min, max, step) from a table, or the allowed lengths from a list; and which it was."""
-    chains, ranges = {}, {}
+    chains: dict[str, tuple[Decimal, ...]] = {}
+    ranges: dict[str, bool] = {}
     for category, spec in specs.items():
         if isinstance(spec, Mapping):
             chains[category] = (_dec(spec["min"]), _dec(spec["max"]), _dec(spec.get("step", "0.25")))
@@ -161,12 +164,12 @@ def _severities(words: Mapping[str, Any], config: Config) -> dict[str, Severity]
         try:
             severity[key] = Severity(str(word).lower())
         except ValueError:
-            raise ConfigError(f"{config.path}: policies.validate.severity.{key} must be 'error' or 'warning'")
+            raise ConfigError(f"{config.path}: policies.validate.severity.{key} must be 'error' or 'warning'") from None
     return severity
 
 
 def _load(config: Config) -> Settings:
-    pol = lambda key, default: config.policy(f"validate.{key}", default)  # noqa: E731
+    pol = lambda key, default: config.policy(f"validate.{key}", default)
     path = config.root / str(pol("rules_file", "rules.toml"))
     data = _read_rules(path)
     market = str(config.brand.get("market", "US")).upper()
@@ -185,10 +188,14 @@ def _load(config: Config) -> Settings:
         graded_stones=tuple(grading.get("stones", ["Diamond"])),
         grading_columns=tuple(grading.get("columns", ["Color", "Clarity", "Cut"])),
         ring_categories=tuple(ring.get("categories", ["Ring"])),
-        ring_min=_dec(ring.get("min", 3)), ring_max=_dec(ring.get("max", 13)), ring_step=_dec(ring.get("step", 0.25)),
-        chain_length=chains, chain_is_range=ranges,
+        ring_min=_dec(ring.get("min", 3)),
+        ring_max=_dec(ring.get("max", 13)),
+        ring_step=_dec(ring.get("step", 0.25)),
+        chain_length=chains,
+        chain_is_range=ranges,
         platform_hosts={p: tuple(h.lower() for h in hosts) for p, hosts in data.get("platform_hosts", {}).items()},
-        wholesale_min=_dec(pol("wholesale_share_min", 0.4)), wholesale_max=_dec(pol("wholesale_share_max", 0.6)),
+        wholesale_min=_dec(pol("wholesale_share_min", 0.4)),
+        wholesale_max=_dec(pol("wholesale_share_max", 0.6)),
         certificate_min_carat=_dec(pol("certificate_min_carat", 0.5)),
         carat_decimals=int(pol("carat_decimals", 2)),
         copy_required_statuses=tuple(pol("copy_required_statuses", ("Approved", "Published"))),

@@ -1,4 +1,5 @@
 """Etsy's text rules and the text shaping shared by drafts and channel files."""
+
 from __future__ import annotations
 
 import re
@@ -30,13 +31,13 @@ def etsy_title(text: str) -> str:
     for char, instead in ETSY_ONCE.items():
         first = title.find(char)
         if first >= 0:
-            title = title[:first + 1] + title[first + 1:].replace(char, instead)
+            title = title[: first + 1] + title[first + 1 :].replace(char, instead)
     title = " ".join(title.split())
     while len(title) > ETSY_TITLE_LENGTH:
         cut = title.rfind(" | ", 0, ETSY_TITLE_LENGTH + 1)
         if cut <= 0:
             cut = title.rfind(" ", 0, ETSY_TITLE_LENGTH + 1)
-        title = title[:cut if cut > 0 else ETSY_TITLE_LENGTH].rstrip(" |-,")
+        title = title[: cut if cut > 0 else ETSY_TITLE_LENGTH].rstrip(" |-,")
     return title
 
 

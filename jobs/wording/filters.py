@@ -4,20 +4,29 @@ Registered with sheetsync's template layer on import, so every template can writ
 `{{ piece | metal_phrase }}` -> "14K yellow gold", `{{ piece.carat | carat_weight }}` -> "0.50 ct tw",
 `{{ piece | stone_phrase }}` -> "lab-grown diamond", `{{ piece | treatment_phrase }}` -> "heat-treated".
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from sheetsync import template_filter
 
 GOLD = {"Yellow Gold": "yellow gold", "White Gold": "white gold", "Rose Gold": "rose gold"}
 PLURAL = {"Ruby": "rubies", "Topaz": "topazes", "Moissanite": "moissanite"}
 ORIGIN = {"Natural": "natural", "Lab-Grown": "lab-grown", "Simulated": "simulated"}
-TREATED = {"Heat": "heat-treated", "Fracture-Filled": "fracture-filled", "Oiled": "oiled",
-           "Irradiated": "irradiated", "Diffusion": "diffusion-treated", "Coated": "coated", "Other": "treated"}
+TREATED = {
+    "Heat": "heat-treated",
+    "Fracture-Filled": "fracture-filled",
+    "Oiled": "oiled",
+    "Irradiated": "irradiated",
+    "Diffusion": "diffusion-treated",
+    "Coated": "coated",
+    "Other": "treated",
+}
 US0_MM, MM_PER_SIZE = Decimal("11.63"), Decimal("0.8128")  # US ring size 0 inner diameter, step per size
 
 
@@ -66,16 +75,27 @@ def piece(values: Mapping[str, Any], sku: str = "", gold_filled_fraction: str = 
     stone = values.get("Stone")
     treatment = values.get("Treatment")
     return Piece(
-        sku=sku or str(values.get("SKU") or ""), name=str(values.get("Product Name") or ""),
-        collection=values.get("Collection"), category=str(values.get("Category") or ""),
-        metal=values.get("Metal"), purity=values.get("Purity"),
+        sku=sku or str(values.get("SKU") or ""),
+        name=str(values.get("Product Name") or ""),
+        collection=values.get("Collection"),
+        category=str(values.get("Category") or ""),
+        metal=values.get("Metal"),
+        purity=values.get("Purity"),
         stone=None if stone in (None, "None") else stone,
-        origin=values.get("Stone Origin"), treatment=None if treatment in (None, "None") else treatment,
-        shape=values.get("Shape"), carat=values.get("Carat Weight"), count=values.get("Stone Count"),
-        color=values.get("Color"), clarity=values.get("Clarity"), cut=values.get("Cut"),
-        certificate=values.get("Certificate"), metal_weight=values.get("Metal Weight (g)"),
-        dimensions=values.get("Dimensions (mm)"), ring_size=values.get("Ring Size"),
-        chain_length=values.get("Chain Length (in)"), brief=values.get("Brief"),
+        origin=values.get("Stone Origin"),
+        treatment=None if treatment in (None, "None") else treatment,
+        shape=values.get("Shape"),
+        carat=values.get("Carat Weight"),
+        count=values.get("Stone Count"),
+        color=values.get("Color"),
+        clarity=values.get("Clarity"),
+        cut=values.get("Cut"),
+        certificate=values.get("Certificate"),
+        metal_weight=values.get("Metal Weight (g)"),
+        dimensions=values.get("Dimensions (mm)"),
+        ring_size=values.get("Ring Size"),
+        chain_length=values.get("Chain Length (in)"),
+        brief=values.get("Brief"),
         gold_filled_fraction=gold_filled_fraction,
     )
 

@@ -1,4 +1,5 @@
 """Backends by target string: `memory:[name]`, `path/to/file.xlsx`, `gsheets:<key or URL>`."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,12 @@ def open_backend(target: str, config: Any = None) -> Backend:
         except ImportError as ex:  # the Google backend arrives in its own module
             raise UsageError(f"{target}: the Google Sheets backend is not available ({ex})") from ex
         settings = config.policy("google", {}) if config is not None else {}
-        return GoogleSheetsBackend(target, settings, root=config.root if config is not None else None,
-                                   source=str(config.path) if config is not None else "the config")
+        return GoogleSheetsBackend(
+            target,
+            settings,
+            root=config.root if config is not None else None,
+            source=str(config.path) if config is not None else "the config",
+        )
     if target.lower().endswith((".xlsx", ".xlsm")):
         from .xlsx.backend import XlsxBackend
 

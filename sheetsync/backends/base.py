@@ -3,12 +3,14 @@
 A backend reads many tabs in one call and applies one WriteBatch (values, notes, new tabs,
 whole-tab replacements) in one call. Rows and columns are 1-based sheet numbers.
 """
+
 from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..model.grid import TabData
 from ..model.layout import NewTab, TabContent
@@ -95,5 +97,5 @@ class Backend(ABC):
     def write(self, batch: WriteBatch) -> None:
         """Apply a batch all together (or nothing, where the backend can promise it)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (most backends hold nothing; the hook is optional on purpose)
         """Release what the backend holds."""

@@ -1,14 +1,15 @@
 """In-memory workbook: the reference behaviour, used by tests and notebooks."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..errors import WorkbookError
 from ..model.grid import Grid, TabData, trim
 from ..model.layout import TabLayout
 from .base import Backend, WriteBatch
-
 
 
 @dataclass
@@ -34,7 +35,7 @@ class MemoryBackend(Backend):
             self.tabs[name] = MemoryTab(values=[list(r) for r in rows])
 
     @classmethod
-    def named(cls, target: str) -> "MemoryBackend":
+    def named(cls, target: str) -> MemoryBackend:
         """`memory:` is a new empty workbook; `memory:NAME` is the one workbook of that name in SHARED."""
         name = target.partition(":")[2]
         if not name:

@@ -7,6 +7,7 @@ command runs, so `sheetsync --help` stays quick and the emulator's server code l
 Exit codes: 0 done (data problems are results), 1 a job failed, 2 usage or config error,
 3 problems found with --strict.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -57,16 +58,24 @@ class Group(click.Group):
         except Exception as ex:  # a bug: say so plainly, keep the traceback for --debug
             if os.environ.get("SHEETSYNC_DEBUG"):
                 raise
-            click.echo(f"sheetsync: unexpected {type(ex).__name__}: {ex} (set SHEETSYNC_DEBUG=1 for details)",
-                       err=True)
+            click.echo(f"sheetsync: unexpected {type(ex).__name__}: {ex} (set SHEETSYNC_DEBUG=1 for details)", err=True)
             sys.exit(EXIT_JOB_FAILED)
 
 
 @click.group(cls=Group)
-@click.option("--config", "config_path", envvar="SHEETSYNC_CONFIG", metavar="FILE",
-              help="Config file (default: ./config/sheetsync.toml).")
-@click.option("--workbook", metavar="TARGET", envvar="SHEETSYNC_WORKBOOK",
-              help="Workbook: path.xlsx, gsheets:<key or URL> or memory: (overrides the config).")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="SHEETSYNC_CONFIG",
+    metavar="FILE",
+    help="Config file (default: ./config/sheetsync.toml).",
+)
+@click.option(
+    "--workbook",
+    metavar="TARGET",
+    envvar="SHEETSYNC_WORKBOOK",
+    help="Workbook: path.xlsx, gsheets:<key or URL> or memory: (overrides the config).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.version_option(package_name="sheetsync")
 @click.pass_context
@@ -79,7 +88,7 @@ def main(ctx: click.Context, config_path: str | None, workbook: str | None, verb
 
 
 class BriefFormatter(logging.Formatter):
-    """`LEVEL message`; a failed job's traceback only with --verbose or SHEETSYNC_DEBUG=1 (it is for the job's author)."""
+    """`LEVEL message`; a failed job's traceback only with --verbose or SHEETSYNC_DEBUG=1 (it is for its author)."""
 
     def __init__(self, tracebacks: bool = False):
         super().__init__("%(levelname)s %(message)s")

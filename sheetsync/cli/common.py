@@ -1,4 +1,5 @@
 """What every command shares: the config it runs against, --now, exit codes and how results are printed."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,8 +42,9 @@ def parse_now(value: str | None, config: Config) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date-time such as 2026-03-04T09:00",
-                                 param_hint="--now") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO date-time such as 2026-03-04T09:00", param_hint="--now"
+        ) from None
     return moment.replace(tzinfo=config.timezone) if moment.tzinfo is None else moment
 
 
@@ -61,16 +63,20 @@ def print_writes(result) -> None:
     if result.dry_run:
         click.echo(f"\nDry run: {len(result.planned)} cell change(s) planned, nothing written:")
         for change in result.planned:
-            click.echo(f"  {change.tab} row {change.sheet_row} {change.column} [{change.key}]: "
-                       f"{describe(change.old)!r} -> {describe(change.value)!r}")
+            click.echo(
+                f"  {change.tab} row {change.sheet_row} {change.column} [{change.key}]: "
+                f"{describe(change.old)!r} -> {describe(change.value)!r}"
+            )
         for append in result.planned_appends:
             click.echo(f"  {append.tab}: new row {append.values}")
         for name in result.planned_contents:
             click.echo(f"  {name}: whole tab rewritten")
         return
-    click.echo(f"\nWrote {result.cells_written} cell(s) to {result.target}"
-               + (f"; skipped {len(result.conflicts)} that people changed meanwhile" if result.conflicts else "")
-               + ("" if result.cells_written else " (nothing changed)"))
+    click.echo(
+        f"\nWrote {result.cells_written} cell(s) to {result.target}"
+        + (f"; skipped {len(result.conflicts)} that people changed meanwhile" if result.conflicts else "")
+        + ("" if result.cells_written else " (nothing changed)")
+    )
 
 
 def print_table(report: Report, limit: int | None = None) -> None:

@@ -1,4 +1,5 @@
 """`sheetsync export CHANNEL --out FILE.csv`: write a channel file (calls sheetsync.export)."""
+
 from __future__ import annotations
 
 import sys
@@ -10,8 +11,13 @@ from ..model.problems import Severity
 
 @click.command("export")
 @click.argument("channel", required=False)
-@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), metavar="FILE.csv",
-              help="Where to write the CSV (default: <channel>.csv).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.csv",
+    help="Where to write the CSV (default: <channel>.csv).",
+)
 @click.option("--list", "list_channels", is_flag=True, help="List the channels and exit.")
 @click.option("--strict", is_flag=True, help="Exit 3 when rows were left out or channels disagree.")
 @click.option("--now", metavar="ISO-DATETIME", help="Pretend it is this moment (reproducible runs).")
@@ -35,6 +41,8 @@ def export(state, channel: str | None, out: str | None, list_channels: bool, str
         where = p.where if p.row is not None else f"{p.tab} {p.key}"
         click.echo(f"  {p.severity:<7} {where:<40} [{p.code}] {p.message}")
     left_out = {p.key for p in result.problems if p.severity == Severity.ERROR or p.code == "export_skipped"}
-    click.echo(f"Wrote {len(result.rows)} row(s) to {result.path}"
-               + (f"; {len(left_out)} SKU(s) left out (see above)" if left_out else ""))
+    click.echo(
+        f"Wrote {len(result.rows)} row(s) to {result.path}"
+        + (f"; {len(left_out)} SKU(s) left out (see above)" if left_out else "")
+    )
     sys.exit(EXIT_STRICT if strict and len(result.problems) else 0)

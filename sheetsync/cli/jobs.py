@@ -1,4 +1,5 @@
 """`sheetsync jobs`: list the project's jobs with cadence, last run and next run (calls sheetsync.jobs)."""
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,13 @@ from .common import EXIT_JOB_FAILED, State
 
 
 @click.command("jobs")
-@click.option("--state", "state_path", metavar="FILE", envvar="SHEETSYNC_STATE",
-              help="Last-runs file of `sheetsync schedule` (default: .sheetsync-state.json beside the config).")
+@click.option(
+    "--state",
+    "state_path",
+    metavar="FILE",
+    envvar="SHEETSYNC_STATE",
+    help="Last-runs file of `sheetsync schedule` (default: .sheetsync-state.json beside the config).",
+)
 @click.pass_obj
 def jobs(state: State, state_path: str | None) -> None:
     """List the jobs in the order they run, with cadence, last run, outcome and next run."""

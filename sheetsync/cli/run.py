@@ -1,4 +1,5 @@
 """`sheetsync run` and `sheetsync validate`: one run of jobs (calls sheetsync.run and sheetsync.validate)."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ def run(state: State, jobs: tuple[str, ...], once: bool, dry_run: bool, strict: 
     """Run jobs (default: all) once against the workbook."""
     from ..engine.run import run as run_jobs
 
-    result = run_jobs(state.config, list(jobs) or None, now=parse_now(now, state.config), dry_run=dry_run,
-                      project=state.project)
+    result = run_jobs(
+        state.config, list(jobs) or None, now=parse_now(now, state.config), dry_run=dry_run, project=state.project
+    )
     if not dry_run and now is None:  # a real run (cron): the schedule loop and `sheetsync jobs` see it
         from ..scheduling.scheduler import record_run
 
@@ -39,15 +41,19 @@ def run(state: State, jobs: tuple[str, ...], once: bool, dry_run: bool, strict: 
 @click.pass_obj
 def validate(state: State, fmt: str, dry_run: bool, strict: bool, now: str | None) -> None:
     """Run the jobs that validate and print every problem they and the schemas find."""
-    from .. import validate as run_validate
-    from .. import validating_jobs
+    from ..engine.run import validate as run_validate
 
     result = run_validate(state.config, now=parse_now(now, state.config), dry_run=dry_run, project=state.project)
     # What makes the data invalid: schema problems (no job), the validating jobs' findings, failures and
     # skipped writes. Other jobs' findings (late copy, overdue posts) still go to Issues, not to this check.
-    validating = set(validating_jobs(state.project))
-    report = Report([p for p in result.report
-                     if p.job is None or p.job in validating or p.code in (Code.WRITE_CONFLICT, Code.JOB_FAILED)])
+    validating = set(state.project.validating)
+    report = Report(
+        [
+            p
+            for p in result.report
+            if p.job is None or p.job in validating or p.code in (Code.WRITE_CONFLICT, Code.JOB_FAILED)
+        ]
+    )
     if fmt == "json":
         click.echo(json.dumps(report.records(), indent=2, default=str))
     elif fmt == "csv":

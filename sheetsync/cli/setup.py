@@ -1,4 +1,5 @@
 """`sheetsync demo` and `sheetsync init`: set a workbook up (calls sheetsync.demo and sheetsync.init)."""
+
 from __future__ import annotations
 
 import sys
@@ -10,8 +11,14 @@ from .common import NOW, State, exit_code, parse_now, print_run
 
 
 @click.command()
-@click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the demo workbook.")
+@click.option(
+    "--dir",
+    "directory",
+    default="demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the demo workbook.",
+)
 @click.option("--fresh", is_flag=True, help="Rebuild the demo workbook even if it exists.")
 @NOW
 @click.pass_obj
@@ -19,8 +26,7 @@ def demo(state: State, directory: str, fresh: bool, now: str | None) -> None:
     """Build a realistic demo workbook and run every job on it."""
     from ..demo import demo as build_demo
 
-    result = build_demo(state.config, directory, now=parse_now(now, state.config), fresh=fresh,
-                        project=state.project)
+    result = build_demo(state.config, directory, now=parse_now(now, state.config), fresh=fresh, project=state.project)
     made = "created" if result.created else "reused (pass --fresh to rebuild)"
     click.echo(f"Demo workbook {made}: {result.path}")
     print_run(result.run)
@@ -48,5 +54,6 @@ def init(state: State, with_demo: bool, now: str | None) -> None:
     for tab, count in result.rows_written.items():
         click.echo(f"{tab}: wrote {count} demo rows")
     for tab, other in result.renamed.items():
-        click.echo(f"warning: tab {tab!r} not created: tab {other!r} has its headers; rename it back to {tab!r}",
-                   err=True)
+        click.echo(
+            f"warning: tab {tab!r} not created: tab {other!r} has its headers; rename it back to {tab!r}", err=True
+        )

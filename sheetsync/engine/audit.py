@@ -1,8 +1,10 @@
 """The audit trail a run leaves in the workbook: `_Log` rows for what it wrote, `_Runs` rows for its jobs."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from ..backends.base import CellWrite, WriteBatch
 from ..model.a1 import a1
@@ -20,7 +22,9 @@ class RunFacts(Protocol):
     run_id: str
     started: datetime
     requests: int
-    outcomes: Mapping[str, JobOutcome]
+
+    @property
+    def outcomes(self) -> Mapping[str, JobOutcome]: ...
 
     def elapsed_now(self) -> datetime: ...
 
@@ -30,12 +34,33 @@ def audit(resolved: Resolved, current: Mapping[str, TabData], run: RunFacts, now
     stamp = now.isoformat(timespec="seconds")
     rows = []
     for change, write in resolved.written:
-        rows.append([stamp, run.run_id, change.job or "", change.tab, change.key, change.column,
-                     a1(write.row, write.col), describe(change.expected) if change.expected is not None else "",
-                     describe(write.value) if write.value is not None else ""])
+        rows.append(
+            [
+                stamp,
+                run.run_id,
+                change.job or "",
+                change.tab,
+                change.key,
+                change.column,
+                a1(write.row, write.col),
+                describe(change.expected) if change.expected is not None else "",
+                describe(write.value) if write.value is not None else "",
+            ]
+        )
     for append, row in resolved.appended:
-        rows.append([stamp, run.run_id, append.job or "", append.tab, "", "(new row)", f"row {row}", "",
-                     "; ".join(f"{k}={describe(v)}" for k, v in append.values.items() if v is not None)])
+        rows.append(
+            [
+                stamp,
+                run.run_id,
+                append.job or "",
+                append.tab,
+                "",
+                "(new row)",
+                f"row {row}",
+                "",
+                "; ".join(f"{k}={describe(v)}" for k, v in append.values.items() if v is not None),
+            ]
+        )
     for content in resolved.batch.contents:
         rows.append([stamp, run.run_id, "", content.name, "", "(whole tab)", "", "", f"{len(content.rows)} rows"])
     append_rows(resolved.batch, current, LOG, rows)
@@ -54,9 +79,20 @@ def run_rows(run: RunFacts, written: list, conflicts: list[Problem]) -> list[lis
     for name, outcome in run.outcomes.items():
         outcome.cells, outcome.conflicts = by_job.get(name, 0), skipped.get(name, 0)
         if outcome.status == "failed" or outcome.cells or outcome.conflicts:
-            rows.append([run.run_id, name, run.started.isoformat(timespec="seconds"),
-                         run.elapsed_now().isoformat(timespec="seconds"), outcome.status, outcome.cells,
-                         outcome.problems, run.requests, outcome.conflicts, outcome.error or ""])
+            rows.append(
+                [
+                    run.run_id,
+                    name,
+                    run.started.isoformat(timespec="seconds"),
+                    run.elapsed_now().isoformat(timespec="seconds"),
+                    outcome.status,
+                    outcome.cells,
+                    outcome.problems,
+                    run.requests,
+                    outcome.conflicts,
+                    outcome.error or "",
+                ]
+            )
     return rows
 
 

@@ -1,10 +1,12 @@
 """What a job sees: the config, the clock, typed tabs, and the results of the jobs it runs after (only those)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..errors import JobError
 from ..model.changes import Action, ChangeSet
@@ -82,19 +84,24 @@ class Context:
         declared = self.spec.publishes
         if name not in declared:
             known = ", ".join(declared) or "none"
-            raise JobError(f"job {self.job!r} published {name!r}, which its @job(publishes=...) does not declare "
-                           f"(declared: {known})")
+            raise JobError(
+                f"job {self.job!r} published {name!r}, which its @job(publishes=...) does not declare "
+                f"(declared: {known})"
+            )
         kind = declared[name]
         if isinstance(kind, type) and not isinstance(value, kind):
-            raise JobError(f"job {self.job!r} published {name!r} as {type(value).__name__}, "
-                           f"not the {kind.__name__} it declares")
+            raise JobError(
+                f"job {self.job!r} published {name!r} as {type(value).__name__}, not the {kind.__name__} it declares"
+            )
         self.published[name] = value
 
     def result(self, job: str, name: str, default: Any = _MISSING) -> Any:
         """The output `name` of `job`, which this job must run after; `default` when that job failed."""
         if not (self.spec.after_all or job in self.spec.after):
-            raise JobError(f"job {self.job!r} read the results of {job!r}, which it does not run after "
-                           f"(add it to @job(after=[...]))")
+            raise JobError(
+                f"job {self.job!r} read the results of {job!r}, which it does not run after "
+                f"(add it to @job(after=[...]))"
+            )
         outputs = self.outputs.get(job, {})
         if name in outputs:
             return outputs[name]

@@ -5,12 +5,14 @@ the jobs it names in `after`; rows themselves are never changed. A job that fail
 others go on. Jobs that report problems or To Do actions are evaluated on every run, chosen or not,
 so their lines never vanish from Issues or To Do; only chosen jobs' writes are applied.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..errors import ConfigError, JobError, SheetSyncError
 from ..model.changes import Action, ChangeSet
@@ -61,8 +63,14 @@ def to_evaluate(project: Project, selected: Iterable[str]) -> list[str]:
     return [name for name in jobs if name in wanted]
 
 
-def evaluate(project: Project, config: Config, now: datetime, tabs: Mapping[str, Tab],
-             issuers: Mapping[str, Issuer], selected: Iterable[str]) -> Evaluation:
+def evaluate(
+    project: Project,
+    config: Config,
+    now: datetime,
+    tabs: Mapping[str, Tab],
+    issuers: Mapping[str, Issuer],
+    selected: Iterable[str],
+) -> Evaluation:
     """Run the jobs `to_evaluate` names over frozen tabs; collect changes, problems, outputs and actions."""
     chosen = set(selected)
     found = Evaluation()
@@ -74,10 +82,15 @@ def evaluate(project: Project, config: Config, now: datetime, tabs: Mapping[str,
         spec = project.jobs[name]
         visible = _visible(spec, project.jobs, ran, failed)
         context = Context(
-            config, now, spec, _overlay(tabs, [ran[n] for n in visible if n in ran and n in chosen]),
+            config,
+            now,
+            spec,
+            _overlay(tabs, [ran[n] for n in visible if n in ran and n in chosen]),
             Report(schema_problems + [p for n in visible if n in ran for p in ran[n].problems]),
-            issuers, frozen_outputs({n: found.outputs[n] for n in visible if n in ran}),
-            tuple(a for n in visible if n in ran for a in ran[n].actions), frozenset(failed & set(visible)),
+            issuers,
+            frozen_outputs({n: found.outputs[n] for n in visible if n in ran}),
+            tuple(a for n in visible if n in ran for a in ran[n].actions),
+            frozenset(failed & set(visible)),
             project,
         )
         outcome = JobOutcome(name, "ok" if name in chosen else "not run")

@@ -4,10 +4,12 @@ The workbook is re-read (backend.guard_read) right before the write. A write lan
 key is on exactly one row and its cell still holds what the run read; everything else is skipped and
 reported as a conflict, so the next run retries it against the workbook as it then is.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..backends.base import CellWrite, WriteBatch
 from ..model.a1 import a1
@@ -43,8 +45,15 @@ def resolve(plan: Plan, current: Mapping[str, TabData], schemas: Mapping[str, Sc
         row, col = target
         now_raw = current[change.tab].cell(row, col)
         if not same_raw(now_raw, change.expected):
-            conflicts.append(conflict(change, row, col, f"changed from {describe(change.expected)!r} to "
-                                      f"{describe(now_raw)!r} while the job ran; left as the person typed it"))
+            conflicts.append(
+                conflict(
+                    change,
+                    row,
+                    col,
+                    f"changed from {describe(change.expected)!r} to "
+                    f"{describe(now_raw)!r} while the job ran; left as the person typed it",
+                )
+            )
             continue
         write = CellWrite(change.tab, row, col, to_cell(change.value))
         batch.cells.append(write)
@@ -60,8 +69,11 @@ def _locate(change: CellChange, indexes: Mapping[str, KeyIndex]) -> tuple[int, i
         return conflict(change, None, None, "the tab is gone")
     rows = index.where(change.key)
     if len(rows) != 1:
-        why = "the row is gone (deleted, or its key changed)" if not rows else \
-            f"its key is now on {len(rows)} rows ({', '.join(map(str, rows))})"
+        why = (
+            "the row is gone (deleted, or its key changed)"
+            if not rows
+            else f"its key is now on {len(rows)} rows ({', '.join(map(str, rows))})"
+        )
         return conflict(change, None, None, why)
     col = index.col(change.column)
     if col is None:
@@ -80,15 +92,22 @@ def same_raw(a: Any, b: Any) -> bool:
 
 def conflict(change: CellChange, row: int | None, col: int | None, why: str) -> Problem:
     return Problem(
-        tab=change.tab, code=Code.WRITE_CONFLICT, severity=Severity.WARNING,
+        tab=change.tab,
+        code=Code.WRITE_CONFLICT,
+        severity=Severity.WARNING,
         message=f"not written ({describe(change.value)!r}): {why}",
-        row=row or change.sheet_row, column=change.column, cell=a1(row, col) if row and col else None,
-        value=change.value, key=change.key, job=change.job,
+        row=row or change.sheet_row,
+        column=change.column,
+        cell=a1(row, col) if row and col else None,
+        value=change.value,
+        key=change.key,
+        job=change.job,
     )
 
 
-def _resolve_appends(appends: list[RowAppend], indexes: Mapping[str, KeyIndex],
-                     batch: WriteBatch) -> list[tuple[RowAppend, int]]:
+def _resolve_appends(
+    appends: list[RowAppend], indexes: Mapping[str, KeyIndex], batch: WriteBatch
+) -> list[tuple[RowAppend, int]]:
     out = []
     for append in appends:
         index = indexes.get(append.tab)

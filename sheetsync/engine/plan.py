@@ -3,13 +3,15 @@
 Ownership rules, dropping writes that change nothing, the Issues column composed from every job's
 problems, sheetsync's cell notes, and whole-tab rewrites kept only when their content changed.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..backends.base import NoteWrite
 from ..errors import OwnershipError
@@ -49,8 +51,14 @@ class Plan:
         return bool(self.cells or self.appends or self.contents or self.annotations)
 
 
-def build_plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabData], changes: list[ChangeSet],
-               report: Report, issues_ok: bool) -> Plan:
+def build_plan(
+    config: Config,
+    tabs: Mapping[str, Tab],
+    data: Mapping[str, TabData],
+    changes: list[ChangeSet],
+    report: Report,
+    issues_ok: bool,
+) -> Plan:
     """Every write the run wants: the chosen jobs' writes, then Issues and notes when every job reported."""
     plan = Plan()
     for changeset in changes:
@@ -59,8 +67,10 @@ def build_plan(config: Config, tabs: Mapping[str, Tab], data: Mapping[str, TabDa
             if schema is None:
                 raise OwnershipError(f"job {change.job!r} wrote to {change.tab!r}, which has no schema")
             if schema.issues_column and change.column == schema.issues_column:
-                raise OwnershipError(f"job {change.job!r} wrote {change.tab}!{change.column} directly; "
-                                     "report a Problem instead (Issues is composed from every job's problems)")
+                raise OwnershipError(
+                    f"job {change.job!r} wrote {change.tab}!{change.column} directly; "
+                    "report a Problem instead (Issues is composed from every job's problems)"
+                )
         for change in drop_noops(changeset.cells, tabs, config.parse):  # rewriting a value as it is is no write
             check_ownership(change, schema_of(config, change.tab) or META_SCHEMA)
         plan.cells += changeset.cells
@@ -118,8 +128,12 @@ def _plain(value: Any) -> str:
 
 
 def _equal(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)) \
-            and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float, Decimal))
+        and isinstance(b, (int, float, Decimal))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-9)
     if isinstance(a, datetime) and isinstance(b, datetime):
         return a.replace(tzinfo=None) == b.replace(tzinfo=None)
@@ -176,8 +190,9 @@ def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list
             text = "\n".join(lines.get((name, row.key), [])) or None
             if text is None and is_blank(row.read_raw(column)):
                 continue  # blank stays blank: a no-op the plan would drop anyway
-            out.append(CellChange(name, row.key, column, text, row.read_raw(column), row.get(column),
-                                  row.sheet_row, "issues"))
+            out.append(
+                CellChange(name, row.key, column, text, row.read_raw(column), row.get(column), row.sheet_row, "issues")
+            )
     return out
 
 
@@ -185,11 +200,17 @@ def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) 
     """Per tab, the note and fill sheetsync wants on each cell that has a problem (every other note goes)."""
     wanted: dict[str, dict[tuple[str, str], list[Problem]]] = {}
     for p in distinct(report):
-        if p.key is not None and p.column and p.tab in config.schemas and tabs[p.tab].usable \
-                and p.column in tabs[p.tab].columns:
+        if (
+            p.key is not None
+            and p.column
+            and p.tab in config.schemas
+            and tabs[p.tab].usable
+            and p.column in tabs[p.tab].columns
+        ):
             wanted.setdefault(p.tab, {}).setdefault((p.key, p.column), []).append(p)
-    out: dict[str, dict[tuple[str, str], Annotation]] = {n: {} for n, t in tabs.items()
-                                                          if n in config.schemas and t.usable}
+    out: dict[str, dict[tuple[str, str], Annotation]] = {
+        n: {} for n, t in tabs.items() if n in config.schemas and t.usable
+    }
     for tab, cells in wanted.items():
         for cell, problems in cells.items():
             text = NOTE_PREFIX + "\n".join(dict.fromkeys(p.message for p in problems))
@@ -198,8 +219,9 @@ def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) 
     return out
 
 
-def place_annotations(wanted: Annotations, current: Mapping[str, TabData],
-                      indexes: Mapping[str, KeyIndex]) -> list[NoteWrite]:
+def place_annotations(
+    wanted: Annotations, current: Mapping[str, TabData], indexes: Mapping[str, KeyIndex]
+) -> list[NoteWrite]:
     """The note writes that make the tabs as they are now carry exactly the wanted notes."""
     notes = []
     for tab, cells in wanted.items():
@@ -220,8 +242,9 @@ def place_annotations(wanted: Annotations, current: Mapping[str, TabData],
     return notes
 
 
-def annotation_writes(wanted: Annotations, data: Mapping[str, TabData],
-                      schemas: Mapping[str, Schema]) -> list[NoteWrite]:
+def annotation_writes(
+    wanted: Annotations, data: Mapping[str, TabData], schemas: Mapping[str, Schema]
+) -> list[NoteWrite]:
     """The note changes `wanted` would make to the tabs as read (empty: nothing to do)."""
     indexes = {name: KeyIndex(data[name].values, schemas[name]) for name in wanted if name in data and name in schemas}
     return place_annotations(wanted, data, indexes)
@@ -232,8 +255,11 @@ def annotation_writes(wanted: Annotations, data: Mapping[str, TabData],
 
 def changed_contents(contents: list[TabContent], data: Mapping[str, TabData]) -> list[TabContent]:
     """Whole-tab rewrites whose cells differ from the tab as read."""
-    return [content for content in contents
-            if content.name not in data or not same_grid(data[content.name].values, content.rows)]
+    return [
+        content
+        for content in contents
+        if content.name not in data or not same_grid(data[content.name].values, content.rows)
+    ]
 
 
 _OPTS = ParseOptions()  # whole tabs hold what jobs wrote: no workbook-specific parsing
@@ -267,5 +293,15 @@ def record_counters(plan: Plan, tabs: Mapping[str, Tab], issuers: Mapping[str, I
         if row is None:
             plan.appends.append(RowAppend(META, {"Key": key, "Value": str(issuer.last)}, "ids"))
         else:
-            plan.cells.append(CellChange(META, row.key, "Value", str(issuer.last), row.read_raw("Value"),
-                                         row.get("Value"), row.sheet_row, "ids"))
+            plan.cells.append(
+                CellChange(
+                    META,
+                    row.key,
+                    "Value",
+                    str(issuer.last),
+                    row.read_raw("Value"),
+                    row.get("Value"),
+                    row.sheet_row,
+                    "ids",
+                )
+            )

@@ -1,18 +1,20 @@
 """One run: read every tab once, evaluate the jobs, plan, guard, write once, record the run.
 
-    read (backend.read) -> typed frozen Tabs -> evaluate (jobs, each seeing only what it runs after)
-    -> plan (ownership, no-ops, Issues, notes, whole tabs) -> guard (re-read; address by key)
-    -> write (one batch) with its audit rows (_Log, _Runs)
+read (backend.read) -> typed frozen Tabs -> evaluate (jobs, each seeing only what it runs after)
+-> plan (ownership, no-ops, Issues, notes, whole tabs) -> guard (re-read; address by key)
+-> write (one batch) with its audit rows (_Log, _Runs)
 """
+
 from __future__ import annotations
 
 import os
 import socket
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..backends import open_backend
 from ..backends.base import Backend, CellWrite
@@ -31,7 +33,7 @@ from .evaluate import Evaluation, JobOutcome, evaluate
 from .guard import resolve
 from .plan import Plan, build_plan, record_counters
 
-__all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run"]
+__all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run", "validate"]
 
 
 @dataclass
@@ -73,15 +75,26 @@ class RunResult:
         return self.outputs[job][name]
 
 
-def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | None = None,
-        dry_run: bool = False, backend: Backend | None = None, project: Project | None = None) -> RunResult:
+def run(
+    config: Config,
+    jobs: Sequence[str] | None = None,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    backend: Backend | None = None,
+    project: Project | None = None,
+) -> RunResult:
     """Run the named jobs (None: every enabled job) once against the configured workbook."""
-    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    now = (now or datetime.now(UTC)).astimezone(config.timezone)
     project = project or load_project(config)
     selected = _select(config, project, jobs)
     backend = backend or open_backend(config.target, config)
-    result = RunResult(run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6], started=now,
-                       dry_run=dry_run, target=backend.target)
+    result = RunResult(
+        run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
+        started=now,
+        dry_run=dry_run,
+        target=backend.target,
+    )
     first_request = backend.requests  # a backend may serve several runs: count this run's requests only
     with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
         names = backend.tab_names()
@@ -102,6 +115,19 @@ def run(config: Config, jobs: Sequence[str] | None = None, *, now: datetime | No
     return result
 
 
+def validate(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    backend: Backend | None = None,
+    project: Project | None = None,
+) -> RunResult:
+    """Run the jobs that validate (marked `@job(validates=True)`) once: `sheetsync validate`."""
+    project = project or load_project(config)
+    return run(config, project.validating, now=now, dry_run=dry_run, backend=backend, project=project)
+
+
 @dataclass
 class Snapshot:
     """The workbook as read, with every issue-reporting job evaluated and nothing written."""
@@ -113,10 +139,11 @@ class Snapshot:
     project: Project
 
 
-def inspect(config: Config, *, now: datetime | None = None, backend: Backend | None = None,
-            project: Project | None = None) -> Snapshot:
+def inspect(
+    config: Config, *, now: datetime | None = None, backend: Backend | None = None, project: Project | None = None
+) -> Snapshot:
     """Read the workbook once and collect every job's problems and outputs without writing (exports, notebooks)."""
-    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    now = (now or datetime.now(UTC)).astimezone(config.timezone)
     project = project or load_project(config)
     backend = backend or open_backend(config.target, config)
     data = backend.read(backend.tab_names())
@@ -129,11 +156,15 @@ def inspect(config: Config, *, now: datetime | None = None, backend: Backend | N
 
 def _check_workbook(config: Config, backend: Backend, names: list[str]) -> None:
     if not names:
-        raise WorkbookNotFound(f"{backend.target}: no such workbook; run `sheetsync init` (or `sheetsync demo`) "
-                               "to create it, or fix workbook.target / --workbook")
+        raise WorkbookNotFound(
+            f"{backend.target}: no such workbook; run `sheetsync init` (or `sheetsync demo`) "
+            "to create it, or fix workbook.target / --workbook"
+        )
     if not any(tab in names for tab in config.schemas):
-        raise WorkbookNotFound(f"{backend.target}: none of the tabs {', '.join(config.schemas)} exist; "
-                               "run `sheetsync init` (or `sheetsync demo`) first")
+        raise WorkbookNotFound(
+            f"{backend.target}: none of the tabs {', '.join(config.schemas)} exist; "
+            "run `sheetsync init` (or `sheetsync demo`) first"
+        )
 
 
 def _take(result: RunResult, found: Evaluation, project: Project, jobs: Sequence[str] | None) -> None:
@@ -188,11 +219,20 @@ def _is_number(value: Any) -> bool:
         return False
 
 
-def _apply(config: Config, backend: Backend, plan: Plan, result: RunResult, now: datetime, existing: set[str],
-           first_request: int = 0) -> None:
-    plan.new_tabs += [NewTab(name, headers, hidden=True) for name, headers in
-                      ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
-                      if name not in existing]
+def _apply(
+    config: Config,
+    backend: Backend,
+    plan: Plan,
+    result: RunResult,
+    now: datetime,
+    existing: set[str],
+    first_request: int = 0,
+) -> None:
+    plan.new_tabs += [
+        NewTab(name, headers, hidden=True)
+        for name, headers in ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
+        if name not in existing
+    ]
     guard_tabs = sorted(set(plan.tabs_to_guard) | ({LOG, RUNS, META} & existing))
     current = backend.guard_read(guard_tabs)
     for new in plan.new_tabs:
@@ -201,8 +241,11 @@ def _apply(config: Config, backend: Backend, plan: Plan, result: RunResult, now:
     result.conflicts = resolved.conflicts
     result.report.extend(resolved.conflicts)
     result.written = list(resolved.written)
-    result.cells_written = len(resolved.written) + sum(len(a.values) for a, _ in resolved.appended) + \
-        sum(len(c.rows) for c in resolved.batch.contents)
+    result.cells_written = (
+        len(resolved.written)
+        + sum(len(a.values) for a, _ in resolved.appended)
+        + sum(len(c.rows) for c in resolved.batch.contents)
+    )
     if not resolved.batch and not result.failed:  # a failed job is recorded in _Runs even when nothing changed
         return
     result.requests = backend.requests - first_request + 1  # so far, plus the one write below

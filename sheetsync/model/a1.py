@@ -1,4 +1,5 @@
 """A1 notation: column letters, cell references and the one way sheet names are quoted."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,7 @@ def quote_sheet_name(name: str) -> str:
 
 
 def sheet_ref(sheet: str, row: int, col: int, width: int = 1, height: int = 1) -> str:
-    """'Gifts'!A12, or 'Gifts'!A12:C14 for a block of `width` x `height` cells."""
+    """'Orders'!A12, or 'Orders'!A12:C14 for a block of `width` x `height` cells."""
     first = a1(row, col)
     if width == 1 and height == 1:
         return f"{quote_sheet_name(sheet)}!{first}"
@@ -54,7 +55,7 @@ def sheet_ref(sheet: str, row: int, col: int, width: int = 1, height: int = 1) -
 
 
 def split_ref(ref: str) -> tuple[str, str]:
-    """"'My Tab'!A3" -> ("My Tab", "A3"); a bare "A3" -> ("", "A3")."""
+    """ "'My Tab'!A3" -> ("My Tab", "A3"); a bare "A3" -> ("", "A3")."""
     sheet, bang, cell = ref.rpartition("!")
     if not bang:
         return "", ref

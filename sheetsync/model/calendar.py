@@ -7,14 +7,24 @@ Every count is of calendar dates in the business's zone, so a daylight-saving ch
     >>> cal.add_business_days(date(2026, 11, 25), 1)   # Thanksgiving is skipped
     datetime.date(2026, 11, 27)
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Iterable
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from ..project.config import Config
+
+class _Business(Protocol):
+    """What a calendar needs of a config: its time zone and holidays."""
+
+    @property
+    def timezone(self) -> tzinfo: ...
+
+    @property
+    def holidays(self) -> Iterable[date]: ...
+
 
 WEEKEND = (5, 6)  # Saturday, Sunday (date.weekday())
 
@@ -39,8 +49,9 @@ def is_business_day(day: date | datetime, holidays: Iterable[date] = (), zone: t
     return day.weekday() not in WEEKEND and day not in set(holidays)
 
 
-def business_days_between(start: date | datetime, end: date | datetime, holidays: Iterable[date] = (),
-                          zone: tzinfo | None = None) -> int:
+def business_days_between(
+    start: date | datetime, end: date | datetime, holidays: Iterable[date] = (), zone: tzinfo | None = None
+) -> int:
     """Business days after `start` up to and including `end` (negative when `end` is earlier).
 
     Received on Friday, checked on Monday: 1 business day has passed.
@@ -58,8 +69,9 @@ def business_days_between(start: date | datetime, end: date | datetime, holidays
     return count
 
 
-def add_business_days(start: date | datetime, count: int, holidays: Iterable[date] = (),
-                      zone: tzinfo | None = None) -> date:
+def add_business_days(
+    start: date | datetime, count: int, holidays: Iterable[date] = (), zone: tzinfo | None = None
+) -> date:
     """The date `count` business days after `start` (before it when `count` is negative)."""
     day, off = local_date(start, zone), set(holidays)
     step = 1 if count >= 0 else -1
@@ -83,11 +95,11 @@ class Calendar:
         object.__setattr__(self, "holidays", frozenset(holidays))
 
     @classmethod
-    def of(cls, config: "Config") -> "Calendar":
+    def of(cls, config: _Business) -> Calendar:
         """The calendar a config describes (workbook.timezone, calendar.holidays)."""
         return cls(config.timezone, config.holidays)
 
-    def date(self, moment: date | datetime) -> date:
+    def local_date(self, moment: date | datetime) -> date:
         return local_date(moment, self.zone)
 
     def days_between(self, start: date | datetime, end: date | datetime) -> int:

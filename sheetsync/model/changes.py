@@ -3,6 +3,7 @@
 A job returns one ChangeSet: cell writes, rows to append, whole tabs to replace, the problems it found
 and the To Do actions it proposes. Everything in it is labelled with the job's name.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,11 +62,11 @@ class Action:
     job: str | None = None
 
     @classmethod
-    def at(cls, tab: Tab, row: Row, *, who: str, what: str, due: date, kind: str, rank: int = 5,
-           key: str | None = None) -> "Action":
+    def at(
+        cls, tab: Tab, row: Row, *, who: str, what: str, due: date, kind: str, rank: int = 5, key: str | None = None
+    ) -> Action:
         """An action about `row` of `tab` (`key` when the row gets an id issued in this run)."""
-        return cls(who, what, due, str(kind), tab.name, key or row.key, row.sheet_row, tab.schema.key,
-                   rank=rank)
+        return cls(who, what, due, str(kind), tab.name, key or row.key, row.sheet_row, tab.schema.key, rank=rank)
 
     @property
     def id(self) -> str:
@@ -86,8 +87,9 @@ class ChangeSet:
     def set(self, tab: Tab, row: Row, column: str, value: Any) -> None:
         """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned."""
         header = _header(tab, column)
-        self.cells.append(CellChange(tab.name, row.key, header, value, row.read_raw(header), row.get(header),
-                                     row.sheet_row, self.job))
+        self.cells.append(
+            CellChange(tab.name, row.key, header, value, row.read_raw(header), row.get(header), row.sheet_row, self.job)
+        )
 
     def append(self, tab: str, values: dict[str, Any]) -> None:
         self.appends.append(RowAppend(tab, dict(values), self.job))
@@ -96,12 +98,22 @@ class ChangeSet:
         """Rewrite a whole job-owned tab (summaries, To Do); skipped when its content is unchanged."""
         self.contents.append(content)
 
-    def report(self, tab: Tab, row: Row | None, column: str | None, code: str, message: str,
-               severity: Severity = Severity.WARNING, value: Any = None) -> Problem:
+    def report(
+        self,
+        tab: Tab,
+        row: Row | None,
+        column: str | None,
+        code: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+        value: Any = None,
+    ) -> Problem:
         """Record a problem at a row's cell (a warning unless said); it shows in Issues and as a cell note."""
         if not CODE_RE.match(str(code)):
-            raise ValueError(f"reason code {code!r} is not a snake_case word (use a StrEnum of codes, "
-                             "and put the words for people in the message)")
+            raise ValueError(
+                f"reason code {code!r} is not a snake_case word (use a StrEnum of codes, "
+                "and put the words for people in the message)"
+            )
         header = _header(tab, column) if column is not None else None
         problem = tab.problem(row, header, code, message, severity, value=value, job=self.job)
         self.problems.append(problem)
@@ -116,21 +128,29 @@ class ChangeSet:
     def __bool__(self) -> bool:
         return bool(self.cells or self.appends or self.contents)
 
-    def extend(self, other: "ChangeSet") -> None:
+    def extend(self, other: ChangeSet) -> None:
         self.cells += other.cells
         self.appends += other.appends
         self.contents += other.contents
         self.problems += other.problems
         self.actions += other.actions
 
-    def labelled(self, job: str) -> "ChangeSet":
+    def labelled(self, job: str) -> ChangeSet:
         """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
-        if self.job == job and all(i.job == job for i in [*self.cells, *self.appends, *self.problems,
-                                                          *self.actions]):
+        items: list[CellChange | RowAppend | Problem | Action] = [
+            *self.cells,
+            *self.appends,
+            *self.problems,
+            *self.actions,
+        ]
+        if self.job == job and all(i.job == job for i in items):
             return self
         return ChangeSet(
-            job, [replace(c, job=job) for c in self.cells], [replace(a, job=job) for a in self.appends],
-            list(self.contents), [replace(p, job=job) for p in self.problems],
+            job,
+            [replace(c, job=job) for c in self.cells],
+            [replace(a, job=job) for a in self.appends],
+            list(self.contents),
+            [replace(p, job=job) for p in self.problems],
             [replace(a, job=job) for a in self.actions],
         )
 
@@ -141,4 +161,3 @@ def _header(tab: Tab, column: str) -> str:
     if found is None:
         raise unknown_column(tab.schema, column)
     return found.header
-

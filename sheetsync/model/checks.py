@@ -9,10 +9,12 @@ rules off or changes their severity from its config.
     RULES = [Rule("price_order", "Products", ("Price", "Cost"), Severity.ERROR, "Price above Cost", price_order)]
     problems = run_checks(RULES, ctx.tabs, settings)
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from .problems import Problem, Severity
 from .tab import Row, Tab
@@ -22,7 +24,7 @@ from .values import is_blank
 class Hit(NamedTuple):
     """One failed check: the row's index in the tab, the column to flag, the message and the value."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # (NamedTuple's own tuple.index method: the field is what rules set)
     column: str
     message: str
     value: Any = None
@@ -74,7 +76,7 @@ class Env:
     views: dict[str, View] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, tabs: Mapping[str, Tab]) -> "Env":
+    def of(cls, tabs: Mapping[str, Tab]) -> Env:
         return cls({name: View(tab) for name, tab in tabs.items() if tab.usable})
 
     def view(self, tab: str) -> View | None:
@@ -110,8 +112,14 @@ def active_rules(rules: Iterable[Rule], tabs: Mapping[str, Tab], disabled: Colle
     return out
 
 
-def run_checks(rules: Iterable[Rule], tabs: Mapping[str, Tab], settings: Any, *,
-               severity: Callable[[Rule], Severity] | None = None, env: Env | None = None) -> list[Problem]:
+def run_checks(
+    rules: Iterable[Rule],
+    tabs: Mapping[str, Tab],
+    settings: Any,
+    *,
+    severity: Callable[[Rule], Severity] | None = None,
+    env: Env | None = None,
+) -> list[Problem]:
     """Run each rule over its tab; every Hit becomes a Problem at its row and column."""
     env = env or Env.of(tabs)
     out = []
@@ -121,8 +129,9 @@ def run_checks(rules: Iterable[Rule], tabs: Mapping[str, Tab], settings: Any, *,
             continue
         level = severity(rule) if severity is not None else rule.severity
         for hit in rule.check(view, settings, env):
-            out.append(view.tab.problem(view.rows[hit.index], hit.column, rule.code, hit.message, level,
-                                        value=hit.value))
+            out.append(
+                view.tab.problem(view.rows[hit.index], hit.column, rule.code, hit.message, level, value=hit.value)
+            )
     return out
 
 

@@ -1,4 +1,5 @@
 """Tabs as typed pandas DataFrames, for notebooks and summaries."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ DTYPES = {
 }
 
 
-def tab_frame(tab: "Tab") -> pd.DataFrame:
+def tab_frame(tab: Tab) -> pd.DataFrame:
     """Schema columns with pandas dtypes by column type; unparsable cells are missing (see tab.problems)."""
     headers = [c.header for c in tab.schema.columns if c.header in tab.columns]
     records = [[row.values.get(h) for h in headers] for row in tab.rows]

@@ -1,4 +1,5 @@
 """Raw grids: the cells of a tab as a backend reads them, before any parsing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

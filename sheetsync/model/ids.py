@@ -1,9 +1,10 @@
 """Issued ids (RMA-2026-0001, GFT-0001): next number after the highest ever issued, never reused."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 FIELD_RE = re.compile(r"\{(year|seq)(?::0?(\d+)d)?\}")
 

@@ -3,12 +3,14 @@
 One KeyIndex serves both the read (rows of a typed Tab) and the guard's re-read just before a write,
 so the two can never disagree about which row a key names.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .values import fold, is_blank
 
@@ -28,8 +30,9 @@ def key_text(raw: Any) -> str:
 
 def fallback_key(cells: Sequence[Any], cols: Sequence[int]) -> str:
     """A stable address for a row without a key yet: a hash of the cells people typed."""
-    text = "\x1f".join(str(cells[c - 1]).strip() if c - 1 < len(cells) and cells[c - 1] is not None else ""
-                       for c in cols)
+    text = "\x1f".join(
+        str(cells[c - 1]).strip() if c - 1 < len(cells) and cells[c - 1] is not None else "" for c in cols
+    )
     return FALLBACK_PREFIX + hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
@@ -71,12 +74,15 @@ class KeyIndex:
         self.columns = header_columns(values[0] if values else [])
         self.last_row = len(values)
         self.case_insensitive = bool(schema and schema.key_case_insensitive)
-        key_col = self.columns.get(fold(schema.key)) if schema is not None else None
         self.rows: list[KeyedRow] = []
-        if key_col is None:
+        key_col = self.columns.get(fold(schema.key)) if schema is not None else None
+        if schema is None or key_col is None:
             return
-        person_cols = [self.columns[c.folded] for c in schema.columns  # type: ignore[union-attr]
-                       if c.owner == "person" and c.header != schema.key and c.folded in self.columns]
+        person_cols = [
+            self.columns[c.folded]
+            for c in schema.columns
+            if c.owner == "person" and c.header != schema.key and c.folded in self.columns
+        ]
         seen: dict[str, int] = {}
         for index, cells in enumerate(values[1:], start=2):
             if all(is_blank(v) for v in cells):

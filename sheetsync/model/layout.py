@@ -1,4 +1,5 @@
 """How job-written tabs and cells look: layouts, charts, new tabs, and the marks sheetsync puts on cells."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

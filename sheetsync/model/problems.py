@@ -1,9 +1,11 @@
 """Problems found in the workbook, as data: reason codes, severities and a report table."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 
 class Severity(StrEnum):

@@ -1,13 +1,15 @@
 """Tab schemas: which columns a tab has, their types, vocabularies and who owns them."""
+
 from __future__ import annotations
 
 import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import ConfigError
 from .values import TYPES, fold
@@ -157,8 +159,22 @@ def _check_schema(path: Path, schema: Schema) -> None:
 
 
 COLUMN_KEYS = {
-    "header", "type", "required", "unique", "owner", "allowed", "aliases", "vocab", "pattern",
-    "pattern_hint", "min", "max", "decimals", "max_length", "description", "job_transitions",
+    "header",
+    "type",
+    "required",
+    "unique",
+    "owner",
+    "allowed",
+    "aliases",
+    "vocab",
+    "pattern",
+    "pattern_hint",
+    "min",
+    "max",
+    "decimals",
+    "max_length",
+    "description",
+    "job_transitions",
     "job_fills_blank",
 }
 
@@ -170,12 +186,14 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
     where = f"{path}: column {raw['header']!r}"
     unknown = set(raw) - COLUMN_KEYS
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}"
-                          f"{_did_you_mean(sorted(unknown), COLUMN_KEYS)}")
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}{_did_you_mean(sorted(unknown), COLUMN_KEYS)}"
+        )
     ctype = raw.get("type", "text")
     if ctype not in TYPES:
-        raise ConfigError(f"{where}: type {ctype!r} is not one of {', '.join(TYPES)}"
-                          f"{_did_you_mean([str(ctype)], TYPES)}")
+        raise ConfigError(
+            f"{where}: type {ctype!r} is not one of {', '.join(TYPES)}{_did_you_mean([str(ctype)], TYPES)}"
+        )
     owner = raw.get("owner", "person")
     if owner not in OWNERS:
         raise ConfigError(f"{where}: owner must be 'person' or 'job', not {owner!r}")
@@ -193,11 +211,21 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
     if any(len(t) != 2 for t in transitions):
         raise ConfigError(f"{where}: job_transitions must be pairs [from, to]")
     return Column(
-        header=raw["header"], type=ctype, required=bool(raw.get("required", False)),
-        unique=bool(raw.get("unique", False)), owner=owner, allowed=tuple(allowed), aliases=aliases,
-        pattern=raw.get("pattern"), pattern_hint=raw.get("pattern_hint"), minimum=raw.get("min"),
-        maximum=raw.get("max"), decimals=raw.get("decimals"), max_length=raw.get("max_length"),
-        description=raw.get("description", ""), job_transitions=transitions,  # type: ignore[arg-type]
+        header=raw["header"],
+        type=ctype,
+        required=bool(raw.get("required", False)),
+        unique=bool(raw.get("unique", False)),
+        owner=owner,
+        allowed=tuple(allowed),
+        aliases=aliases,
+        pattern=raw.get("pattern"),
+        pattern_hint=raw.get("pattern_hint"),
+        minimum=raw.get("min"),
+        maximum=raw.get("max"),
+        decimals=raw.get("decimals"),
+        max_length=raw.get("max_length"),
+        description=raw.get("description", ""),
+        job_transitions=transitions,
         job_fills_blank=bool(raw.get("job_fills_blank", False)),
     )
 

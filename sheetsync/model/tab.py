@@ -3,14 +3,17 @@
 Tabs and rows are frozen: a job reads the workbook as it was read, plus (through `Tab.with_writes`) the
 writes of the jobs it runs after, never a row another job changed in place.
 """
+
 from __future__ import annotations
 
+import contextlib
 import difflib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from ..errors import JobError
 from .a1 import a1
@@ -48,7 +51,8 @@ class Row:
     schema: Schema = field(repr=False)
     columns: Mapping[str, int] = field(repr=False, default_factory=dict)
     invalid_columns: frozenset[str] = frozenset()  # headers whose cell holds something that did not parse
-    written: Mapping[str, Any] = field(repr=False, default_factory=lambda: _EMPTY)  # raw cells earlier jobs of this run write
+    # raw cells that earlier jobs of this run write (what later jobs see)
+    written: Mapping[str, Any] = field(repr=False, default_factory=lambda: _EMPTY)
 
     def header(self, name: str) -> str:
         """The schema's spelling of a column name given in any case or spacing; UnknownColumn if none."""
@@ -91,13 +95,17 @@ class Row:
     def has_key(self) -> bool:
         return not is_fallback(self.key)
 
-    def with_writes(self, writes: Mapping[str, Any]) -> "Row":
+    def with_writes(self, writes: Mapping[str, Any]) -> Row:
         """This row as it will be once `writes` (header -> typed value) are written."""
         values = dict(self.values)
         values.update(writes)
         written = {**self.written, **{h: to_cell(v) for h, v in writes.items()}}
-        return replace(self, values=MappingProxyType(values), written=MappingProxyType(written),
-                       invalid_columns=self.invalid_columns - set(writes))
+        return replace(
+            self,
+            values=MappingProxyType(values),
+            written=MappingProxyType(written),
+            invalid_columns=self.invalid_columns - set(writes),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,18 +141,32 @@ class Tab:
         col = self.columns.get(row.header(header))
         return a1(row.sheet_row, col) if col else None
 
-    def problem(self, row: Row | None, header: str | None, code: str, message: str,
-                severity: Severity = Severity.WARNING, value: Any = None, job: str | None = None) -> Problem:
+    def problem(
+        self,
+        row: Row | None,
+        header: str | None,
+        code: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+        value: Any = None,
+        job: str | None = None,
+    ) -> Problem:
         """A Problem located at this tab's row and column, for jobs to report."""
         col = self.columns.get(header) if header else None
         return Problem(
-            tab=self.name, code=code, message=message, severity=severity,
-            row=row.sheet_row if row else None, column=header,
+            tab=self.name,
+            code=code,
+            message=message,
+            severity=severity,
+            row=row.sheet_row if row else None,
+            column=header,
             cell=a1(row.sheet_row, col) if row and col else None,
-            value=value, key=row.key if row else None, job=job,
+            value=value,
+            key=row.key if row else None,
+            job=job,
         )
 
-    def with_writes(self, writes: Mapping[str, Mapping[str, Any]]) -> "Tab":
+    def with_writes(self, writes: Mapping[str, Mapping[str, Any]]) -> Tab:
         """The tab with `writes` (row key -> {header: typed value}) applied to new frozen rows."""
         if not writes:
             return self
@@ -158,16 +180,20 @@ class Tab:
         return tab_frame(self)
 
 
-def build_tab(data: TabData | None, schema: Schema, opts: ParseOptions,
-              others: Mapping[str, TabData] | None = None) -> Tab:
+def build_tab(
+    data: TabData | None, schema: Schema, opts: ParseOptions, others: Mapping[str, TabData] | None = None
+) -> Tab:
     """Parse raw cells into a Tab; never raises on bad cells, every failure becomes a Problem.
 
     `others` are the workbook's tabs that no schema names: a missing tab found among them (renamed) is named.
     """
     if data is None:
         renamed = renamed_tab(schema, others or {})
-        fix = (f"tab {renamed!r} has its headers: rename it back to {schema.tab!r}" if renamed
-               else "run `sheetsync init` to add it")
+        fix = (
+            f"tab {renamed!r} has its headers: rename it back to {schema.tab!r}"
+            if renamed
+            else "run `sheetsync init` to add it"
+        )
         problem = Problem(schema.tab, Code.MISSING_TAB, f"the workbook has no tab {schema.tab!r}: {fix}")
         return Tab(schema.tab, schema, (), {}, (), (problem,), usable=False)
     headers = tuple(data.values[0]) if data.values else ()
@@ -205,26 +231,41 @@ def _map_headers(schema: Schema, headers: list[Any]) -> tuple[dict[str, int], li
         if col is None:
             continue  # a column of the people's own: kept untouched
         if col.header in columns:
-            problems.append(Problem(schema.tab, Code.DUPLICATE_HEADER,
-                                    f"header {col.header!r} appears twice (columns {a1(1, columns[col.header])[:-1]}"
-                                    f" and {a1(1, index)[:-1]}): rename or delete one; the first is used",
-                                    Severity.WARNING, row=1, column=col.header, cell=a1(1, index)))
+            problems.append(
+                Problem(
+                    schema.tab,
+                    Code.DUPLICATE_HEADER,
+                    f"header {col.header!r} appears twice (columns {a1(1, columns[col.header])[:-1]}"
+                    f" and {a1(1, index)[:-1]}): rename or delete one; the first is used",
+                    Severity.WARNING,
+                    row=1,
+                    column=col.header,
+                    cell=a1(1, index),
+                )
+            )
             continue
         columns[col.header] = index
     for col in schema.columns:
         if col.header not in columns:
             blocking = col.required or col.header == schema.key
-            problems.append(Problem(
-                schema.tab, Code.MISSING_HEADER,
-                f"the {schema.tab} tab has no {col.header!r} column: add it to the header row "
-                "(`sheetsync init` adds missing columns)" + ("; this tab is skipped until then" if blocking else ""),
-                Severity.ERROR if blocking else Severity.WARNING, row=1, column=col.header,
-            ))
+            problems.append(
+                Problem(
+                    schema.tab,
+                    Code.MISSING_HEADER,
+                    f"the {schema.tab} tab has no {col.header!r} column: add it to the header row "
+                    "(`sheetsync init` adds missing columns)"
+                    + ("; this tab is skipped until then" if blocking else ""),
+                    Severity.ERROR if blocking else Severity.WARNING,
+                    row=1,
+                    column=col.header,
+                )
+            )
     return columns, problems
 
 
-def _read_rows(schema: Schema, columns: Mapping[str, int], data: TabData, opts: ParseOptions,
-               problems: list[Problem]) -> list[Row]:
+def _read_rows(
+    schema: Schema, columns: Mapping[str, int], data: TabData, opts: ParseOptions, problems: list[Problem]
+) -> list[Row]:
     parsed_cols = [(schema.column(h), c) for h, c in columns.items()]
     caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in columns}
     plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
@@ -251,42 +292,85 @@ def _read_rows(schema: Schema, columns: Mapping[str, int], data: TabData, opts: 
             if problem is not None:
                 problems.append(problem)
                 invalid.append(header)
-        rows.append(Row(schema.tab, index, keyed.key, tuple(cells), MappingProxyType(values), schema, columns,
-                        frozenset(invalid)))
+        rows.append(
+            Row(
+                schema.tab,
+                index,
+                keyed.key,
+                tuple(cells),
+                MappingProxyType(values),
+                schema,
+                columns,
+                frozenset(invalid),
+            )
+        )
     return rows
 
 
-def _parse_cell(tab: str, col: Column, raw: Any, row: int, c: int,
-                cache: dict[Any, tuple[Any, str | None, str | None]],
-                opts: ParseOptions, key: str) -> tuple[Any, Problem | None]:
+def _parse_cell(
+    tab: str,
+    col: Column,
+    raw: Any,
+    row: int,
+    c: int,
+    cache: dict[Any, tuple[Any, str | None, str | None]],
+    opts: ParseOptions,
+    key: str,
+) -> tuple[Any, Problem | None]:
     try:
         hit = cache.get(raw)
     except TypeError:  # an unhashable oddity from a backend: parse without caching
         hit = None
     if hit is None:
         hit = _parse_uncached(col, raw, opts)
-        try:
+        with contextlib.suppress(TypeError):
             cache[raw] = hit
-        except TypeError:
-            pass
     value, code, message = hit
     if code is not None:
-        return None, Problem(tab, code, message or "", Severity.ERROR, row=row, column=col.header,
-                             cell=a1(row, c), value=raw, key=key)
+        return None, Problem(
+            tab, code, message or "", Severity.ERROR, row=row, column=col.header, cell=a1(row, c), value=raw, key=key
+        )
     return value, None
 
 
 # What Excel, LibreOffice and Google Sheets show in a cell whose formula fails.
-FORMULA_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
-                            "#CALC!", "#GETTING_DATA", "#ERROR!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
-                            "#BUSY!", "#UNKNOWN!", "ERR:502", "ERR:504", "ERR:508", "ERR:522"})
+FORMULA_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#ERROR!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "ERR:502",
+        "ERR:504",
+        "ERR:508",
+        "ERR:522",
+    }
+)
 
 
 def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str | None, str | None]:
     shown = describe(raw)
     if isinstance(raw, Uncalculated):  # never guessed: the value the formula would give is unknown here
-        return None, Code.FORMULA_NOT_CALCULATED, (f"{shown} has no calculated value in the file: open and save "
-                                                   "the workbook in Excel or LibreOffice, or type the value")
+        return (
+            None,
+            Code.FORMULA_NOT_CALCULATED,
+            (
+                f"{shown} has no calculated value in the file: open and save "
+                "the workbook in Excel or LibreOffice, or type the value"
+            ),
+        )
     if isinstance(raw, str) and raw.strip().upper() in FORMULA_ERRORS:  # never a value, even in a text column
         return None, Code.FORMULA_ERROR, f"{shown} is a formula error: fix the formula in this cell or type the value"
     try:
@@ -330,18 +414,37 @@ def _required_and_unique(schema: Schema, columns: Mapping[str, int], rows: list[
                 continue
             if not (col.unique or is_key):
                 continue
-            norm = fold(value) if (is_key and schema.key_case_insensitive) or isinstance(value, str) and \
-                col.type in ("email",) else value
+            norm = (
+                fold(value)
+                if (is_key and schema.key_case_insensitive) or (isinstance(value, str) and col.type in ("email",))
+                else value
+            )
             first = seen.get(norm)
             if first is None:
                 seen[norm] = row
                 continue
-            problems.append(_at(row, col, c, Code.DUPLICATE_KEY,
-                                f"{value} is already used in row {first.sheet_row}: each {col.header} must be unique",
-                                value))
+            problems.append(
+                _at(
+                    row,
+                    col,
+                    c,
+                    Code.DUPLICATE_KEY,
+                    f"{value} is already used in row {first.sheet_row}: each {col.header} must be unique",
+                    value,
+                )
+            )
     return problems
 
 
 def _at(row: Row, col: Column, c: int, code: str, message: str, value: Any) -> Problem:
-    return Problem(row.tab, code, message, Severity.ERROR, row=row.sheet_row, column=col.header,
-                   cell=a1(row.sheet_row, c), value=value, key=row.key)
+    return Problem(
+        row.tab,
+        code,
+        message,
+        Severity.ERROR,
+        row=row.sheet_row,
+        column=col.header,
+        cell=a1(row.sheet_row, c),
+        value=value,
+        key=row.key,
+    )

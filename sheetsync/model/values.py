@@ -1,20 +1,33 @@
 """Typed cell values: parse what people type (and what backends return) by column type, never by guessing."""
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .problems import Code
 
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of Sheets/Excel serial dates (1900 leap-year bug included)
 TYPES = (
-    "text", "int", "decimal", "money", "percent", "date", "datetime",
-    "bool", "enum", "multi-enum", "email", "url", "pattern",
+    "text",
+    "int",
+    "decimal",
+    "money",
+    "percent",
+    "date",
+    "datetime",
+    "bool",
+    "enum",
+    "multi-enum",
+    "email",
+    "url",
+    "pattern",
 )
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}

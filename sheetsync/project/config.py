@@ -1,14 +1,16 @@
 """The business's configuration (sheetsync.toml), loaded into frozen objects; errors name file and key."""
+
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
@@ -43,7 +45,7 @@ class Config:
     schedule: Mapping[str, str]
     policies: Mapping[str, Any]
     holidays: tuple[date, ...] = ()
-    templates_dir: Path | None = None
+    templates_dir: Path = Path("templates")
     demo: Mapping[str, Any] = field(default_factory=dict)
     brand: Mapping[str, Any] = field(default_factory=dict)
 
@@ -62,8 +64,10 @@ class Config:
             node = node[part]
         if default is not _MISSING and default is not None and not _same_kind(node, default):
             table, _, key = f"policies.{dotted}".rpartition(".")
-            raise ConfigError(f"{self.path}: [{table}] {key} = {node!r} is not {_kind(default)}: "
-                              f"write it like {key} = {_toml(default)}")
+            raise ConfigError(
+                f"{self.path}: [{table}] {key} = {node!r} is not {_kind(default)}: "
+                f"write it like {key} = {_toml(default)}"
+            )
         return node
 
     def schema(self, tab: str) -> Schema:
@@ -148,8 +152,10 @@ def load_config(path: str | os.PathLike | None = None, workbook: str | None = No
     for tab, file in tabs.items():
         schema_path = root / _text(path, tabs, f"tabs.{tab}")
         if not schema_path.is_file():
-            raise ConfigError(f"{path}: [tabs] {tab} = {file!r}: schema file {schema_path} not found "
-                              "(paths are relative to the config's folder)")
+            raise ConfigError(
+                f"{path}: [tabs] {tab} = {file!r}: schema file {schema_path} not found "
+                "(paths are relative to the config's folder)"
+            )
         schema = load_schema(schema_path, vocabularies)
         if schema.tab != tab:
             raise ConfigError(f"{path}: [tabs] {tab} points at a schema for tab {schema.tab!r}")
@@ -177,7 +183,7 @@ def _resolve_target(root: Path, target: str) -> str:
     """A relative workbook path in the config is relative to the repository (the config's parent folder)."""
     if ":" in target.split("/")[0] or Path(target).is_absolute():
         return target
-    return str((root.parent / target))
+    return str(root.parent / target)
 
 
 def _table(path: Path, data: Mapping, key: str) -> dict:
@@ -198,7 +204,9 @@ def _zone(path: Path, name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as ex:
-        raise ConfigError(f"{path}: workbook.timezone {name!r} is not an IANA time zone (e.g. America/New_York)") from ex
+        raise ConfigError(
+            f"{path}: workbook.timezone {name!r} is not an IANA time zone (e.g. America/New_York)"
+        ) from ex
 
 
 def _parse_options(path: Path, section: Mapping) -> ParseOptions:

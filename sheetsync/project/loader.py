@@ -8,6 +8,7 @@ other (`from .rules import ...`), two folders never shadow each other, and nothi
 global: what a project holds is exactly what its folder marks. Top-level modules and packages
 (a subfolder with `__init__.py`, and every module inside it) are scanned.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,11 +17,12 @@ import importlib.machinery
 import importlib.util
 import pkgutil
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType, ModuleType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..errors import ConfigError, JobError
 from .config import Config
@@ -54,13 +56,21 @@ class Project:
         spec = str(self.config.demo.get("builder", ""))
         module_name, _, func = spec.partition(":")
         if not module_name or not func:
-            raise ConfigError(f"{self.config.path}: demo.builder must look like 'module:function' "
-                              "(a module in the jobs folder)")
+            raise ConfigError(
+                f"{self.config.path}: demo.builder must look like 'module:function' (a module in the jobs folder)"
+            )
         try:
             return getattr(self.module(module_name), func)
         except (ImportError, AttributeError) as ex:
-            raise ConfigError(f"{self.config.path}: demo.builder {spec!r} not found in "
-                              f"{self.config.jobs_dir}: {ex}") from ex
+            raise ConfigError(
+                f"{self.config.path}: demo.builder {spec!r} not found in {self.config.jobs_dir}: {ex}"
+            ) from ex
+
+    @property
+    def validating(self) -> list[str]:
+        """The jobs whose findings make up `sheetsync validate` (marked `@job(validates=True)`), and every
+        broken one (a job that cannot load might be one of them, so validation must not pass quietly)."""
+        return [n for n, spec in self.jobs.items() if spec.validates] + [n for n in self.broken if n not in self.jobs]
 
     def check(self) -> None:
         """Raise JobError naming every broken module or job (for callers that need all jobs)."""
@@ -72,8 +82,10 @@ def load_project(config: Config) -> Project:
     """Import the config's jobs folder and collect what it marks; a broken module is set aside, not raised."""
     folder = config.jobs_dir
     if not folder.is_dir():
-        raise ConfigError(f"{config.path}: [jobs] dir points at {folder}, which is not a folder: "
-                          "fix the path (relative to the config's folder) or create the folder")
+        raise ConfigError(
+            f"{config.path}: [jobs] dir points at {folder}, which is not a folder: "
+            "fix the path (relative to the config's folder) or create the folder"
+        )
     package = package_name(folder)
     _import_package(package, folder)
     broken: dict[str, str] = {}
@@ -96,8 +108,14 @@ def load_project(config: Config) -> Project:
         elif isinstance(mark, TemplateFilter):
             filters[mark.name] = mark.fn
     ordered = order_jobs(jobs, broken)
-    return Project(config, package, MappingProxyType(ordered), MappingProxyType(broken),
-                   MappingProxyType(exporters), MappingProxyType(filters))
+    return Project(
+        config,
+        package,
+        MappingProxyType(ordered),
+        MappingProxyType(broken),
+        MappingProxyType(exporters),
+        MappingProxyType(filters),
+    )
 
 
 def package_name(folder: Path) -> str:
@@ -144,7 +162,7 @@ def _modules(package: str, folder: Path, broken: dict[str, str]) -> list[ModuleT
         out.append(module)
         if is_package:
             for info in pkgutil.walk_packages(module.__path__, prefix=module.__name__ + "."):
-                short = info.name[len(package) + 1:]
+                short = info.name[len(package) + 1 :]
                 if any(part.startswith("_") for part in short.split(".")):
                     continue
                 sub = _import(info.name, path / (info.name.rsplit(".", 1)[-1] + ".py"), broken, short)
@@ -190,8 +208,9 @@ def order_jobs(jobs: Mapping[str, Job], broken: dict[str, str]) -> dict[str, Job
             broken[chain[-1]] = f"job {chain[-1]!r} runs after {name!r}, which does not exist"
             return False
         if job_.after_all and chain and not jobs[chain[-1]].after_all:
-            broken[chain[-1]] = (f"job {chain[-1]!r} runs after {name!r}, which runs after every other job: "
-                                 "drop it from `after`")
+            broken[chain[-1]] = (
+                f"job {chain[-1]!r} runs after {name!r}, which runs after every other job: drop it from `after`"
+            )
             return False
         visiting.add(name)
         failing = [dep for dep in job_.after if dep != AFTER_ALL and not visit(dep, chain + (name,))]
@@ -199,8 +218,10 @@ def order_jobs(jobs: Mapping[str, Job], broken: dict[str, str]) -> dict[str, Job
         if not failing:
             out[name] = job_
         elif name not in broken:
-            broken[name] = (f"job {name!r} cannot run: it runs after {', '.join(repr(d) for d in failing)}, "
-                            "which cannot run (fix that first)")
+            broken[name] = (
+                f"job {name!r} cannot run: it runs after {', '.join(repr(d) for d in failing)}, "
+                "which cannot run (fix that first)"
+            )
         return not failing
 
     for name in sorted(n for n, j in jobs.items() if not j.after_all):

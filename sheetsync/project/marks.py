@@ -3,11 +3,13 @@
 A mark only records what the function is; nothing is registered anywhere. `load_project` finds the
 marked functions in the jobs folder, so two projects (or two test configs) never see each other's.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 MARK = "__sheetsync__"
 AFTER_ALL = "*"  # `after=AFTER_ALL`: run after every other job and see all their results (a To Do list)
@@ -61,8 +63,14 @@ def _first_line(fn: Callable[..., Any]) -> str:
     return doc[0] if doc else ""
 
 
-def job(name: str | None = None, *, after: Iterable[str] | str = (), reports_issues: bool = True,
-        validates: bool = False, publishes: Mapping[str, type] | None = None):
+def job(
+    name: str | None = None,
+    *,
+    after: Iterable[str] | str = (),
+    reports_issues: bool = True,
+    validates: bool = False,
+    publishes: Mapping[str, type] | None = None,
+):
     """Mark `fn(ctx) -> ChangeSet` as a job.
 
     `after` names jobs whose results it reads (or AFTER_ALL); `validates` makes its findings part of
@@ -71,8 +79,20 @@ def job(name: str | None = None, *, after: Iterable[str] | str = (), reports_iss
     after = (after,) if isinstance(after, str) else tuple(after)
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(fn, MARK, Job(name or fn.__name__, fn, after, _first_line(fn), reports_issues, validates,
-                              MappingProxyType(dict(publishes or {})), fn.__module__))
+        setattr(
+            fn,
+            MARK,
+            Job(
+                name or fn.__name__,
+                fn,
+                after,
+                _first_line(fn),
+                reports_issues,
+                validates,
+                MappingProxyType(dict(publishes or {})),
+                fn.__module__,
+            ),
+        )
         return fn
 
     return mark

@@ -18,11 +18,12 @@ not [calendar] holidays), `weekends at`; `[every] monday[s][, wednesday and frid
 `every month on day N at HH:MM`, `every month on the last day at HH:MM`. Several times: `at 07:00 and 13:00`.
 `on demand` (or `manual`, `off`) means the job runs only when asked.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,7 +62,7 @@ class Cadence:
         if self.every is not None:
             return self._next_interval(moment)
         day = moment.astimezone(self.tz).date()
-        for offset in range(0, 800):  # a month day or a weekday filter with holidays is always found sooner
+        for offset in range(800):  # a month day or a weekday filter with holidays is always found sooner
             current = day + timedelta(days=offset)
             if not self.runs_on(current):
                 continue
@@ -91,9 +92,9 @@ class Cadence:
     def _next_interval(self, moment: datetime) -> datetime:
         assert self.every is not None
         day = moment.astimezone(self.tz).date()
-        midnight = local(day, time(0), self.tz).astimezone(timezone.utc)
-        following = local(day + timedelta(days=1), time(0), self.tz).astimezone(timezone.utc)
-        elapsed = moment.astimezone(timezone.utc) - midnight  # real time: both sides in UTC
+        midnight = local(day, time(0), self.tz).astimezone(UTC)
+        following = local(day + timedelta(days=1), time(0), self.tz).astimezone(UTC)
+        elapsed = moment.astimezone(UTC) - midnight  # real time: both sides in UTC
         steps = elapsed // self.every + 1
         candidate = midnight + steps * self.every
         return min(candidate, following).astimezone(self.tz)
@@ -105,7 +106,7 @@ class Cadence:
 def local(day: date, at: time, tz: ZoneInfo) -> datetime:
     """Wall-clock `at` on `day` in `tz`: a missing time moves past the jump, a repeated one is the first."""
     naive = datetime.combine(day, at).replace(tzinfo=tz, fold=0)
-    return naive.astimezone(timezone.utc).astimezone(tz)
+    return naive.astimezone(UTC).astimezone(tz)
 
 
 def _month_length(day: date) -> int:
@@ -133,15 +134,15 @@ def parse_cadence(text: str, tz: ZoneInfo, holidays=()) -> Cadence | None:
             raise CadenceError(f"{text!r}: day {number} is not a day of a month (1 to 31, or 'the last day')")
         return Cadence(text, tz, times=times, month_day=number)
     weekdays, business = _days(text, days_text)
-    return Cadence(text, tz, times=times, weekdays=weekdays,
-                   holidays=frozenset(holidays) if business else frozenset())
+    return Cadence(text, tz, times=times, weekdays=weekdays, holidays=frozenset(holidays) if business else frozenset())
 
 
 def _interval(text: str, tz: ZoneInfo, count: int, unit: str) -> Cadence:
     every = timedelta(minutes=count) if unit.startswith("min") else timedelta(hours=count)
     if count < 1 or every > timedelta(hours=24):
-        raise CadenceError(f"{text!r}: an interval must be between 1 minute and 24 hours "
-                           "(for a daily run say 'every day at 07:00')")
+        raise CadenceError(
+            f"{text!r}: an interval must be between 1 minute and 24 hours (for a daily run say 'every day at 07:00')"
+        )
     return Cadence(text, tz, every=every)
 
 
@@ -176,8 +177,9 @@ def _days(text: str, days_text: str) -> tuple[frozenset[int], bool]:
             continue
         index = _DAY_ALIASES.get(part.removesuffix("s"))
         if index is None:
-            raise CadenceError(f"{text!r}: {part!r} is not a day (monday..sunday, weekdays, business days, "
-                               "weekends, day)")
+            raise CadenceError(
+                f"{text!r}: {part!r} is not a day (monday..sunday, weekdays, business days, weekends, day)"
+            )
         out.add(index)
     if not out:
         raise CadenceError(_hint(text))
@@ -185,5 +187,7 @@ def _days(text: str, days_text: str) -> tuple[frozenset[int], bool]:
 
 
 def _hint(text: str) -> str:
-    return (f"{text!r} is not a cadence; write e.g. 'every 15 minutes', 'every day at 07:00', "
-            "'weekdays at 08:30', 'every monday at 09:00', 'every month on day 1 at 07:00' or 'on demand'")
+    return (
+        f"{text!r} is not a cadence; write e.g. 'every 15 minutes', 'every day at 07:00', "
+        "'weekdays at 08:30', 'every monday at 09:00', 'every month on day 1 at 07:00' or 'on demand'"
+    )

@@ -17,6 +17,7 @@ Built on its own `schedule.Scheduler` (never the package's global one), with she
 
 The clock and the sleep are injectable, so tests run a simulated day in milliseconds.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,14 +31,16 @@ import threading
 import time as _time
 import traceback
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, cast
 
 import schedule as schedule_lib
 
 from ..backends import open_backend
+from ..backends.base import Backend
 from ..errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged
 from ..project.config import Config
 from .cadence import Cadence, CadenceError, parse_cadence
@@ -61,6 +64,7 @@ class HardStop(BaseException):
 
 # ---------------------------------------------------------------------------------------------- cadences
 
+
 @dataclass(frozen=True)
 class Plan:
     """Which jobs have a cadence, and what in [schedule] could not be used (warnings, not errors)."""
@@ -80,8 +84,10 @@ def plan_schedule(config: Config, available: Sequence[str], strict: bool = True)
     warnings = []
     for name, text in config.schedule.items():
         if name not in available:
-            warnings.append(f"{config.path}: [schedule] {name} = {text!r}: there is no job named {name!r} in "
-                            f"{config.jobs_dir} (jobs: {', '.join(available) or 'none'}); ignored until it exists")
+            warnings.append(
+                f"{config.path}: [schedule] {name} = {text!r}: there is no job named {name!r} in "
+                f"{config.jobs_dir} (jobs: {', '.join(available) or 'none'}); ignored until it exists"
+            )
             continue
         try:
             cadence = parse_cadence(str(text), config.timezone, config.holidays)
@@ -92,14 +98,17 @@ def plan_schedule(config: Config, available: Sequence[str], strict: bool = True)
             continue
         if cadence is not None:
             if config.jobs_enabled and name not in config.jobs_enabled:
-                warnings.append(f"{config.path}: [schedule] {name}: the job is not in [jobs] enabled; "
-                                "scheduled anyway because [schedule] names it")
+                warnings.append(
+                    f"{config.path}: [schedule] {name}: the job is not in [jobs] enabled; "
+                    "scheduled anyway because [schedule] names it"
+                )
             cadences[name] = cadence
     on_demand = [name for name in available if name not in cadences]
     return Plan(cadences, on_demand, warnings)
 
 
 # -------------------------------------------------------------------------------------------- state file
+
 
 def default_state_path(config: Config) -> Path:
     """Where last runs are kept: SHEETSYNC_STATE, else `.sheetsync-state.json` beside the config."""
@@ -118,7 +127,7 @@ class RunState:
         self.problem: str | None = None
 
     @classmethod
-    def load(cls, path: Path | None) -> "RunState":
+    def load(cls, path: Path | None) -> RunState:
         state = cls(path)
         if path is None or not path.exists():
             return state
@@ -135,15 +144,21 @@ class RunState:
     def last(self, job: str) -> dict[str, Any]:
         return self.jobs.get(job, {})
 
-    def record(self, attempt: "Attempt") -> None:
+    def record(self, attempt: Attempt) -> None:
         entry = self.jobs.setdefault(attempt.job, {})
-        entry.update({
-            "last_start": attempt.started.isoformat(timespec="seconds"),
-            "last_end": attempt.ended.isoformat(timespec="seconds") if attempt.ended else None,
-            "last_outcome": attempt.outcome, "run_id": attempt.run_id, "cells": attempt.cells,
-            "problems": attempt.problems, "conflicts": attempt.conflicts, "requests": attempt.requests,
-            "message": attempt.message,
-        })
+        entry.update(
+            {
+                "last_start": attempt.started.isoformat(timespec="seconds"),
+                "last_end": attempt.ended.isoformat(timespec="seconds") if attempt.ended else None,
+                "last_outcome": attempt.outcome,
+                "run_id": attempt.run_id,
+                "cells": attempt.cells,
+                "problems": attempt.problems,
+                "conflicts": attempt.conflicts,
+                "requests": attempt.requests,
+                "message": attempt.message,
+            }
+        )
         if attempt.outcome == "ok":
             entry["last_success"] = attempt.started.isoformat(timespec="seconds")
 
@@ -170,10 +185,11 @@ def _parse_time(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------------ the results
+
 
 @dataclass
 class Attempt:
@@ -209,10 +225,11 @@ class ScheduleResult:
 
 # -------------------------------------------------------------------------------------- scheduled jobs
 
+
 class ScheduledJob(schedule_lib.Job):
     """A `schedule` job whose timing comes from a Cadence and the runner's clock (not datetime.now)."""
 
-    def __init__(self, runner: "Runner", name: str, cadence: Cadence):
+    def __init__(self, runner: Runner, name: str, cadence: Cadence):
         super().__init__(1, runner.scheduler)
         self.runner, self.name, self.cadence = runner, name, cadence
         self.unit = "minutes"  # unused: schedule's own timing is replaced by the cadence
@@ -240,7 +257,7 @@ class ScheduledJob(schedule_lib.Job):
 class _SaveGuard:
     """The backend as run() sees it, with every save inside the runner's no-hard-stop section."""
 
-    def __init__(self, backend: Any, runner: "Runner"):
+    def __init__(self, backend: Any, runner: Runner):
         self._backend, self._runner = backend, runner
 
     def __getattr__(self, name: str) -> Any:
@@ -259,18 +276,25 @@ def _scheduled_jobs(config: Config, jobs: Sequence[str] | None) -> tuple[dict[st
     loaded, broken = project.jobs, project.broken
     available = list(loaded) + [name for name in broken if name not in loaded]
     plan = plan_schedule(config, available)
-    plan.warnings.extend(f"{message} (its scheduled runs are recorded as failed)"
-                         for name, message in broken.items() if name in plan.cadences)
+    plan.warnings.extend(
+        f"{message} (its scheduled runs are recorded as failed)"
+        for name, message in broken.items()
+        if name in plan.cadences
+    )
     if jobs:
         unknown = [j for j in jobs if j not in plan.cadences]
         if unknown:
-            raise ConfigError(f"{config.path}: [schedule] has no cadence for {', '.join(unknown)} "
-                              f"(scheduled: {', '.join(plan.cadences) or 'none'})")
+            raise ConfigError(
+                f"{config.path}: [schedule] has no cadence for {', '.join(unknown)} "
+                f"(scheduled: {', '.join(plan.cadences) or 'none'})"
+            )
     # in the order the jobs run (dependencies first), so jobs due together run in that order
     chosen = {n: plan.cadences[n] for n in available if n in plan.cadences and (not jobs or n in jobs)}
     if not chosen:
-        raise ConfigError(f"{config.path}: [schedule] gives no job a cadence, so there is nothing to "
-                          "schedule (e.g. validate = \"every 15 minutes\")")
+        raise ConfigError(
+            f"{config.path}: [schedule] gives no job a cadence, so there is nothing to "
+            'schedule (e.g. validate = "every 15 minutes")'
+        )
     return chosen, list(plan.warnings)
 
 
@@ -287,20 +311,31 @@ def _take_result(attempt: Attempt, result: Any) -> None:
 
 # ---------------------------------------------------------------------------------------------- runner
 
+
 class Runner:
     """A schedule loop over the configured jobs; `run()` returns when stopped (signal, --max-runs, --until)."""
 
-    def __init__(self, config: Config, jobs: Sequence[str] | None = None, *,
-                 state_path: str | os.PathLike | None = None, clock: Callable[[], datetime] | None = None,
-                 sleep: Callable[[float], Any] | None = None, run_fn: Callable[..., Any] | None = None,
-                 backend_factory: Callable[[], Any] | None = None, catch_up: bool = True,
-                 max_runs: int | None = None, until: datetime | None = None,
-                 backoff: tuple[float, float] = BACKOFF, handle_signals: bool = True):
+    def __init__(
+        self,
+        config: Config,
+        jobs: Sequence[str] | None = None,
+        *,
+        state_path: str | os.PathLike | None = None,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], Any] | None = None,
+        run_fn: Callable[..., Any] | None = None,
+        backend_factory: Callable[[], Any] | None = None,
+        catch_up: bool = True,
+        max_runs: int | None = None,
+        until: datetime | None = None,
+        backoff: tuple[float, float] = BACKOFF,
+        handle_signals: bool = True,
+    ):
         from ..engine.run import run as run_jobs
 
         self.config = config
         self.tz = config.timezone
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._wake = threading.Event()
         self._sleep = sleep or self._wait
         self._run_fn = run_fn or run_jobs
@@ -344,8 +379,13 @@ class Runner:
                 self.result.stopped_by = "hard-stop"
                 self.result.exit_code = EXIT_HARD_STOP + ex.signum
         runs = len(self.result.attempts)
-        self._event("stop", reason=self.result.stopped_by, runs=runs, exit_code=self.result.exit_code,
-                    message=f"stopped ({self.result.stopped_by}) after {runs} run(s)")
+        self._event(
+            "stop",
+            reason=self.result.stopped_by,
+            runs=runs,
+            exit_code=self.result.exit_code,
+            message=f"stopped ({self.result.stopped_by}) after {runs} run(s)",
+        )
         return self.result
 
     def _start(self) -> None:
@@ -357,12 +397,22 @@ class Runner:
                 job.next_run, job.reason = now, "catch-up"
             else:
                 job.next_run = job.cadence.next_after(now)
-            self._event("scheduled", job=job.name, cadence=job.cadence.text, next_run=_iso(job.next_run),
-                        last_success=_iso(last), catch_up=job.reason == "catch-up",
-                        message=f"{job.name} {job.cadence.text}: "
-                                + ("catching up now (" + ("never ran" if last is None else
-                                                          f"last success {_short(last, self.tz)}") + ")"
-                                   if job.reason == "catch-up" else f"next run {_short(job.next_run, self.tz)}"))
+            self._event(
+                "scheduled",
+                job=job.name,
+                cadence=job.cadence.text,
+                next_run=_iso(job.next_run),
+                last_success=_iso(last),
+                catch_up=job.reason == "catch-up",
+                message=f"{job.name} {job.cadence.text}: "
+                + (
+                    "catching up now ("
+                    + ("never ran" if last is None else f"last success {_short(last, self.tz)}")
+                    + ")"
+                    if job.reason == "catch-up"
+                    else f"next run {_short(job.next_run, self.tz)}"
+                ),
+            )
 
     def _stop_reason(self) -> str:
         if self._stop_signal is not None:
@@ -418,7 +468,8 @@ class Runner:
         try:
             self._log_start(job, attempt)  # inside the try: a second signal while logging still ends the run
             backend = self._backend_factory()
-            result = self._run_fn(self.config, [job.name], now=attempt.started, backend=_SaveGuard(backend, self))
+            guarded = cast(Backend, _SaveGuard(backend, self))  # a Backend by delegation
+            result = self._run_fn(self.config, [job.name], now=attempt.started, backend=guarded)
             _take_result(attempt, result)
         except UNREACHABLE as ex:
             attempt.outcome, attempt.message = "unreachable", f"{type(ex).__name__}: {ex}"
@@ -430,8 +481,13 @@ class Runner:
             self._event("error", logging.ERROR, job=job.name, message=f"{job.name} failed: {ex}")
         except Exception as ex:  # the loop never dies from a job: log the traceback, record, go on
             attempt.outcome, attempt.message = "failed", f"{type(ex).__name__}: {ex}"
-            self._event("error", logging.ERROR, job=job.name, traceback=traceback.format_exc(),
-                        message=f"{job.name} failed:\n{traceback.format_exc().rstrip()}")
+            self._event(
+                "error",
+                logging.ERROR,
+                job=job.name,
+                traceback=traceback.format_exc(),
+                message=f"{job.name} failed:\n{traceback.format_exc().rstrip()}",
+            )
         finally:
             self._running.discard(job.name)
             if backend is not None:
@@ -448,8 +504,13 @@ class Runner:
         return attempt
 
     def _log_start(self, job: ScheduledJob, attempt: Attempt) -> None:
-        self._event("start", job=job.name, reason=job.reason, slot=_iso(attempt.slot),
-                    message=f"start {job.name} ({job.reason} {_short(attempt.slot, self.tz)})")
+        self._event(
+            "start",
+            job=job.name,
+            reason=job.reason,
+            slot=_iso(attempt.slot),
+            message=f"start {job.name} ({job.reason} {_short(attempt.slot, self.tz)})",
+        )
 
     def _interrupted(self, attempt: Attempt) -> None:
         """Record a run cut short by a second signal before the loop leaves."""
@@ -457,8 +518,13 @@ class Runner:
         attempt.message = "stopped at once by a second signal (any save in progress completed first)"
         self.state.record(attempt)
         self.state.save()
-        self._event("end", logging.WARNING, job=attempt.job, outcome=attempt.outcome,
-                    message=f"end {attempt.job} interrupted: {attempt.message}")
+        self._event(
+            "end",
+            logging.WARNING,
+            job=attempt.job,
+            outcome=attempt.outcome,
+            message=f"end {attempt.job} interrupted: {attempt.message}",
+        )
 
     def _finish(self, attempt: Attempt, began: float) -> None:
         """Record the finished run in the state file and log its end line."""
@@ -469,12 +535,22 @@ class Runner:
             self.state.record(attempt)
             self.state.save()
         level = logging.INFO if attempt.outcome == "ok" else logging.WARNING
-        self._event("end", level, job=attempt.job, outcome=attempt.outcome, run_id=attempt.run_id,
-                    cells=attempt.cells, problems=attempt.problems, conflicts=attempt.conflicts,
-                    requests=attempt.requests, seconds=seconds, error=attempt.message or None,
-                    message=f"end {attempt.job} {attempt.outcome} in {seconds:.1f}s: {attempt.cells} cell(s) "
-                            f"written, {attempt.problems} problem(s), {attempt.conflicts} conflict(s), "
-                            f"{attempt.requests} request(s)" + (f"; {attempt.message}" if attempt.message else ""))
+        self._event(
+            "end",
+            level,
+            job=attempt.job,
+            outcome=attempt.outcome,
+            run_id=attempt.run_id,
+            cells=attempt.cells,
+            problems=attempt.problems,
+            conflicts=attempt.conflicts,
+            requests=attempt.requests,
+            seconds=seconds,
+            error=attempt.message or None,
+            message=f"end {attempt.job} {attempt.outcome} in {seconds:.1f}s: {attempt.cells} cell(s) "
+            f"written, {attempt.problems} problem(s), {attempt.conflicts} conflict(s), "
+            f"{attempt.requests} request(s)" + (f"; {attempt.message}" if attempt.message else ""),
+        )
 
     def _back_off(self, job: ScheduledJob, attempt: Attempt) -> None:
         self._failures += 1
@@ -482,15 +558,20 @@ class Runner:
         delay = min(first * 2 ** (self._failures - 1), longest)
         self._blocked_until = self.now() + timedelta(seconds=delay)
         job.next_run = min(job.next_run or self.now(), self.now())  # still due once the wait is over
-        self._event("backoff", logging.WARNING, job=job.name, attempt=self._failures, wait_seconds=delay,
-                    error=attempt.message,
-                    message=f"workbook unreachable ({attempt.message}); waiting {delay:g}s before trying "
-                            f"again (attempt {self._failures})")
+        self._event(
+            "backoff",
+            logging.WARNING,
+            job=job.name,
+            attempt=self._failures,
+            wait_seconds=delay,
+            error=attempt.message,
+            message=f"workbook unreachable ({attempt.message}); waiting {delay:g}s before trying "
+            f"again (attempt {self._failures})",
+        )
 
     def _skip(self, job: ScheduledJob, slot: datetime | None, why: str) -> None:
         self.result.skipped.append((job.name, slot or self.now()))
-        self._event("skip", job=job.name, slot=_iso(slot),
-                    message=f"skip {job.name} at {_short(slot, self.tz)}: {why}")
+        self._event("skip", job=job.name, slot=_iso(slot), message=f"skip {job.name} at {_short(slot, self.tz)}: {why}")
 
     # -- stopping
 
@@ -512,14 +593,24 @@ class Runner:
             self._stop_signal = signum
             self._wake.set()
             busy = ", ".join(sorted(self._running))
-            self._event("stopping", signal=name, running=busy or None,
-                        message=f"{name}: stopping after {busy} finishes (send it again to stop at once)"
-                        if busy else f"{name}: stopping")
+            self._event(
+                "stopping",
+                signal=name,
+                running=busy or None,
+                message=f"{name}: stopping after {busy} finishes (send it again to stop at once)"
+                if busy
+                else f"{name}: stopping",
+            )
             return
         if self._saving:
             self._hard_stop = signum
-            self._event("stopping", logging.WARNING, signal=name, hard=True,
-                        message=f"{name} again: stopping right after the save in progress")
+            self._event(
+                "stopping",
+                logging.WARNING,
+                signal=name,
+                hard=True,
+                message=f"{name} again: stopping right after the save in progress",
+            )
             return
         self._event("stopping", logging.WARNING, signal=name, hard=True, message=f"{name} again: stopping now")
         raise HardStop(signum)
@@ -529,7 +620,7 @@ class Runner:
         if not self.handle_signals or threading.current_thread() is not threading.main_thread():
             yield
             return
-        handler = lambda signum, frame: self.request_stop(signum)  # noqa: E731
+        handler = lambda signum, frame: self.request_stop(signum)
         previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
@@ -570,13 +661,17 @@ def _short(moment: datetime | None, tz) -> str:
 
 # ------------------------------------------------------------------------------------------------ logs
 
+
 class LineFormatter(logging.Formatter):
     """Plain lines: `2026-03-08T09:15:00-04:00 INFO end validate ok ...` (event time from the runner's clock)."""
 
     def format(self, record: logging.LogRecord) -> str:
         event = getattr(record, "sheetsync_event", None)
-        stamp = event["time"] if event else datetime.fromtimestamp(record.created).astimezone().isoformat(
-            timespec="seconds")
+        stamp = (
+            event["time"]
+            if event
+            else datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds")
+        )
         text = f"{stamp} {record.levelname} {record.getMessage()}"
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
@@ -588,8 +683,12 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         event = dict(getattr(record, "sheetsync_event", None) or {})
-        out = {"time": event.pop("time", None) or datetime.fromtimestamp(record.created).astimezone().isoformat(
-            timespec="seconds"), "level": record.levelname.lower(), "logger": record.name}
+        out = {
+            "time": event.pop("time", None)
+            or datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+        }
         out.update(event)
         out.setdefault("message", record.getMessage())
         if record.exc_info:
@@ -619,20 +718,43 @@ def log_to(stream: Any, log_format: str = "plain") -> Iterator[None]:
 
 # ------------------------------------------------------------------------------------------ library API
 
-def schedule(config: Config, jobs: Sequence[str] | None = None, *, max_runs: int | None = None,
-             until: datetime | None = None, state_path: str | os.PathLike | None = None,
-             log_format: str | None = None, stream: Any = None, catch_up: bool = True,
-             clock: Callable[[], datetime] | None = None, sleep: Callable[[float], Any] | None = None,
-             backend_factory: Callable[[], Any] | None = None, run_fn: Callable[..., Any] | None = None,
-             backoff: tuple[float, float] = BACKOFF, handle_signals: bool = True) -> ScheduleResult:
+
+def schedule(
+    config: Config,
+    jobs: Sequence[str] | None = None,
+    *,
+    max_runs: int | None = None,
+    until: datetime | None = None,
+    state_path: str | os.PathLike | None = None,
+    log_format: str | None = None,
+    stream: Any = None,
+    catch_up: bool = True,
+    clock: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], Any] | None = None,
+    backend_factory: Callable[[], Any] | None = None,
+    run_fn: Callable[..., Any] | None = None,
+    backoff: tuple[float, float] = BACKOFF,
+    handle_signals: bool = True,
+) -> ScheduleResult:
     """Run the jobs on their [schedule] cadences until stopped (a signal, `max_runs` runs, or `until`).
 
     `log_format` ("plain" or "json") sends the run log to `stream` (default stderr) while running;
     leave it None to use your own logging setup (logger "sheetsync").
     """
-    runner = Runner(config, jobs, state_path=state_path, clock=clock, sleep=sleep, run_fn=run_fn,
-                    backend_factory=backend_factory, catch_up=catch_up, max_runs=max_runs, until=until,
-                    backoff=backoff, handle_signals=handle_signals)
+    runner = Runner(
+        config,
+        jobs,
+        state_path=state_path,
+        clock=clock,
+        sleep=sleep,
+        run_fn=run_fn,
+        backend_factory=backend_factory,
+        catch_up=catch_up,
+        max_runs=max_runs,
+        until=until,
+        backoff=backoff,
+        handle_signals=handle_signals,
+    )
     if log_format is None:
         return runner.run()
     with log_to(stream or sys.stderr, log_format):
@@ -646,10 +768,22 @@ def record_run(config: Config, result: Any, state_path: str | os.PathLike | None
     for name, outcome in result.outcomes.items():
         if outcome.status not in ("ok", "failed"):
             continue
-        state.record(Attempt(job=name, reason="once", slot=result.started, started=result.started,
-                             run_id=result.run_id, ended=result.ended, outcome=outcome.status,
-                             cells=outcome.cells, problems=outcome.problems, conflicts=outcome.conflicts,
-                             requests=result.requests, message=outcome.error or ""))
+        state.record(
+            Attempt(
+                job=name,
+                reason="once",
+                slot=result.started,
+                started=result.started,
+                run_id=result.run_id,
+                ended=result.ended,
+                outcome=outcome.status,
+                cells=outcome.cells,
+                problems=outcome.problems,
+                conflicts=outcome.conflicts,
+                requests=result.requests,
+                message=outcome.error or "",
+            )
+        )
     try:
         state.save()
     except OSError as ex:  # the run itself succeeded; a read-only folder must not turn it into a failure
@@ -671,12 +805,13 @@ class JobStatus:
     message: str = ""
 
 
-def job_status(config: Config, *, state_path: str | os.PathLike | None = None,
-               now: datetime | None = None) -> tuple[list[JobStatus], list[str]]:
+def job_status(
+    config: Config, *, state_path: str | os.PathLike | None = None, now: datetime | None = None
+) -> tuple[list[JobStatus], list[str]]:
     """Every job with its cadence, last run (from the state file) and next run; plus config warnings."""
     from ..project.loader import load_project
 
-    now = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+    now = (now or datetime.now(UTC)).astimezone(config.timezone)
     project = load_project(config)
     available, broken = project.jobs, project.broken  # broken jobs: the caller lists them, so no "no such job" warning
     plan = plan_schedule(config, list(available) + [n for n in broken if n not in available], strict=False)
@@ -687,9 +822,19 @@ def job_status(config: Config, *, state_path: str | os.PathLike | None = None,
         last = state.last(name)
         success = state.last_success(name)
         catch_up = cadence is not None and (success is None or cadence.next_after(success) <= now)
-        out.append(JobStatus(name, spec.description, spec.after, cadence.text if cadence else "on demand",
-                             _parse_time(last.get("last_start")), last.get("last_outcome"),
-                             cadence.next_after(now) if cadence else None, catch_up, last.get("message") or ""))
+        out.append(
+            JobStatus(
+                name,
+                spec.description,
+                spec.after,
+                cadence.text if cadence else "on demand",
+                _parse_time(last.get("last_start")),
+                last.get("last_outcome"),
+                cadence.next_after(now) if cadence else None,
+                catch_up,
+                last.get("message") or "",
+            )
+        )
     warnings = plan.warnings + ([state.problem] if state.problem else [])
     return out, warnings
 
@@ -701,11 +846,12 @@ def parse_until(value: str | None, config: Config, now: datetime | None = None) 
     text = value.strip().lower()
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     if text[-1:] in units and text[:-1].replace(".", "", 1).isdigit():
-        base = (now or datetime.now(timezone.utc)).astimezone(config.timezone)
+        base = (now or datetime.now(UTC)).astimezone(config.timezone)
         return base + timedelta(seconds=float(text[:-1]) * units[text[-1]])
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"--until {value!r}: use an ISO date-time (2026-03-08T18:00) or a duration "
-                          "(90s, 15m, 2h, 1d)") from None
+        raise ConfigError(
+            f"--until {value!r}: use an ISO date-time (2026-03-08T18:00) or a duration (90s, 15m, 2h, 1d)"
+        ) from None
     return moment.replace(tzinfo=config.timezone) if moment.tzinfo is None else moment

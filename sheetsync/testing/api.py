@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import drive
 from .batch_update import apply_batch
@@ -31,8 +32,9 @@ def _flag(query: Query, name: str) -> bool:
 def _input_option(option: Any) -> bool:
     """True for USER_ENTERED; Google requires the option on writes."""
     if option not in ("RAW", "USER_ENTERED"):
-        raise bad_request("'valueInputOption' is required but not specified" if not option
-                          else f"Invalid valueInputOption: {option}")
+        raise bad_request(
+            "'valueInputOption' is required but not specified" if not option else f"Invalid valueInputOption: {option}"
+        )
     return option == "USER_ENTERED"
 
 
@@ -53,8 +55,13 @@ def _locale(book: Spreadsheet) -> str | None:
 
 def _read(book: Spreadsheet, box: Box, source: dict[str, Any]) -> dict[str, Any]:
     """A ValueRange for box, rendered as the query or body asks."""
-    return value_range(box, source.get("majorDimension"), source.get("valueRenderOption"),
-                       source.get("dateTimeRenderOption"), _locale(book))
+    return value_range(
+        box,
+        source.get("majorDimension"),
+        source.get("valueRenderOption"),
+        source.get("dateTimeRenderOption"),
+        _locale(book),
+    )
 
 
 def _flat(query: Query) -> dict[str, Any]:
@@ -63,8 +70,9 @@ def _flat(query: Query) -> dict[str, Any]:
 
 def _get(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
-    return 200, spreadsheet_json(book, state.user_email, query.get("ranges", []),
-                                 _flag(query, "includeGridData"), _one(query, "fields"))
+    return 200, spreadsheet_json(
+        book, state.user_email, query.get("ranges", []), _flag(query, "includeGridData"), _one(query, "fields")
+    )
 
 
 def _create(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
@@ -77,8 +85,14 @@ def _create(state: EmulatorState, params: dict[str, str], query: Query, body: An
         for index, sheet_body in enumerate(body["sheets"]):
             sp = sheet_body.get("properties") or {}
             grid = sp.get("gridProperties") or {}
-            book.sheets.append(new_sheet(sp.get("title") or f"Sheet{index + 1}", sp.get("sheetId", index),
-                                         grid.get("rowCount", 1000), grid.get("columnCount", 26)))
+            book.sheets.append(
+                new_sheet(
+                    sp.get("title") or f"Sheet{index + 1}",
+                    sp.get("sheetId", index),
+                    grid.get("rowCount", 1000),
+                    grid.get("columnCount", 26),
+                )
+            )
     state.add(book)
     return 200, spreadsheet_json(book, state.user_email, [], False, None)
 
@@ -89,9 +103,9 @@ def _batch_update(state: EmulatorState, params: dict[str, str], query: Query, bo
     state.replace(draft)
     response: dict[str, Any] = {"spreadsheetId": draft.spreadsheet_id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
-        response["updatedSpreadsheet"] = spreadsheet_json(draft, state.user_email,
-                                                          body.get("responseRanges") or [],
-                                                          bool(body.get("responseIncludeGridData")), None)
+        response["updatedSpreadsheet"] = spreadsheet_json(
+            draft, state.user_email, body.get("responseRanges") or [], bool(body.get("responseIncludeGridData")), None
+        )
     return 200, response
 
 
@@ -110,8 +124,13 @@ def _with_values(book: Spreadsheet, response: dict[str, Any], options: dict[str,
     """Add updatedData when includeValuesInResponse asks for it."""
     if str(options.get("includeValuesInResponse")).lower() == "true" and "updatedRange" in response:
         box, _ = resolve(book, response["updatedRange"])
-        response["updatedData"] = value_range(box, "ROWS", options.get("responseValueRenderOption"),
-                                              options.get("responseDateTimeRenderOption"), _locale(book))
+        response["updatedData"] = value_range(
+            box,
+            "ROWS",
+            options.get("responseValueRenderOption"),
+            options.get("responseDateTimeRenderOption"),
+            _locale(book),
+        )
     return response
 
 
@@ -135,8 +154,9 @@ def _values_append(state: EmulatorState, params: dict[str, str], query: Query, b
     user_entered = _input_option(_one(query, "valueInputOption"))
     check_body_range(book, params["range"], body.get("range"))
     insert = _one(query, "insertDataOption") == "INSERT_ROWS"
-    response = append_values(book, params["range"], body.get("values"), body.get("majorDimension"),
-                             user_entered, insert)
+    response = append_values(
+        book, params["range"], body.get("values"), body.get("majorDimension"), user_entered, insert
+    )
     _with_values(book, response["updates"], _flat(query))
     return 200, response
 
@@ -147,14 +167,30 @@ def _values_clear(state: EmulatorState, params: dict[str, str], query: Query, bo
 
 def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
-    check_body("BatchUpdateValuesRequest", {**body, "data": [
-        {k: v for k, v in item.items() if k != "values"} if isinstance(item, dict) else item
-        for item in body.get("data") or []]})
+    check_body(
+        "BatchUpdateValuesRequest",
+        {
+            **body,
+            "data": [
+                {k: v for k, v in item.items() if k != "values"} if isinstance(item, dict) else item
+                for item in body.get("data") or []
+            ],
+        },
+    )
     user_entered = _input_option(body.get("valueInputOption"))
     draft = book.snapshot()  # all ranges or none, like Google
-    responses = [write_values(draft, item.get("range", ""), item.get("values"), item.get("majorDimension"),
-                              user_entered, f"data[{i}].values", recalc=False)
-                 for i, item in enumerate(body.get("data") or [])]
+    responses = [
+        write_values(
+            draft,
+            item.get("range", ""),
+            item.get("values"),
+            item.get("majorDimension"),
+            user_entered,
+            f"data[{i}].values",
+            recalc=False,
+        )
+        for i, item in enumerate(body.get("data") or [])
+    ]
     recalculate(draft)
     state.replace(draft)
     responses = [_with_values(draft, r, body) for r in responses]
@@ -165,7 +201,8 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
             totalUpdatedRows=sum(r["updatedRows"] for r in counted),
             totalUpdatedColumns=max(r["updatedColumns"] for r in counted),
             totalUpdatedCells=sum(r["updatedCells"] for r in counted),
-            totalUpdatedSheets=len({r["updatedRange"].rpartition("!")[0] for r in counted}))
+            totalUpdatedSheets=len({r["updatedRange"].rpartition("!")[0] for r in counted}),
+        )
     result["responses"] = responses
     return 200, result
 
@@ -199,8 +236,15 @@ def filter_boxes(book: Spreadsheet, data_filter: dict[str, Any]) -> list[Box]:
         if span and sheet and metadata_matches(meta, lookup):
             start, end = span.get("startIndex") or 0, span.get("endIndex")
             rows = span.get("dimension") == "ROWS"
-            boxes.append(Box(sheet, start if rows else 0, (end or sheet.rows) if rows else sheet.rows,
-                             0 if rows else start, sheet.cols if rows else (end or sheet.cols)))
+            boxes.append(
+                Box(
+                    sheet,
+                    start if rows else 0,
+                    (end or sheet.rows) if rows else sheet.rows,
+                    0 if rows else start,
+                    sheet.cols if rows else (end or sheet.cols),
+                )
+            )
     return boxes
 
 
@@ -208,16 +252,21 @@ def _get_by_data_filter(state: EmulatorState, params: dict[str, str], query: Que
     book = state.book(params["id"])
     check_body("GetSpreadsheetByDataFilterRequest", body)
     ranges = [box.a1() for f in body.get("dataFilters") or [] for box in filter_boxes(book, f)]
-    return 200, spreadsheet_json(book, state.user_email, ranges, bool(body.get("includeGridData")),
-                                 _one(query, "fields"))
+    return 200, spreadsheet_json(
+        book, state.user_email, ranges, bool(body.get("includeGridData")), _one(query, "fields")
+    )
 
 
-def _values_batch_get_by_data_filter(state: EmulatorState, params: dict[str, str], query: Query,
-                                     body: Any) -> tuple[int, Any]:
+def _values_batch_get_by_data_filter(
+    state: EmulatorState, params: dict[str, str], query: Query, body: Any
+) -> tuple[int, Any]:
     book = state.book(params["id"])
     check_body("BatchGetValuesByDataFilterRequest", body)
-    out = [{"valueRange": _read(book, box, body), "dataFilters": [f]}
-           for f in body.get("dataFilters") or [] for box in filter_boxes(book, f)]
+    out = [
+        {"valueRange": _read(book, box, body), "dataFilters": [f]}
+        for f in body.get("dataFilters") or []
+        for box in filter_boxes(book, f)
+    ]
     return 200, {"spreadsheetId": book.spreadsheet_id, "valueRanges": out}
 
 
@@ -253,17 +302,30 @@ def _metadata_get(state: EmulatorState, params: dict[str, str], query: Query, bo
 def _metadata_search(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
     book = state.book(params["id"])
     check_body("SearchDeveloperMetadataRequest", body)
-    matched = [{"developerMetadata": m, "dataFilters": [f]} for f in body.get("dataFilters") or []
-               for m in book.developer_metadata if metadata_matches(m, f.get("developerMetadataLookup") or {})]
+    matched = [
+        {"developerMetadata": m, "dataFilters": [f]}
+        for f in body.get("dataFilters") or []
+        for m in book.developer_metadata
+        if metadata_matches(m, f.get("developerMetadataLookup") or {})
+    ]
     return 200, {"matchedDeveloperMetadata": matched} if matched else {}
 
 
 _HANDLERS: dict[str, Handler] = {
-    "get": _get, "create": _create, "batchUpdate": _batch_update, "getByDataFilter": _get_by_data_filter,
-    "values.get": _values_get, "values.batchGet": _values_batch_get, "values.update": _values_update,
-    "values.append": _values_append, "values.clear": _values_clear,
-    "values.batchUpdate": _values_batch_update, "values.batchClear": _values_batch_clear,
-    "values.batchGetByDataFilter": _values_batch_get_by_data_filter, "sheets.copyTo": _copy_to,
-    "developerMetadata.get": _metadata_get, "developerMetadata.search": _metadata_search,
+    "get": _get,
+    "create": _create,
+    "batchUpdate": _batch_update,
+    "getByDataFilter": _get_by_data_filter,
+    "values.get": _values_get,
+    "values.batchGet": _values_batch_get,
+    "values.update": _values_update,
+    "values.append": _values_append,
+    "values.clear": _values_clear,
+    "values.batchUpdate": _values_batch_update,
+    "values.batchClear": _values_batch_clear,
+    "values.batchGetByDataFilter": _values_batch_get_by_data_filter,
+    "sheets.copyTo": _copy_to,
+    "developerMetadata.get": _metadata_get,
+    "developerMetadata.search": _metadata_search,
     **drive.HANDLERS,
 }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import requests_cells, requests_dimensions, requests_features, requests_sheets
 from .errors import ApiError, bad_request
@@ -12,8 +13,12 @@ from .schema import check_body, schema
 from .sheets_model import Spreadsheet
 
 Handler = Callable[[Spreadsheet, dict[str, Any], Context], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {**requests_sheets.HANDLERS, **requests_cells.HANDLERS,
-                                **requests_dimensions.HANDLERS, **requests_features.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **requests_sheets.HANDLERS,
+    **requests_cells.HANDLERS,
+    **requests_dimensions.HANDLERS,
+    **requests_features.HANDLERS,
+}
 
 
 def flatten_requests(requests: Any) -> list[Any]:
@@ -50,8 +55,9 @@ def _apply_one(book: Spreadsheet, index: int, request: Any, ctx: Context) -> dic
     handler = HANDLERS.get(kind)
     if handler is None:
         known = kind in schema()["schemas"]["Request"]
-        raise ApiError(501, f"The emulator does not implement {kind} requests yet."
-                       if known else f"Unknown request kind {kind}.")
+        raise ApiError(
+            501, f"The emulator does not implement {kind} requests yet." if known else f"Unknown request kind {kind}."
+        )
     try:
         return handler(book, request[kind] or {}, ctx)
     except ApiError as error:

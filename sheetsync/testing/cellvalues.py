@@ -11,8 +11,16 @@ from typing import Any
 from .numfmt import EPOCH, render, render_text
 
 # Google's ErrorValue.type names and the text a cell shows for each.
-ERROR_TEXT = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
-              "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A"}
+ERROR_TEXT = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+}
 DATE_TYPES = ("DATE", "DATE_TIME", "TIME")
 
 
@@ -50,8 +58,7 @@ class Cell:
 
     def is_blank(self) -> bool:
         """True if the cell carries nothing at all and can be dropped from storage."""
-        return not (self.has_value() or self.number_format or self.note or self.format
-                    or self.validation or self.extra)
+        return not (self.has_value() or self.number_format or self.note or self.format or self.validation or self.extra)
 
     def clear_value(self) -> None:
         """Forget value and formula but keep formatting, notes and validation."""
@@ -60,8 +67,7 @@ class Cell:
 
     def copy(self) -> Cell:
         """A new Cell; format, validation and extra dicts are shared (they are replaced, never edited)."""
-        return Cell(self.value, self.formula, self.number_format, self.note, self.format, self.validation,
-                    self.extra)
+        return Cell(self.value, self.formula, self.number_format, self.note, self.format, self.validation, self.extra)
 
 
 def to_serial(moment: dt.date | dt.datetime) -> float:
@@ -145,6 +151,6 @@ def quantise_color(color: dict[str, Any]) -> dict[str, Any]:
     """Color JSON with Google's 8-bit channels and zero channels dropped."""
     out: dict[str, Any] = {}
     for channel in ("red", "green", "blue", "alpha"):
-        if channel in color and color[channel]:
+        if color.get(channel):
             out[channel] = color[channel] if channel == "alpha" else color_component(color[channel])
     return out

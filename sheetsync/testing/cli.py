@@ -1,4 +1,5 @@
 """`sheetsync emulator`: serve the local Sheets API emulator, optionally loaded from an .xlsx workbook."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,13 @@ def xlsx_tabs(path: str | Path) -> dict[str, list[list[Any]]]:
 
 @click.command("emulator")
 @click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False), metavar="FILE.xlsx",
-              help="Load this workbook's tabs into the emulated spreadsheet.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE.xlsx",
+    help="Load this workbook's tabs into the emulated spreadsheet.",
+)
 @click.option("--title", default="sheetsync emulator", show_default=True, help="Spreadsheet title.")
 def emulator(port: int, source: str | None, title: str) -> None:
     """Serve a local Google Sheets API emulator until Ctrl-C; prints the endpoint and spreadsheet key.

@@ -14,9 +14,11 @@ Query = dict[str, list[str]]
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _DEFAULT_FIELDS = "kind,id,name,mimeType"
 _QUOTED = r"'(?:[^'\\]|\\.)*'" + "|" + r'"(?:[^"\\]|\\.)*"'
-_CLAUSE = re.compile(rf"""^\s*(?:(name|mimeType|modifiedTime|createdTime|trashed)\s*(=|!=|contains|>=|<=|>|<)\s*
+_CLAUSE = re.compile(
+    rf"""^\s*(?:(name|mimeType|modifiedTime|createdTime|trashed)\s*(=|!=|contains|>=|<=|>|<)\s*
                          ({_QUOTED}|true|false)|(?:{_QUOTED})\s+in\s+parents|parents\s+in\s+(?:{_QUOTED}))\s*$""",
-                     re.VERBOSE)
+    re.VERBOSE,
+)
 
 
 def _one(query: Query, name: str) -> str | None:
@@ -25,9 +27,15 @@ def _one(query: Query, name: str) -> str | None:
 
 
 def _file(book: Spreadsheet) -> dict[str, Any]:
-    return {"kind": "drive#file", "id": book.spreadsheet_id, "name": book.properties["title"],
-            "mimeType": SPREADSHEET_MIME, "createdTime": book.created, "modifiedTime": book.modified,
-            "trashed": False}
+    return {
+        "kind": "drive#file",
+        "id": book.spreadsheet_id,
+        "name": book.properties["title"],
+        "mimeType": SPREADSHEET_MIME,
+        "createdTime": book.created,
+        "modifiedTime": book.modified,
+        "trashed": False,
+    }
 
 
 def _lookup(state: EmulatorState, file_id: str) -> Spreadsheet:
@@ -83,8 +91,14 @@ def _matches(item: dict[str, Any], clause: str) -> bool:
     actual = item[field]
     if op == "contains":
         return field == "name" and str(value).lower() in actual.lower()
-    return {"=": actual == value, "!=": actual != value, ">": actual > value, "<": actual < value,
-            ">=": actual >= value, "<=": actual <= value}[op]
+    return {
+        "=": actual == value,
+        "!=": actual != value,
+        ">": actual > value,
+        "<": actual < value,
+        ">=": actual >= value,
+        "<=": actual <= value,
+    }[op]
 
 
 def _clauses(q: str) -> list[str]:
@@ -113,5 +127,10 @@ def list_files(state: EmulatorState, params: dict[str, str], query: Query, body:
     return 200, _masked(query, listing, "kind,incompleteSearch,files(kind,id,name,mimeType)")
 
 
-HANDLERS = {"drive.create": create, "drive.get": get, "drive.update": update, "drive.delete": delete,
-            "drive.list": list_files}
+HANDLERS = {
+    "drive.create": create,
+    "drive.get": get,
+    "drive.update": update,
+    "drive.delete": delete,
+    "drive.list": list_files,
+}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 from . import api
 from .errors import ApiError
@@ -19,8 +21,10 @@ from .state import EmulatorState
 
 _FAULT_MESSAGES = {
     429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' "
-         "of service 'sheets.googleapis.com'.",
-    500: "Internal error encountered.", 502: "Bad Gateway", 503: "The service is currently unavailable.",
+    "of service 'sheets.googleapis.com'.",
+    500: "Internal error encountered.",
+    502: "Bad Gateway",
+    503: "The service is currently unavailable.",
 }
 
 
@@ -59,7 +63,8 @@ class _Fault:
 
 
 _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
-    (method, re.compile(pattern), kind) for method, pattern, kind in [
+    (method, re.compile(pattern), kind)
+    for method, pattern, kind in [
         ("POST", r"^/v4/spreadsheets/?$", "create"),
         ("GET", r"^/v4/spreadsheets/(?P<id>[^/:]+)$", "get"),
         ("POST", r"^/v4/spreadsheets/(?P<id>[^/:]+):batchUpdate$", "batchUpdate"),
@@ -113,8 +118,9 @@ class SheetsEmulator:
         self._server = _QuietServer(("127.0.0.1", self._port), _make_handler(self))
         self._server.daemon_threads = True
         # A short poll interval keeps stop() fast (shutdown waits for the next poll).
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        name="sheets-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="sheets-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -184,7 +190,9 @@ class SheetsEmulator:
             self.requests.append(record)
 
     # -- Python API (delegated to the state, which takes the lock) ---------------------
-    def create_spreadsheet(self, title: str = "Untitled spreadsheet", tabs: dict[str, list[list[Any]]] | None = None) -> str:
+    def create_spreadsheet(
+        self, title: str = "Untitled spreadsheet", tabs: dict[str, list[list[Any]]] | None = None
+    ) -> str:
         """Create a spreadsheet holding tabs (name -> rows, stored as given); returns its key."""
         return self.state.create_spreadsheet(title, tabs)
 
@@ -235,6 +243,7 @@ class SheetsEmulator:
     def client(self) -> Any:
         """A gspread Client whose Google URLs are rewritten to this emulator."""
         import gspread
+
         return gspread.Client(auth=None, session=emulator_session(self.endpoint))  # type: ignore[arg-type]
 
     # -- request handling -------------------------------------------------------------
@@ -252,6 +261,7 @@ class _QuietServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
+
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
@@ -263,10 +273,10 @@ def emulator_session(endpoint: str) -> Any:
     prefixes = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 
     class EmulatorSession(requests.Session):
-        def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
             for prefix in prefixes:
                 if isinstance(url, str) and url.startswith(prefix):
-                    url = endpoint + url[len(prefix):]
+                    url = endpoint + url[len(prefix) :]
             return super().request(method, url, *args, **kwargs)
 
     return EmulatorSession()
@@ -282,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
     # client's delayed ACK would add ~40 ms to every keep-alive request.
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by design
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -317,8 +327,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.emulator._fire(HookEvent(record.kind, "after", method, record.path, record.spreadsheet_id, status))
         self._send(status, body, headers)
 
-    def _answer(self, method: str, raw_path: str, query: dict[str, list[str]], record: RequestRecord,
-                payload: bytes) -> tuple[int | None, Any, dict[str, str]]:
+    def _answer(
+        self, method: str, raw_path: str, query: dict[str, list[str]], record: RequestRecord, payload: bytes
+    ) -> tuple[int | None, Any, dict[str, str]]:
         fault = self.emulator._next_fault()
         if fault and fault.action == "drop":
             self._drop()
@@ -336,10 +347,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _drop(self) -> None:
         """Hang up without a response, as a broken proxy or network would."""
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
         if isinstance(body, str):
@@ -382,8 +391,9 @@ def _fault_body(status: int) -> dict[str, Any]:
     return ApiError(status, _FAULT_MESSAGES.get(status, "Injected failure")).body()
 
 
-def serve(port: int | None = None, tabs: dict[str, list[list[Any]]] | None = None,
-          title: str = "sheetsync emulator") -> None:
+def serve(
+    port: int | None = None, tabs: dict[str, list[list[Any]]] | None = None, title: str = "sheetsync emulator"
+) -> None:
     """Serve until Ctrl-C with one spreadsheet loaded from tabs; prints endpoint and key."""
     with SheetsEmulator(port or 0) as emulator:
         key = emulator.create_spreadsheet(title, tabs)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_STATUS_TEXT = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-                429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 501: "UNIMPLEMENTED", 503: "UNAVAILABLE"}
+_STATUS_TEXT = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    501: "UNIMPLEMENTED",
+    503: "UNAVAILABLE",
+}
 
 
 class ApiError(Exception):
@@ -18,8 +25,11 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         """Google's JSON error envelope."""
-        error: dict[str, Any] = {"code": self.code, "message": self.message,
-                                 "status": _STATUS_TEXT.get(self.code, "UNKNOWN")}
+        error: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "status": _STATUS_TEXT.get(self.code, "UNKNOWN"),
+        }
         if self.details:
             error["details"] = self.details
         return {"error": error}
@@ -32,8 +42,10 @@ def bad_request(message: str) -> ApiError:
 
 def field_violation(field: str, message: str) -> ApiError:
     """400 with the BadRequest detail Google adds when its JSON parser rejects a field."""
-    detail = {"@type": "type.googleapis.com/google.rpc.BadRequest",
-              "fieldViolations": [{"field": field, "description": message}]}
+    detail = {
+        "@type": "type.googleapis.com/google.rpc.BadRequest",
+        "fieldViolations": [{"field": field, "description": message}],
+    }
     return ApiError(400, message, [detail])
 
 

@@ -13,22 +13,38 @@ import functools
 import math
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .a1 import RangeError, parse_range
 from .cellvalues import Cell, ErrorValue, Value, tidy, to_serial
 
 MAX_ROWS = 1048576  # open-ended ranges (A2:A) are closed here, then clipped to the grid
-_OPEN_RANGE = re.compile(r"(?<![A-Za-z0-9_.!])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+):(\$?[A-Za-z]{1,3})(?![\w(!])")
+_OPEN_RANGE = re.compile(
+    r"(?<![A-Za-z0-9_.!])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"  # an optional sheet name
+    r"(\$?[A-Za-z]{1,3}\$?\d+):(\$?[A-Za-z]{1,3})(?![\w(!])"  # A2:A
+)
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
-_ERROR_TYPES = {"#NULL!": "NULL_VALUE", "#DIV/0!": "DIVIDE_BY_ZERO", "#VALUE!": "VALUE", "#REF!": "REF",
-                "#NAME?": "NAME", "#NUM!": "NUM", "#N/A": "N_A"}
-_MESSAGES = {"DIVIDE_BY_ZERO": "Function DIVIDE parameter 2 cannot be zero.", "N_A": "Value not available.",
-             "VALUE": "A value is not of the type the function expects.", "REF": "Reference does not exist.",
-             "NUM": "The result is not a valid number.", "NULL_VALUE": "Empty intersection.",
-             "NAME": "Unknown name."}
+_ERROR_TYPES = {
+    "#NULL!": "NULL_VALUE",
+    "#DIV/0!": "DIVIDE_BY_ZERO",
+    "#VALUE!": "VALUE",
+    "#REF!": "REF",
+    "#NAME?": "NAME",
+    "#NUM!": "NUM",
+    "#N/A": "N_A",
+}
+_MESSAGES = {
+    "DIVIDE_BY_ZERO": "Function DIVIDE parameter 2 cannot be zero.",
+    "N_A": "Value not available.",
+    "VALUE": "A value is not of the type the function expects.",
+    "REF": "Reference does not exist.",
+    "NUM": "The result is not a valid number.",
+    "NULL_VALUE": "Empty intersection.",
+    "NAME": "Unknown name.",
+}
 _OVERRIDDEN = ("TODAY", "NOW", "ROUND", "ROUNDUP", "ROUNDDOWN")
 _PREFIX = "_SHEETSYNC_EMULATOR_"
 # Results by (formula, input values): a recalculation re-runs the library only where inputs changed.
@@ -91,7 +107,7 @@ def _rewrite(formula: str) -> str:
     """Formula text for the library: open ranges closed, overridden functions renamed (strings untouched)."""
     out, last = [], 0
     for match in _STRING.finditer(formula):
-        out.append(_rewrite_code(formula[last:match.start()]))
+        out.append(_rewrite_code(formula[last : match.start()]))
         out.append(match.group())
         last = match.end()
     out.append(_rewrite_code(formula[last:]))
@@ -148,8 +164,9 @@ class Recalculation:
         if key in self.done:
             return
         if key in self.active:
-            cell.value = error("REF", "Circular dependency detected. To resolve with iterative calculation, "
-                                      "see File > Settings.")
+            cell.value = error(
+                "REF", "Circular dependency detected. To resolve with iterative calculation, see File > Settings."
+            )
             return
         self.active.add(key)
         try:
@@ -168,8 +185,11 @@ class Recalculation:
             if isinstance(values, ErrorValue):
                 return values
             args.append(values)
-        key = None if _VOLATILE.search(formula) else (formula, tuple(tuple(a.ravel().tolist()) for a in args),
-                                                        tuple(a.shape for a in args))
+        key = (
+            None
+            if _VOLATILE.search(formula)
+            else (formula, tuple(tuple(a.ravel().tolist()) for a in args), tuple(a.shape for a in args))
+        )
         if key is not None and key in _RESULTS:
             return _RESULTS[key]
         try:
@@ -194,8 +214,9 @@ class Recalculation:
         grid = np.empty((max(r1 - r0, 1), max(c1 - c0, 1)), dtype=object)
         grid.fill(EMPTY)  # np.full would store a plain-str copy, and the library tests EMPTY by identity
         if (r1 - r0) * (c1 - c0) <= len(target.cells):  # visit whichever is fewer: the box or the stored cells
-            found = [((r, c), target.cells[(r, c)]) for r in range(r0, r1) for c in range(c0, c1)
-                     if (r, c) in target.cells]
+            found = [
+                ((r, c), target.cells[(r, c)]) for r in range(r0, r1) for c in range(c0, c1) if (r, c) in target.cells
+            ]
         else:
             found = [(k, cell) for k, cell in list(target.cells.items()) if r0 <= k[0] < r1 and c0 <= k[1] < c1]
         for (r, c), cell in found:
@@ -244,7 +265,7 @@ def to_library(value: Value) -> Any:
 
 
 def from_library(result: Any) -> Value | None:
-    """The library's result (arrays, numpy scalars, XlError, EMPTY) -> the cell's value; arrays show their first cell."""
+    """The library's result (arrays, numpy scalars, XlError, EMPTY) as the cell's value (an array: its first cell)."""
     import numpy as np
 
     while isinstance(result, np.ndarray):
@@ -288,7 +309,7 @@ def shift_formula(formula: str, rows: int, cols: int) -> str:
 
     out, last = [], 0
     for match in _STRING.finditer(formula):
-        out.append(_CELL_REF.sub(moved, formula[last:match.start()]))
+        out.append(_CELL_REF.sub(moved, formula[last : match.start()]))
         out.append(match.group())
         last = match.end()
     out.append(_CELL_REF.sub(moved, formula[last:]))

@@ -35,6 +35,6 @@ _LOCALES = {
 def locale(name: str | None) -> Locale:
     """The conventions for a spreadsheet locale; an unlisted one falls back on its language, then en_US."""
     if name in _LOCALES:
-        return _LOCALES[name]  # type: ignore[index]
+        return _LOCALES[name]
     language = (name or "").partition("_")[0]
     return next((v for k, v in _LOCALES.items() if k.startswith(language + "_")), _LOCALES["en_US"])

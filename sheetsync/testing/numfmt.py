@@ -7,15 +7,33 @@ import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from .locales import Locale, locale as locale_named
+from .locales import Locale
+from .locales import locale as locale_named
 
 EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Sheets serial numbers (Lotus-compatible)
 _TOKEN = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|am/pm|a/p|e[+-]|[ymdhs]+|0|#|\?|\.|,|%|@|.', re.IGNORECASE)
 _ELAPSED = re.compile(r"^\[(h+|m+|s+)\]$", re.IGNORECASE)
-_DEFAULT_PATTERNS = {"NUMBER": "#,##0.00", "PERCENT": "0.00%", "CURRENCY": '"$"#,##0.00',
-                     "SCIENTIFIC": "0.00E+00", "TEXT": "@"}
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
+_DEFAULT_PATTERNS = {
+    "NUMBER": "#,##0.00",
+    "PERCENT": "0.00%",
+    "CURRENCY": '"$"#,##0.00',
+    "SCIENTIFIC": "0.00E+00",
+    "TEXT": "@",
+}
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -116,8 +134,9 @@ def _literal(token: str) -> str:
 
 
 def _is_date(tokens: list[str]) -> bool:
-    return any(t[0].lower() in "ydhs" and t.isalpha() or _ELAPSED.match(t) or t.lower() in ("am/pm", "a/p")
-               for t in tokens)
+    return any(
+        (t[0].lower() in "ydhs" and t.isalpha()) or _ELAPSED.match(t) or t.lower() in ("am/pm", "a/p") for t in tokens
+    )
 
 
 def _number(value: float, tokens: list[str], sign: str, loc: Locale) -> str:
@@ -125,21 +144,21 @@ def _number(value: float, tokens: list[str], sign: str, loc: Locale) -> str:
     exp_at = next((i for i, t in enumerate(tokens) if t.lower() in ("e+", "e-")), len(tokens))
     places = [i for i, t in enumerate(tokens[:exp_at]) if t in ("0", "#", "?")]
     first, last = places[0], places[-1]
-    body = tokens[first:last + 1]
+    body = tokens[first : last + 1]
     prefix = "".join(_literal(t) for t in tokens[:first])
-    suffix_tokens = tokens[last + 1:]
+    suffix_tokens = tokens[last + 1 :]
     exp_at -= last + 1
     scale_commas = 0
     while suffix_tokens and suffix_tokens[0] == ",":
         scale_commas += 1
         suffix_tokens, exp_at = suffix_tokens[1:], exp_at - 1
-    value = value * 100 ** sum(t == "%" for t in tokens) / 1000 ** scale_commas
+    value = value * 100 ** sum(t == "%" for t in tokens) / 1000**scale_commas
     if exp_at < len(suffix_tokens):
-        digits = [t for t in suffix_tokens[exp_at + 1:] if t in ("0", "#")]
+        digits = [t for t in suffix_tokens[exp_at + 1 :] if t in ("0", "#")]
         mantissa = _fill(value / 10 ** _exponent(value, body), body, loc)
         exponent = _exponent(value, body)
         exp_sign = "-" if exponent < 0 else ("+" if suffix_tokens[exp_at][1] == "+" else "")
-        rest = "".join(_literal(t) for t in suffix_tokens[exp_at + 1 + len(digits):])
+        rest = "".join(_literal(t) for t in suffix_tokens[exp_at + 1 + len(digits) :])
         return f"{sign}{prefix}{mantissa}E{exp_sign}{abs(exponent):0{max(len(digits), 1)}d}{rest}"
     suffix = "".join(_literal(t) for t in suffix_tokens)
     return f"{sign}{prefix}{_fill(value, body, loc)}{suffix}"
@@ -149,7 +168,7 @@ def _split_body(body: list[str]) -> tuple[list[str], list[str], bool]:
     """(integer placeholders, decimal placeholders, grouping) of a number body."""
     dot = body.index(".") if "." in body else len(body)
     integer = [t for t in body[:dot] if t in ("0", "#", "?")]
-    decimals = [t for t in body[dot + 1:] if t in ("0", "#", "?")]
+    decimals = [t for t in body[dot + 1 :] if t in ("0", "#", "?")]
     return integer, decimals, "," in body[:dot]
 
 
@@ -215,7 +234,7 @@ def _date(value: float, tokens: list[str], loc: Locale) -> str:
 def _is_minute(tokens: list[str], i: int) -> bool:
     """m means minutes right after an hour or right before seconds (literals between are skipped)."""
     before = [t.lower() for t in tokens[:i] if t.isalpha() or _ELAPSED.match(t)]
-    after = [t.lower() for t in tokens[i + 1:] if t.isalpha() or _ELAPSED.match(t)]
+    after = [t.lower() for t in tokens[i + 1 :] if t.isalpha() or _ELAPSED.match(t)]
     return bool(before and before[-1].strip("[]")[0] == "h") or bool(after and after[0].strip("[]")[0] == "s")
 
 

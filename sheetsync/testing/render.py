@@ -14,20 +14,31 @@ from .sheets_model import Box, Sheet, Spreadsheet, resolve
 DEFAULT_FORMAT: dict[str, Any] = {
     "backgroundColor": {"red": 1, "green": 1, "blue": 1},
     "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
-    "verticalAlignment": "BOTTOM", "wrapStrategy": "OVERFLOW_CELL",
-    "textFormat": {"foregroundColor": {}, "fontFamily": "arial,sans,sans-serif", "fontSize": 10,
-                   "bold": False, "italic": False, "strikethrough": False, "underline": False,
-                   "foregroundColorStyle": {"rgbColor": {}}},
+    "verticalAlignment": "BOTTOM",
+    "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {
+        "foregroundColor": {},
+        "fontFamily": "arial,sans,sans-serif",
+        "fontSize": 10,
+        "bold": False,
+        "italic": False,
+        "strikethrough": False,
+        "underline": False,
+        "foregroundColorStyle": {"rgbColor": {}},
+    },
     "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
 }
-_THEME_COLORS = [("TEXT", {}), ("BACKGROUND", {"red": 1, "green": 1, "blue": 1}),
-                 ("ACCENT1", {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}),
-                 ("ACCENT2", {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}),
-                 ("ACCENT3", {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}),
-                 ("ACCENT4", {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}),
-                 ("ACCENT5", {"red": 1, "green": 0.42745098, "blue": 0.003921569}),
-                 ("ACCENT6", {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}),
-                 ("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8})]
+_THEME_COLORS = [
+    ("TEXT", {}),
+    ("BACKGROUND", {"red": 1, "green": 1, "blue": 1}),
+    ("ACCENT1", {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}),
+    ("ACCENT2", {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}),
+    ("ACCENT3", {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}),
+    ("ACCENT4", {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}),
+    ("ACCENT5", {"red": 1, "green": 0.42745098, "blue": 0.003921569}),
+    ("ACCENT6", {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}),
+    ("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}),
+]
 SPREADSHEET_THEME: dict[str, Any] = {
     "primaryFontFamily": "Arial",
     "themeColors": [{"colorType": kind, "color": {"rgbColor": rgb}} for kind, rgb in _THEME_COLORS],
@@ -48,8 +59,11 @@ def sheet_properties(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     """SheetProperties with proto3 defaults (0, false, empty) left out."""
     props = {key: value for key, value in sheet.props.items() if not _is_unset(value) or key == "sheetId"}
     props["index"] = book.sheets.index(sheet)
-    props["gridProperties"] = {k: v for k, v in sheet.props["gridProperties"].items()
-                               if not _is_unset(v) and v != 0 or k in ("rowCount", "columnCount")}
+    props["gridProperties"] = {
+        k: v
+        for k, v in sheet.props["gridProperties"].items()
+        if (not _is_unset(v) and v != 0) or k in ("rowCount", "columnCount")
+    }
     return props
 
 
@@ -80,7 +94,9 @@ def cell_json(cell: Cell, mask: Mask | None = None, locale: str | None = None) -
     out: dict[str, Any] = {}
     if cell.has_value():
         if want("userEnteredValue"):
-            out["userEnteredValue"] = {"formulaValue": cell.formula} if cell.formula else extended_value(cell.value)
+            out["userEnteredValue"] = (
+                {"formulaValue": cell.formula} if cell.formula or cell.value is None else extended_value(cell.value)
+            )
         if want("effectiveValue") and cell.value is not None:
             out["effectiveValue"] = extended_value(cell.value)
         if want("formattedValue") and cell.value is not None:
@@ -105,8 +121,9 @@ def cell_json(cell: Cell, mask: Mask | None = None, locale: str | None = None) -
 def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in top.items():
-        merged[key] = _deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(
-            merged.get(key), dict) else value
+        merged[key] = (
+            _deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        )
     return merged
 
 
@@ -126,10 +143,12 @@ def grid_data(box: Box, cell_mask: Mask | None = None, locale: str | None = None
     if rendered:
         out["rowData"] = [
             {"values": [rendered[r].get(c, {}) for c in range(max(rendered[r]) + 1)]} if r in rendered else {}
-            for r in range(max(rendered) + 1)]
+            for r in range(max(rendered) + 1)
+        ]
     out["rowMetadata"] = [_dimension(box.sheet.row_meta.get(r), DEFAULT_ROW_PIXELS) for r in range(box.r0, box.r1)]
-    out["columnMetadata"] = [_dimension(box.sheet.col_meta.get(c), DEFAULT_COLUMN_PIXELS)
-                             for c in range(box.c0, box.c1)]
+    out["columnMetadata"] = [
+        _dimension(box.sheet.col_meta.get(c), DEFAULT_COLUMN_PIXELS) for c in range(box.c0, box.c1)
+    ]
     return out
 
 
@@ -139,8 +158,9 @@ def _dimension(meta: dict[str, Any] | None, default_pixels: int) -> dict[str, An
     return out
 
 
-def spreadsheet_json(book: Spreadsheet, owner: str, ranges: list[str], include_grid: bool,
-                     fields: str | None) -> dict[str, Any]:
+def spreadsheet_json(
+    book: Spreadsheet, owner: str, ranges: list[str], include_grid: bool, fields: str | None
+) -> dict[str, Any]:
     """The Spreadsheet resource for GET spreadsheets/{id}."""
     try:
         mask = parse_mask(fields or "")
@@ -149,22 +169,24 @@ def spreadsheet_json(book: Spreadsheet, owner: str, ranges: list[str], include_g
     check_read_mask("Spreadsheet", mask)
     boxes = [resolve(book, text)[0] for text in ranges]
     # A field mask naming grid data turns it on, as includeGridData is ignored with fields.
-    want_grid = (include_grid and fields is None) or (fields is not None and mask_wants(mask, "sheets", "data")
-                                                       and mask is not None)
+    want_grid = (include_grid and fields is None) or (
+        fields is not None and mask_wants(mask, "sheets", "data") and mask is not None
+    )
     sheets = [s for s in book.sheets if not boxes or any(b.sheet is s for b in boxes)]
     result = {
         "spreadsheetId": book.spreadsheet_id,
         "properties": {**book.properties, "defaultFormat": DEFAULT_FORMAT, "spreadsheetTheme": SPREADSHEET_THEME},
-        "sheets": [_sheet_json(book, s, [b for b in boxes if b.sheet is s], want_grid, owner, _cell_mask(mask))
-                   for s in sheets],
+        "sheets": [
+            _sheet_json(book, s, [b for b in boxes if b.sheet is s], want_grid, owner, _cell_mask(mask)) for s in sheets
+        ],
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
     if book.named_ranges:
-        result["namedRanges"] = [{**n, "range": grid_range_json(n["range"].get("sheetId", 0), n["range"])}
-                                 for n in book.named_ranges]
+        result["namedRanges"] = [
+            {**n, "range": grid_range_json(n["range"].get("sheetId", 0), n["range"])} for n in book.named_ranges
+        ]
     if book.developer_metadata:
-        result["developerMetadata"] = [m for m in book.developer_metadata
-                                       if m.get("location", {}).get("spreadsheet")]
+        result["developerMetadata"] = [m for m in book.developer_metadata if m.get("location", {}).get("spreadsheet")]
     return apply_mask(result, mask)
 
 
@@ -178,8 +200,9 @@ def _cell_mask(mask: Mask | None) -> Mask | None:
     return node if isinstance(node, dict) else None
 
 
-def _sheet_json(book: Spreadsheet, sheet: Sheet, boxes: list[Box], want_grid: bool, owner: str,
-                cell_mask: Mask | None = None) -> dict[str, Any]:
+def _sheet_json(
+    book: Spreadsheet, sheet: Sheet, boxes: list[Box], want_grid: bool, owner: str, cell_mask: Mask | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(book, sheet)}
     if want_grid:
         boxes = boxes or [Box(sheet, 0, sheet.rows, 0, sheet.cols)]
@@ -201,8 +224,9 @@ def sheet_features_json(sheet: Sheet) -> dict[str, Any]:
     if sheet.basic_filter:
         out["basicFilter"] = {**sheet.basic_filter, "range": grid_range_json(sid, sheet.basic_filter["range"])}
     if sheet.conditional_formats:
-        out["conditionalFormats"] = [{**rule, "ranges": [grid_range_json(sid, r) for r in rule["ranges"]]}
-                                     for rule in sheet.conditional_formats]
+        out["conditionalFormats"] = [
+            {**rule, "ranges": [grid_range_json(sid, r) for r in rule["ranges"]]} for rule in sheet.conditional_formats
+        ]
     if sheet.banded_ranges:
         out["bandedRanges"] = [{**b, "range": grid_range_json(sid, b["range"])} for b in sheet.banded_ranges]
     for key, groups in (("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups)):

@@ -19,8 +19,10 @@ _FIELDS_REQUIRED = "At least one field must be listed in 'fields'. (Use '*' to i
 
 def _write_cell_fields(cell: Cell, data: dict[str, Any], mask: Mask | None) -> None:
     """Apply one CellData to a cell for the fields named in the mask (None = all)."""
+
     def wanted(name: str) -> bool:
         return mask is None or "*" in mask or name in mask
+
     if wanted("userEnteredValue"):
         _write_entered(cell, data.get("userEnteredValue"))
     if wanted("note"):
@@ -32,8 +34,10 @@ def _write_cell_fields(cell: Cell, data: dict[str, Any], mask: Mask | None) -> N
         write_format(cell, data.get("userEnteredFormat") or {}, sub)
     if wanted("textFormatRuns"):
         runs = data.get("textFormatRuns")
-        cell.extra = {**{k: v for k, v in cell.extra.items() if k != "textFormatRuns"},
-                      **({"textFormatRuns": runs} if runs else {})}
+        cell.extra = {
+            **{k: v for k, v in cell.extra.items() if k != "textFormatRuns"},
+            **({"textFormatRuns": runs} if runs else {}),
+        }
 
 
 def _write_entered(cell: Cell, entered: dict[str, Any] | None) -> None:
@@ -43,7 +47,8 @@ def _write_entered(cell: Cell, entered: dict[str, Any] | None) -> None:
     if "formulaValue" in entered:
         apply_input(cell, entered["formulaValue"], user_entered=True)
     elif "numberValue" in entered:
-        cell.value = float(entered["numberValue"]) if isinstance(entered["numberValue"], str) else entered["numberValue"]
+        number = entered["numberValue"]
+        cell.value = float(number) if isinstance(number, str) else number
     elif "errorValue" in entered:
         error = entered["errorValue"] or {}
         cell.value = ErrorValue(error.get("type", "ERROR"), error.get("message", ""))
@@ -74,11 +79,13 @@ _TEXT_TWINS = (("foregroundColor", "foregroundColorStyle"),)
 
 def _drop_twins(fmt: dict[str, Any], mask: Mask) -> None:
     """A colour and its ...ColorStyle are one value in Google: writing (or clearing) either replaces both."""
+
     def drop(node: dict[str, Any], sub: Mask | None, pairs: tuple[tuple[str, str], ...]) -> None:
         for pair in pairs:
             if sub is None or any(name in sub for name in pair):
                 for name in pair:
                     node.pop(name, None)
+
     drop(fmt, mask, _TWINS)
     text_mask = mask.get("textFormat", {}) if "textFormat" in mask else {}
     if isinstance(fmt.get("textFormat"), dict) and (text_mask is None or text_mask):
@@ -142,10 +149,12 @@ def update_borders(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dic
     r0, r1, c0, c1 = checked_bounds(sheet, stored)
     for r in range(r0, r1):
         for c in range(c0, c1):
-            sides = {"top": body.get("top") if r == r0 else body.get("innerHorizontal"),
-                     "bottom": body.get("bottom") if r == r1 - 1 else body.get("innerHorizontal"),
-                     "left": body.get("left") if c == c0 else body.get("innerVertical"),
-                     "right": body.get("right") if c == c1 - 1 else body.get("innerVertical")}
+            sides = {
+                "top": body.get("top") if r == r0 else body.get("innerHorizontal"),
+                "bottom": body.get("bottom") if r == r1 - 1 else body.get("innerHorizontal"),
+                "left": body.get("left") if c == c0 else body.get("innerVertical"),
+                "right": body.get("right") if c == c1 - 1 else body.get("innerVertical"),
+            }
             _set_borders(sheet.cell(r, c), {side: b for side, b in sides.items() if b is not None})
     return {}
 
@@ -197,8 +206,7 @@ def merge_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[s
     for pr0, pr1, pc0, pc1 in pieces:
         if (pr1 - pr0) * (pc1 - pc0) < 2:
             continue
-        sheet.merges.append({"startRowIndex": pr0, "endRowIndex": pr1, "startColumnIndex": pc0,
-                             "endColumnIndex": pc1})
+        sheet.merges.append({"startRowIndex": pr0, "endRowIndex": pr1, "startColumnIndex": pc0, "endColumnIndex": pc1})
         for (r, c), cell in sheet.cells.items():
             if pr0 <= r < pr1 and pc0 <= c < pc1 and (r, c) != (pr0, pc0):
                 cell.clear_value()
@@ -215,10 +223,15 @@ def unmerge_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict
     return {}
 
 
-_PASTE_PARTS = {"PASTE_NORMAL": {"value", "format", "validation", "note"}, "PASTE_VALUES": {"value"},
-                "PASTE_FORMAT": {"format"}, "PASTE_NO_BORDERS": {"value", "validation", "note", "format"},
-                "PASTE_FORMULA": {"value"}, "PASTE_DATA_VALIDATION": {"validation"},
-                "PASTE_CONDITIONAL_FORMATTING": set()}
+_PASTE_PARTS = {
+    "PASTE_NORMAL": {"value", "format", "validation", "note"},
+    "PASTE_VALUES": {"value"},
+    "PASTE_FORMAT": {"format"},
+    "PASTE_NO_BORDERS": {"value", "validation", "note", "format"},
+    "PASTE_FORMULA": {"value"},
+    "PASTE_DATA_VALIDATION": {"validation"},
+    "PASTE_CONDITIONAL_FORMATTING": set(),
+}
 
 
 def _paste(source: Cell | None, target: Cell, parts: set[str], rows: int, cols: int, values_only: bool) -> None:
@@ -254,8 +267,14 @@ def copy_paste(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[st
         for j in range(cols_out):
             di, dj = i % height, j % width
             r, c = (s0 + dj, t0 + di) if transpose else (s0 + di, t0 + dj)
-            _paste(sources.get((r, c)), dst_sheet.cell(d0 + i, e0 + j), _PASTE_PARTS.get(kind, set()),
-                   d0 + i - r, e0 + j - c, kind == "PASTE_VALUES")
+            _paste(
+                sources.get((r, c)),
+                dst_sheet.cell(d0 + i, e0 + j),
+                _PASTE_PARTS.get(kind, set()),
+                d0 + i - r,
+                e0 + j - c,
+                kind == "PASTE_VALUES",
+            )
     return {}
 
 
@@ -283,8 +302,10 @@ def sort_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[st
     for spec in specs:
         if not c0 <= (spec.get("dimensionIndex") or 0) < c1:
             raise bad_request("Invalid sortSpec: dimensionIndex must be within the range being sorted.")
-    rows = [{c: sheet.cells.pop((r, c)) for c in range(c0, c1) if (r, c) in sheet.cells} for r in range(r0, r1)]
-    ordered = sorted(rows, key=functools.cmp_to_key(lambda a, b: _compare_rows(a, b, specs)))
+    rows: list[dict[int, Cell]] = [
+        {c: sheet.cells.pop((r, c)) for c in range(c0, c1) if (r, c) in sheet.cells} for r in range(r0, r1)
+    ]
+    ordered = sorted(rows, key=functools.cmp_to_key(lambda a, b: _compare_rows(a, b, specs)))  # type: ignore[arg-type]
     for offset, row in enumerate(ordered):
         for c, cell in row.items():
             sheet.cells[(r0 + offset, c)] = cell
@@ -318,6 +339,14 @@ def _sort_key(cell: Cell | None) -> tuple[int, Any]:
     return 1, str(value).lower()
 
 
-HANDLERS = {"updateCells": update_cells, "repeatCell": repeat_cell, "setDataValidation": set_data_validation,
-            "updateBorders": update_borders, "mergeCells": merge_cells, "unmergeCells": unmerge_cells,
-            "copyPaste": copy_paste, "cutPaste": cut_paste, "sortRange": sort_range}
+HANDLERS = {
+    "updateCells": update_cells,
+    "repeatCell": repeat_cell,
+    "setDataValidation": set_data_validation,
+    "updateBorders": update_borders,
+    "mergeCells": merge_cells,
+    "unmergeCells": unmerge_cells,
+    "copyPaste": copy_paste,
+    "cutPaste": cut_paste,
+    "sortRange": sort_range,
+}

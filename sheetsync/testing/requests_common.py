@@ -30,8 +30,9 @@ def checked_bounds(sheet: Sheet, rng: dict[str, Any]) -> tuple[int, int, int, in
     """GridRange -> bounded (r0, r1, c0, c1), refusing ranges past the grid as Google does."""
     r0, r1, c0, c1 = grid_bounds(sheet, rng)
     if r1 > sheet.rows or c1 > sheet.cols or r0 < 0 or c0 < 0:
-        raise bad_request(f"Range ({sheet.title}) exceeds grid limits. Max rows: {sheet.rows}, "
-                          f"max columns: {sheet.cols}")
+        raise bad_request(
+            f"Range ({sheet.title}) exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}"
+        )
     if r0 > r1 or c0 > c1:
         raise bad_request("Invalid range: start index must not be greater than end index.")
     return r0, r1, c0, c1

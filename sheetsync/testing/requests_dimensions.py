@@ -130,8 +130,7 @@ def add_dimension_group(book: Spreadsheet, body: dict[str, Any], ctx: Context) -
     same = next((g for g in groups if (g["range"]["startIndex"], g["range"]["endIndex"]) == (start, end)), None)
     depth = 1 + sum(1 for g in groups if g["range"]["startIndex"] <= start and end <= g["range"]["endIndex"])
     if same is None or depth > same["depth"]:
-        groups.append({"range": {"dimension": rng["dimension"], "startIndex": start, "endIndex": end},
-                       "depth": depth})
+        groups.append({"range": {"dimension": rng["dimension"], "startIndex": start, "endIndex": end}, "depth": depth})
     groups.sort(key=lambda g: (g["range"]["startIndex"], g["depth"]))
     return {"addDimensionGroup": {"dimensionGroups": [_group_json(sheet, g) for g in groups]}}
 
@@ -150,8 +149,15 @@ def delete_dimension_group(book: Spreadsheet, body: dict[str, Any], ctx: Context
 def update_dimension_group(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
     group = body.get("dimensionGroup") or {}
     sheet, axis, start, end = _span(book, group.get("range") or {})
-    found = next((g for g in _groups(sheet, axis) if (g["range"]["startIndex"], g["range"]["endIndex"]) == (start, end)
-                  and g["depth"] == group.get("depth", g["depth"])), None)
+    found = next(
+        (
+            g
+            for g in _groups(sheet, axis)
+            if (g["range"]["startIndex"], g["range"]["endIndex"]) == (start, end)
+            and g["depth"] == group.get("depth", g["depth"])
+        ),
+        None,
+    )
     if found is None:
         raise bad_request("No dimension group found for the given range.")
     set_by_mask(found, {k: v for k, v in group.items() if k not in ("range", "depth")}, body.get("fields") or "*")
@@ -163,8 +169,14 @@ def _group_json(sheet: Sheet, group: dict[str, Any]) -> dict[str, Any]:
     return {**group, "range": rng}
 
 
-HANDLERS = {"insertDimension": insert_dimension, "deleteDimension": delete_dimension,
-            "moveDimension": move_dimension, "updateDimensionProperties": update_dimension_properties,
-            "appendDimension": append_dimension, "autoResizeDimensions": auto_resize_dimensions,
-            "addDimensionGroup": add_dimension_group, "deleteDimensionGroup": delete_dimension_group,
-            "updateDimensionGroup": update_dimension_group}
+HANDLERS = {
+    "insertDimension": insert_dimension,
+    "deleteDimension": delete_dimension,
+    "moveDimension": move_dimension,
+    "updateDimensionProperties": update_dimension_properties,
+    "appendDimension": append_dimension,
+    "autoResizeDimensions": auto_resize_dimensions,
+    "addDimensionGroup": add_dimension_group,
+    "deleteDimensionGroup": delete_dimension_group,
+    "updateDimensionGroup": update_dimension_group,
+}

@@ -17,8 +17,9 @@ def add_protected_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -
     sheet, stored = range_in(book, protected.get("range"))
     if protected.get("warningOnly") and any((protected.get("editors") or {}).values()):
         raise bad_request("Warning-only protected ranges cannot have editors.")
-    if protected.get("protectedRangeId") and any(p.get("protectedRangeId") == protected["protectedRangeId"]
-                                                 for s in book.sheets for p in s.protected):
+    if protected.get("protectedRangeId") and any(
+        p.get("protectedRangeId") == protected["protectedRangeId"] for s in book.sheets for p in s.protected
+    ):
         raise bad_request(f"A protected range with id {protected['protectedRangeId']} already exists.")
     protected["protectedRangeId"] = protected.get("protectedRangeId") or new_numeric_id()
     protected["range"] = stored
@@ -129,8 +130,14 @@ def update_conditional_format_rule(book: Spreadsheet, body: dict[str, Any], ctx:
         new = old
     target = body.get("newIndex", index)
     sheet.conditional_formats.insert(target, new)
-    return {"updateConditionalFormatRule": {"oldIndex": index, "newIndex": target,
-                                            "oldRule": _rule_json(sheet, old), "newRule": _rule_json(sheet, new)}}
+    return {
+        "updateConditionalFormatRule": {
+            "oldIndex": index,
+            "newIndex": target,
+            "oldRule": _rule_json(sheet, old),
+            "newRule": _rule_json(sheet, new),
+        }
+    }
 
 
 def delete_conditional_format_rule(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -162,6 +169,7 @@ def add_banding(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[s
 def _intersects(a: dict[str, Any], b: dict[str, Any]) -> bool:
     def span(rng: dict[str, Any], start: str, end: str) -> tuple[int, float]:
         return rng.get(start) or 0, rng[end] if rng.get(end) is not None else float("inf")
+
     ar, br = span(a, "startRowIndex", "endRowIndex"), span(b, "startRowIndex", "endRowIndex")
     ac, bc = span(a, "startColumnIndex", "endColumnIndex"), span(b, "startColumnIndex", "endColumnIndex")
     return ar[0] < br[1] and br[0] < ar[1] and ac[0] < bc[1] and bc[0] < ac[1]
@@ -233,8 +241,10 @@ def create_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Cont
     meta["metadataId"] = meta.get("metadataId") or new_numeric_id()
     if any(m["metadataId"] == meta["metadataId"] for m in book.developer_metadata):
         raise bad_request(f"Developer metadata with id {meta['metadataId']} already exists.")
-    location["locationType"] = ("SPREADSHEET" if "spreadsheet" in location else
-                                "SHEET" if "sheetId" in location else location["dimensionRange"].get("dimension", "ROWS")[:-1])
+    dimension = location["dimensionRange"].get("dimension", "ROWS")[:-1] if "dimensionRange" in location else ""
+    location["locationType"] = (
+        "SPREADSHEET" if "spreadsheet" in location else "SHEET" if "sheetId" in location else dimension
+    )
     meta["location"] = location
     book.developer_metadata.append(meta)
     return {"createDeveloperMetadata": {"developerMetadata": meta}}
@@ -242,9 +252,13 @@ def create_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Cont
 
 def metadata_matches(meta: dict[str, Any], lookup: dict[str, Any]) -> bool:
     """A DeveloperMetadataLookup: every field it names must match."""
-    checks = {"metadataId": meta.get("metadataId"), "metadataKey": meta.get("metadataKey"),
-              "metadataValue": meta.get("metadataValue"), "visibility": meta.get("visibility"),
-              "locationType": (meta.get("location") or {}).get("locationType")}
+    checks = {
+        "metadataId": meta.get("metadataId"),
+        "metadataKey": meta.get("metadataKey"),
+        "metadataValue": meta.get("metadataValue"),
+        "visibility": meta.get("visibility"),
+        "locationType": (meta.get("location") or {}).get("locationType"),
+    }
     return all(checks.get(key) == value for key, value in lookup.items() if key in checks)
 
 
@@ -272,14 +286,22 @@ def delete_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Cont
     return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": doomed}}
 
 
-HANDLERS = {"addProtectedRange": add_protected_range, "deleteProtectedRange": delete_protected_range,
-            "addChart": add_chart, "deleteEmbeddedObject": delete_embedded_object,
-            "setBasicFilter": set_basic_filter, "clearBasicFilter": clear_basic_filter,
-            "addConditionalFormatRule": add_conditional_format_rule,
-            "updateConditionalFormatRule": update_conditional_format_rule,
-            "deleteConditionalFormatRule": delete_conditional_format_rule,
-            "addBanding": add_banding, "deleteBanding": delete_banding,
-            "addNamedRange": add_named_range, "updateNamedRange": update_named_range,
-            "deleteNamedRange": delete_named_range, "createDeveloperMetadata": create_developer_metadata,
-            "updateDeveloperMetadata": update_developer_metadata,
-            "deleteDeveloperMetadata": delete_developer_metadata}
+HANDLERS = {
+    "addProtectedRange": add_protected_range,
+    "deleteProtectedRange": delete_protected_range,
+    "addChart": add_chart,
+    "deleteEmbeddedObject": delete_embedded_object,
+    "setBasicFilter": set_basic_filter,
+    "clearBasicFilter": clear_basic_filter,
+    "addConditionalFormatRule": add_conditional_format_rule,
+    "updateConditionalFormatRule": update_conditional_format_rule,
+    "deleteConditionalFormatRule": delete_conditional_format_rule,
+    "addBanding": add_banding,
+    "deleteBanding": delete_banding,
+    "addNamedRange": add_named_range,
+    "updateNamedRange": update_named_range,
+    "deleteNamedRange": delete_named_range,
+    "createDeveloperMetadata": create_developer_metadata,
+    "updateDeveloperMetadata": update_developer_metadata,
+    "deleteDeveloperMetadata": delete_developer_metadata,
+}

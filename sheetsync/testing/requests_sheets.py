@@ -59,7 +59,7 @@ def add_sheet(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str
 
 
 def delete_sheet(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    sheet = book.sheet_by_id(body.get("sheetId"))
+    sheet = book.sheet_by_id(int(body.get("sheetId") or 0))
     if sheet is None:
         raise bad_request(f"No sheet with id: {body.get('sheetId')}")
     if len(book.sheets) == 1:
@@ -147,6 +147,10 @@ def update_spreadsheet_properties(book: Spreadsheet, body: dict[str, Any], ctx: 
     return {}
 
 
-HANDLERS = {"addSheet": add_sheet, "deleteSheet": delete_sheet, "duplicateSheet": duplicate_sheet,
-            "updateSheetProperties": update_sheet_properties,
-            "updateSpreadsheetProperties": update_spreadsheet_properties}
+HANDLERS = {
+    "addSheet": add_sheet,
+    "deleteSheet": delete_sheet,
+    "duplicateSheet": duplicate_sheet,
+    "updateSheetProperties": update_sheet_properties,
+    "updateSpreadsheetProperties": update_spreadsheet_properties,
+}

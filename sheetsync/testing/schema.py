@@ -9,8 +9,13 @@ from .errors import ApiError, bad_request, invalid_value, unknown_name
 from .masks import parse_mask
 from .sheets_v4_schema import SCHEMA
 
-_PROTO_TYPES = {"string": "TYPE_STRING", "number": "TYPE_DOUBLE", "integer": "TYPE_INT32", "boolean": "TYPE_BOOL",
-                "fieldmask": "type.googleapis.com/google.protobuf.FieldMask"}
+_PROTO_TYPES = {
+    "string": "TYPE_STRING",
+    "number": "TYPE_DOUBLE",
+    "integer": "TYPE_INT32",
+    "boolean": "TYPE_BOOL",
+    "fieldmask": "type.googleapis.com/google.protobuf.FieldMask",
+}
 # Enum fields whose proto type is not the capitalised field name.
 _ENUM_TYPES = {"majorDimension": "Dimension", "dimension": "Dimension", "insertDataOption": "InsertDataOption"}
 _FLOAT_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?Infinity$|^NaN$")
@@ -56,9 +61,8 @@ def _check_value(kind: Any, value: Any, where: str, key: str) -> None:
             raise invalid_value(where, "type.googleapis.com/google.protobuf.ListValue", value)
         for index, item in enumerate(value):
             _check_value(kind["array"], item, f"{where}[{index}]", key)
-    elif "map" in kind:
-        if not isinstance(value, dict):
-            raise invalid_value(where, "type.googleapis.com/google.protobuf.Struct", value)
+    elif "map" in kind and not isinstance(value, dict):
+        raise invalid_value(where, "type.googleapis.com/google.protobuf.Struct", value)
 
 
 def _check_scalar(kind: str, value: Any, where: str) -> None:
@@ -70,7 +74,8 @@ def _check_scalar(kind: str, value: Any, where: str) -> None:
         ok = isinstance(value, bool)
     elif kind == "number":
         ok = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
-            isinstance(value, str) and bool(_FLOAT_TEXT.match(value)))
+            isinstance(value, str) and bool(_FLOAT_TEXT.match(value))
+        )
     elif kind == "integer":
         ok = _is_integer(value)
     if not ok:

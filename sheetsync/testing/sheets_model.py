@@ -31,7 +31,7 @@ def new_numeric_id() -> int:
 
 def now_rfc3339() -> str:
     """Drive-style timestamp with milliseconds: 2023-07-25T15:41:49.215Z."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def clone_json(value: Any) -> Any:
@@ -102,11 +102,20 @@ class Sheet:
 
     def copy(self) -> Sheet:
         """An independent copy (format, validation and extra dicts are shared: they are replaced, never edited)."""
-        return Sheet(clone_json(self.props), {k: c.copy() for k, c in self.cells.items()},
-                     clone_json(self.row_meta), clone_json(self.col_meta), clone_json(self.protected),
-                     clone_json(self.charts), clone_json(self.merges), clone_json(self.basic_filter),
-                     clone_json(self.conditional_formats), clone_json(self.banded_ranges),
-                     clone_json(self.row_groups), clone_json(self.column_groups))
+        return Sheet(
+            clone_json(self.props),
+            {k: c.copy() for k, c in self.cells.items()},
+            clone_json(self.row_meta),
+            clone_json(self.col_meta),
+            clone_json(self.protected),
+            clone_json(self.charts),
+            clone_json(self.merges),
+            clone_json(self.basic_filter),
+            clone_json(self.conditional_formats),
+            clone_json(self.banded_ranges),
+            clone_json(self.row_groups),
+            clone_json(self.column_groups),
+        )
 
     def anchored_ranges(self) -> list[dict[str, Any]]:
         """Every stored GridRange that moves when rows or columns are inserted or deleted."""
@@ -120,8 +129,14 @@ class Sheet:
 
 def new_sheet(title: str, sheet_id: int, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS) -> Sheet:
     """A blank GRID sheet."""
-    return Sheet({"sheetId": sheet_id, "title": title, "sheetType": "GRID",
-                  "gridProperties": {"rowCount": rows, "columnCount": cols}})
+    return Sheet(
+        {
+            "sheetId": sheet_id,
+            "title": title,
+            "sheetType": "GRID",
+            "gridProperties": {"rowCount": rows, "columnCount": cols},
+        }
+    )
 
 
 @dataclass
@@ -149,9 +164,16 @@ class Spreadsheet:
 
     def snapshot(self) -> Spreadsheet:
         """A copy that batchUpdate edits, swapped in only if every request succeeds (much faster than deepcopy)."""
-        return Spreadsheet(self.spreadsheet_id, clone_json(self.properties), [s.copy() for s in self.sheets],
-                           self.created, self.modified, self.accessible, clone_json(self.named_ranges),
-                           clone_json(self.developer_metadata))
+        return Spreadsheet(
+            self.spreadsheet_id,
+            clone_json(self.properties),
+            [s.copy() for s in self.sheets],
+            self.created,
+            self.modified,
+            self.accessible,
+            clone_json(self.named_ranges),
+            clone_json(self.developer_metadata),
+        )
 
 
 def new_spreadsheet(title: str, spreadsheet_id: str | None = None) -> Spreadsheet:
@@ -177,8 +199,10 @@ class Box:
 def grid_limits_error(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> Exception:
     """Google's 400 for a range that does not fit the sheet's grid."""
     cells = format_range(sheet.title, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1)).rpartition("!")[2]
-    return bad_request(f"Range ({quote_sheet_name(sheet.title)}!{cells}) exceeds grid limits. "
-                       f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
+    return bad_request(
+        f"Range ({quote_sheet_name(sheet.title)}!{cells}) exceeds grid limits. "
+        f"Max rows: {sheet.rows}, max columns: {sheet.cols}"
+    )
 
 
 def resolve(book: Spreadsheet, text: str, clip: bool = True) -> tuple[Box, A1Range]:
@@ -248,10 +272,12 @@ def shift_range(rng: dict[str, Any], axis: int, at: int, count: int) -> bool:
 
 def shift_dimension(book: Spreadsheet, sheet: Sheet, axis: int, at: int, count: int) -> None:
     """Insert (count > 0) or delete (count < 0) rows/columns: cells, metadata and anchored ranges move."""
+
     def moved(i: int) -> int | None:
         if count < 0 and at <= i < at - count:
             return None
         return i + count if i >= at else i
+
     cells = {}
     for key, cell in sheet.cells.items():
         new = moved(key[axis])
@@ -282,5 +308,8 @@ def _shift_anchored(book: Spreadsheet, sheet: Sheet, axis: int, at: int, count: 
         span["startIndex"] = shift_index(span["startIndex"], at, count)
         span["endIndex"] = shift_index(span["endIndex"], at, count, is_end=True)
     groups[:] = [g for g in groups if g["range"]["endIndex"] > g["range"]["startIndex"]]
-    book.named_ranges = [n for n in book.named_ranges if n["range"].get("sheetId", 0) != sheet.sheet_id
-                         or shift_range(n["range"], axis, at, count)]
+    book.named_ranges = [
+        n
+        for n in book.named_ranges
+        if n["range"].get("sheetId", 0) != sheet.sheet_id or shift_range(n["range"], axis, at, count)
+    ]

@@ -10,8 +10,17 @@ from .cellvalues import Cell, python_value
 from .errors import ApiError
 from .formula import recalculate
 from .render import sheet_properties
-from .sheets_model import (DEFAULT_COLS, DEFAULT_ROWS, Sheet, Spreadsheet, new_numeric_id, new_sheet,
-                           new_spreadsheet, resolve, shift_dimension)
+from .sheets_model import (
+    DEFAULT_COLS,
+    DEFAULT_ROWS,
+    Sheet,
+    Spreadsheet,
+    new_numeric_id,
+    new_sheet,
+    new_spreadsheet,
+    resolve,
+    shift_dimension,
+)
 from .userinput import apply_input
 from .values_ops import value_range, write_values
 

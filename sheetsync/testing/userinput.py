@@ -7,15 +7,19 @@ import re
 from typing import Any
 
 from .cellvalues import Cell, Scalar, tidy, to_serial
-from .locales import Locale, locale as locale_named
+from .locales import Locale
+from .locales import locale as locale_named
 
-_MONTHS = {name: i + 1 for i, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTHS = {
+    name: i + 1
+    for i, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})([/.-])(\d{1,2})(?:\2(\d{1,4}))?$")
-_NAMED_DATE = re.compile(r"^(?:(\d{1,2})\s+([a-z]{3,9})\.?|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?),?\s+(\d{4})$",
-                         re.IGNORECASE)
+_NAMED_DATE = re.compile(
+    r"^(?:(\d{1,2})\s+([a-z]{3,9})\.?|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?),?\s+(\d{4})$", re.IGNORECASE
+)
 
 
 def apply_input(cell: Cell, raw: Any, user_entered: bool, locale: str | None = None) -> None:
@@ -38,8 +42,9 @@ def apply_input(cell: Cell, raw: Any, user_entered: bool, locale: str | None = N
         cell.number_format = number_format
 
 
-def parse_user_entered(text: str, locale: str | None = None,
-                       today: dt.date | None = None) -> tuple[Scalar, dict[str, str] | None]:
+def parse_user_entered(
+    text: str, locale: str | None = None, today: dt.date | None = None
+) -> tuple[Scalar, dict[str, str] | None]:
     """Typed text -> (value, numberFormat to set or None), as the spreadsheet's locale reads it."""
     if text.startswith("'"):
         return text[1:], None  # a leading apostrophe forces text
@@ -82,8 +87,10 @@ def _number_like(text: str, loc: Locale, today: dt.date) -> tuple[Scalar, dict[s
         number = parse_number(text[:-1].strip(), loc)
         if number is not None:
             value, _, decimals = number
-            return tidy(round(value / 100, 15)), {"type": "PERCENT",
-                                                  "pattern": "0" + ("." + "0" * decimals if decimals else "") + "%"}
+            return tidy(round(value / 100, 15)), {
+                "type": "PERCENT",
+                "pattern": "0" + ("." + "0" * decimals if decimals else "") + "%",
+            }
     return _currency(text, loc)
 
 
@@ -91,9 +98,9 @@ def _currency(text: str, loc: Locale) -> tuple[Scalar, dict[str, str]] | None:
     sign, body = ("-", text[1:]) if text.startswith("-") else ("", text)
     symbol = loc.currency
     if body.startswith(symbol):
-        amount = body[len(symbol):].strip()
+        amount = body[len(symbol) :].strip()
     elif body.endswith(symbol):
-        amount = body[:-len(symbol)].strip()
+        amount = body[: -len(symbol)].strip()
     else:
         return None
     if amount.startswith("-") and not sign:
@@ -103,7 +110,7 @@ def _currency(text: str, loc: Locale) -> tuple[Scalar, dict[str, str]] | None:
         return None
     value, _, decimals = number
     places = "." + "0" * decimals if decimals else ""
-    pattern = f'"{symbol}"#,##0{places}' if body.startswith(symbol) else f'#,##0{places}[${symbol}]'
+    pattern = f'"{symbol}"#,##0{places}' if body.startswith(symbol) else f"#,##0{places}[${symbol}]"
     return (-value if sign else value), {"type": "CURRENCY", "pattern": pattern}
 
 
@@ -140,8 +147,21 @@ def _date_parts(text: str, loc: Locale, today: dt.date) -> tuple[tuple[int, int,
 
 
 def _full_month(name: str) -> bool:
-    return name.lower() in ("january", "february", "march", "april", "may", "june", "july", "august",
-                            "september", "october", "november", "december", "sept")
+    return name.lower() in (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "sept",
+    )
 
 
 def _numeric_date(match: re.Match[str], loc: Locale, today: dt.date) -> tuple[tuple[int, int, int], str] | None:

@@ -39,8 +39,13 @@ def _transpose(matrix: list[list[Any]]) -> list[list[Any]]:
     return columns
 
 
-def value_range(box: Box, major: str | None = "ROWS", render: str | None = "FORMATTED_VALUE",
-                date_render: str | None = "SERIAL_NUMBER", locale: str | None = None) -> dict[str, Any]:
+def value_range(
+    box: Box,
+    major: str | None = "ROWS",
+    render: str | None = "FORMATTED_VALUE",
+    date_render: str | None = "SERIAL_NUMBER",
+    locale: str | None = None,
+) -> dict[str, Any]:
     """A ValueRange: range, majorDimension and values (omitted when empty)."""
     major = major if major in ("ROWS", "COLUMNS") else "ROWS"
     matrix = _matrix(box, render or "FORMATTED_VALUE", date_render or "SERIAL_NUMBER", locale)
@@ -56,15 +61,21 @@ def _as_rows(values: Any, major: str | None, field_name: str) -> list[list[Any]]
     """Validate the request's values and return them row-major."""
     if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
         shown = values if not isinstance(values, list) else next(r for r in values if not isinstance(r, list))
-        raise field_violation(field_name, f"Invalid value at '{field_name}' "
-                                          f"(type.googleapis.com/google.protobuf.ListValue), "
-                                          f"{json.dumps(shown, ensure_ascii=False)}")
+        raise field_violation(
+            field_name,
+            f"Invalid value at '{field_name}' "
+            f"(type.googleapis.com/google.protobuf.ListValue), "
+            f"{json.dumps(shown, ensure_ascii=False)}",
+        )
     for i, row in enumerate(values):
         for j, item in enumerate(row):
             if isinstance(item, (dict, list)):
                 where = f"{field_name}[{i}].values[{j}]"
-                raise field_violation(where, f"Invalid value at '{where}' (type.googleapis.com/google.protobuf."
-                                             f"Value), {json.dumps(item, ensure_ascii=False)}")
+                raise field_violation(
+                    where,
+                    f"Invalid value at '{where}' (type.googleapis.com/google.protobuf."
+                    f"Value), {json.dumps(item, ensure_ascii=False)}",
+                )
     if major == "COLUMNS":
         width = max((len(col) for col in values), default=0)
         return [[col[r] if r < len(col) else None for col in values] for r in range(width)]
@@ -78,12 +89,21 @@ def check_body_range(book: Spreadsheet, url_range: str, body_range: Any) -> None
     url_box, _ = resolve(book, url_range, clip=False)
     body_box, _ = resolve(book, str(body_range), clip=False)
     if url_box != body_box:
-        raise bad_request(f"Requested writing within range [{url_box.a1()}], but the body names range "
-                          f"[{body_box.a1()}]; they must match.")
+        raise bad_request(
+            f"Requested writing within range [{url_box.a1()}], but the body names range "
+            f"[{body_box.a1()}]; they must match."
+        )
 
 
-def write_values(book: Spreadsheet, text: str, values: Any, major: str | None, user_entered: bool,
-                 field_name: str = "data.values", recalc: bool = True) -> dict[str, Any]:
+def write_values(
+    book: Spreadsheet,
+    text: str,
+    values: Any,
+    major: str | None,
+    user_entered: bool,
+    field_name: str = "data.values",
+    recalc: bool = True,
+) -> dict[str, Any]:
     """values.update for one range; returns an UpdateValuesResponse (recalc=False: the caller recalculates)."""
     box, parsed = resolve(book, text, clip=False)
     rows = _as_rows(values, major, field_name)
@@ -111,17 +131,26 @@ def write_values(book: Spreadsheet, text: str, values: Any, major: str | None, u
 
 def _check_fits(box: Box, parsed: A1Range, text: str, height: int, width: int) -> None:
     """Refuse writes past the requested range or past the grid, with Google's messages."""
-    single_cell = parsed.end_row is not None and parsed.end_row - (parsed.start_row or 0) == 1 and \
-        parsed.end_col is not None and parsed.end_col - (parsed.start_col or 0) == 1
+    single_cell = (
+        parsed.end_row is not None
+        and parsed.end_row - (parsed.start_row or 0) == 1
+        and parsed.end_col is not None
+        and parsed.end_col - (parsed.start_col or 0) == 1
+    )
     if not single_cell:
         if parsed.end_row is not None and box.r0 + height > box.r1:
-            raise bad_request(f"Requested writing within range [{text}], but tried writing to row "
-                              f"[{box.r0 + height}]")
+            raise bad_request(f"Requested writing within range [{text}], but tried writing to row [{box.r0 + height}]")
         if parsed.end_col is not None and box.c0 + width > box.c1:
-            raise bad_request(f"Requested writing within range [{text}], but tried writing to column "
-                              f"[{column_letters(box.c0 + width - 1)}]")
-    if box.r0 + height > box.sheet.rows or box.c0 + width > box.sheet.cols or \
-            box.r0 >= box.sheet.rows or box.c0 >= box.sheet.cols:
+            raise bad_request(
+                f"Requested writing within range [{text}], but tried writing to column "
+                f"[{column_letters(box.c0 + width - 1)}]"
+            )
+    if (
+        box.r0 + height > box.sheet.rows
+        or box.c0 + width > box.sheet.cols
+        or box.r0 >= box.sheet.rows
+        or box.c0 >= box.sheet.cols
+    ):
         raise grid_limits_error(box.sheet, box.r0, box.r0 + height, box.c0, box.c0 + width)
 
 
@@ -144,8 +173,9 @@ def _filled(sheet: Sheet, r: int, c: int) -> bool:
 
 def find_table(sheet: Sheet, box: Box) -> tuple[int, int, int, int] | None:
     """The 'table' values.append extends: the data region around the first filled cell in box."""
-    filled = sorted(k for k, cell in sheet.cells.items() if cell.has_value()
-                    and box.r0 <= k[0] < box.r1 and box.c0 <= k[1] < box.c1)
+    filled = sorted(
+        k for k, cell in sheet.cells.items() if cell.has_value() and box.r0 <= k[0] < box.r1 and box.c0 <= k[1] < box.c1
+    )
     if not filled:
         return None
     r0, c0 = filled[0]
@@ -153,8 +183,9 @@ def find_table(sheet: Sheet, box: Box) -> tuple[int, int, int, int] | None:
     grown = True
     while grown:  # grow while any cell touching the region (diagonals too) holds data
         grown = False
-        ring = [(r, c) for r in range(r0 - 1, r1 + 1) for c in (c0 - 1, c1)] + \
-               [(r, c) for c in range(c0, c1) for r in (r0 - 1, r1)]
+        ring = [(r, c) for r in range(r0 - 1, r1 + 1) for c in (c0 - 1, c1)] + [
+            (r, c) for c in range(c0, c1) for r in (r0 - 1, r1)
+        ]
         for r, c in ring:
             if r >= 0 and c >= 0 and _filled(sheet, r, c):
                 r0, r1, c0, c1 = min(r0, r), max(r1, r + 1), min(c0, c), max(c1, c + 1)
@@ -162,8 +193,9 @@ def find_table(sheet: Sheet, box: Box) -> tuple[int, int, int, int] | None:
     return r0, r1, c0, c1
 
 
-def append_values(book: Spreadsheet, text: str, values: Any, major: str | None, user_entered: bool,
-                  insert_rows: bool = False) -> dict[str, Any]:
+def append_values(
+    book: Spreadsheet, text: str, values: Any, major: str | None, user_entered: bool, insert_rows: bool = False
+) -> dict[str, Any]:
     """values.append: write after the table found in the range, growing the grid if needed."""
     box, _ = resolve(book, text)
     rows = _as_rows(values, major, "data.values")

@@ -16,6 +16,7 @@ credentials` or GOOGLE_APPLICATION_CREDENTIALS; scope spreadsheets only; the spr
 by key, so normal runs make no Drive calls. With SHEETSYNC_SHEETS_ENDPOINT set (an emulator such
 as `sheetsync emulator`), every call goes there and no credentials are needed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,8 +24,9 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import requests
 from gspread.exceptions import APIError
@@ -47,12 +49,25 @@ SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 GOOGLE_PREFIXES = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying under ~2 MB
 _KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_METADATA_FIELDS = ("sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
-                    "charts(chartId),data(rowData(values(note,userEnteredFormat(backgroundColor)))))")
-_GUARD_FIELDS = ("sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
-                 "data(rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))")
-_ERROR_TEXT = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
-               "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "Loading..."}
+_METADATA_FIELDS = (
+    "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
+    "charts(chartId),data(rowData(values(note,userEnteredFormat(backgroundColor)))))"
+)
+_GUARD_FIELDS = (
+    "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
+    "data(rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
+)
+_ERROR_TEXT = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "Loading...",
+}
 
 
 def spreadsheet_key(target: str) -> str:
@@ -72,11 +87,11 @@ class EndpointSession(requests.Session):
         super().__init__()
         self.endpoint = endpoint.rstrip("/")
 
-    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(url, str):
             for prefix in GOOGLE_PREFIXES:
                 if url.startswith(prefix):
-                    url = self.endpoint + url[len(prefix):]
+                    url = self.endpoint + url[len(prefix) :]
                     break
         return super().request(method, url, *args, **kwargs)
 
@@ -87,8 +102,10 @@ def credentials_session(settings: Mapping[str, Any], root: Path | None = None) -
 
     name = settings.get("credentials") or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if not name:
-        raise ConfigError("no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
-                          "(or authorized-user) JSON file, or [policies.google] credentials in the config")
+        raise ConfigError(
+            "no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
+            "(or authorized-user) JSON file, or [policies.google] credentials in the config"
+        )
     path = Path(str(name)).expanduser()
     if not path.is_absolute() and root is not None:
         path = root / path
@@ -108,8 +125,9 @@ def credentials_session(settings: Mapping[str, Any], root: Path | None = None) -
 
             creds = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
         else:
-            raise ConfigError(f"Google credentials file {path}: type {info.get('type')!r} is not "
-                              "service_account or authorized_user")
+            raise ConfigError(
+                f"Google credentials file {path}: type {info.get('type')!r} is not service_account or authorized_user"
+            )
     except ValueError as ex:
         raise ConfigError(f"Google credentials file {path} is incomplete ({ex})") from ex
     return AuthorizedSession(creds)
@@ -124,13 +142,29 @@ class RetryingHTTPClient(HTTPClient):
         self.timeout = (policy.timeout, policy.timeout)
         self.last_attempts = Attempts()
 
-    def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
-                files: Any = None, headers: Any = None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: Any = None,
+        data: Any = None,
+        json: Any = None,
+        files: Any = None,
+        headers: Any = None,
+    ) -> requests.Response:
         attempts = self.last_attempts = Attempts()
 
         def once() -> requests.Response:
-            response = self.session.request(method=method, url=endpoint, json=json, params=params, data=data,
-                                            files=files, headers=headers, timeout=self.timeout)
+            response = self.session.request(
+                method=method,
+                url=endpoint,
+                json=json,
+                params=params,
+                data=data,
+                files=files,
+                headers=headers,
+                timeout=self.timeout,
+            )
             if response.ok:
                 return response
             if response.status_code in RETRY_STATUSES:
@@ -147,8 +181,14 @@ def _short(url: str) -> str:
 class GoogleSheetsBackend(Backend):
     """One Google spreadsheet, opened by key."""
 
-    def __init__(self, target: str, settings: Mapping[str, Any] | None = None, root: Path | None = None,
-                 session: requests.Session | None = None, source: str = "the config"):
+    def __init__(
+        self,
+        target: str,
+        settings: Mapping[str, Any] | None = None,
+        root: Path | None = None,
+        session: requests.Session | None = None,
+        source: str = "the config",
+    ):
         self.target = target if target.startswith("gsheets:") else f"gsheets:{target}"
         self.key = spreadsheet_key(self.target)
         self.settings = dict(settings or {})
@@ -167,8 +207,7 @@ class GoogleSheetsBackend(Backend):
             session = self._session
             if session is None:
                 endpoint = os.environ.get(ENDPOINT_ENV) or self.settings.get("endpoint")
-                session = EndpointSession(str(endpoint)) if endpoint else credentials_session(self.settings,
-                                                                                               self._root)
+                session = EndpointSession(str(endpoint)) if endpoint else credentials_session(self.settings, self._root)
             self._http = RetryingHTTPClient(session, self.policy)
         return self._http
 
@@ -178,8 +217,9 @@ class GoogleSheetsBackend(Backend):
         try:
             response = self.http.request(method, url, **kwargs)
         except Exhausted as ex:
-            raise TransientError(f"{self.target}: Google Sheets did not answer the {what} "
-                                 f"({ex}); try again later") from ex
+            raise TransientError(
+                f"{self.target}: Google Sheets did not answer the {what} ({ex}); try again later"
+            ) from ex
         except APIError as ex:
             raise self._translate(ex, what) from ex
         except requests.RequestException as ex:
@@ -187,21 +227,26 @@ class GoogleSheetsBackend(Backend):
         try:
             return response.json() if response.content else {}
         except ValueError as ex:
-            raise WorkbookError(f"{self.target}: Google answered the {what} with something that is not JSON "
-                                f"({summary(response)})") from ex
+            raise WorkbookError(
+                f"{self.target}: Google answered the {what} with something that is not JSON ({summary(response)})"
+            ) from ex
 
     def _translate(self, ex: APIError, what: str) -> WorkbookError:
         status = ex.response.status_code
         message = summary(ex.response)
         if status == 404:
-            return WorkbookNotFound(f"{self.target}: no spreadsheet with key {self.key} ({message}); "
-                                    "check the key or URL")
+            return WorkbookNotFound(
+                f"{self.target}: no spreadsheet with key {self.key} ({message}); check the key or URL"
+            )
         if status == 403:
-            return WorkbookNotFound(f"{self.target}: not allowed to open this spreadsheet ({message}); share it "
-                                    "with the service account's email as an editor")
+            return WorkbookNotFound(
+                f"{self.target}: not allowed to open this spreadsheet ({message}); share it "
+                "with the service account's email as an editor"
+            )
         if status == 401:
-            return WorkbookError(f"{self.target}: Google refused the credentials ({message}); check the "
-                                 "credentials file")
+            return WorkbookError(
+                f"{self.target}: Google refused the credentials ({message}); check the credentials file"
+            )
         return WorkbookError(f"{self.target}: Google refused the {what} (HTTP {status}: {message})")
 
     # -- the lease: a row in _Meta, so cron runs, schedule loops and other machines take turns ------
@@ -224,16 +269,24 @@ class GoogleSheetsBackend(Backend):
         check_free(values, lease, self.target)
         ranges = claim_ranges(values, lease)
         if ranges:
-            self._call("lease write", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
-                       json={"valueInputOption": "RAW", "data": ranges})
+            self._call(
+                "lease write",
+                "post",
+                f"{SHEETS_URL}/{self.key}/values:batchUpdate",
+                json={"valueInputOption": "RAW", "data": ranges},
+            )
             lease.taken = True
             if META not in names:
                 names.append(META)
 
     def _let_go(self, lease: Lease) -> None:
         try:
-            self._call("lease release", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
-                       json={"valueInputOption": "RAW", "data": release_ranges(self._values.get(META, []), lease)})
+            self._call(
+                "lease release",
+                "post",
+                f"{SHEETS_URL}/{self.key}/values:batchUpdate",
+                json={"valueInputOption": "RAW", "data": release_ranges(self._values.get(META, []), lease)},
+            )
         except WorkbookError as ex:  # the lease runs out by itself; say so and move on
             log.warning("%s: could not release the lease (%s); it expires by itself", self.target, ex)
 
@@ -252,9 +305,17 @@ class GoogleSheetsBackend(Backend):
         names = [t for t in tabs if t in self._sheets]
         if not names:
             return {}
-        body = self._call("read of every tab", "get", f"{SHEETS_URL}/{self.key}/values:batchGet", params={
-            "ranges": [quote_sheet_name(n) for n in names], "majorDimension": "ROWS",
-            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
+        body = self._call(
+            "read of every tab",
+            "get",
+            f"{SHEETS_URL}/{self.key}/values:batchGet",
+            params={
+                "ranges": [quote_sheet_name(n) for n in names],
+                "majorDimension": "ROWS",
+                "valueRenderOption": "UNFORMATTED_VALUE",
+                "dateTimeRenderOption": "SERIAL_NUMBER",
+            },
+        )
         out = {}
         for name, value_range in zip(names, body.get("valueRanges", [])):
             values = trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
@@ -269,8 +330,12 @@ class GoogleSheetsBackend(Backend):
         if not names:
             return {}
         self._take_lease(names)
-        meta = self._call("re-read before writing", "get", f"{SHEETS_URL}/{self.key}",
-                          params={"ranges": [quote_sheet_name(n) for n in names], "fields": _GUARD_FIELDS})
+        meta = self._call(
+            "re-read before writing",
+            "get",
+            f"{SHEETS_URL}/{self.key}",
+            params={"ranges": [quote_sheet_name(n) for n in names], "fields": _GUARD_FIELDS},
+        )
         out = {}
         for sheet in meta.get("sheets", []):
             info = _sheet_info(sheet)
@@ -278,8 +343,13 @@ class GoogleSheetsBackend(Backend):
             if known is not None:
                 known.rows, known.cols, known.notes, known.fills = info.rows, info.cols, info.notes, info.fills
                 known.charts = info.charts
-            values = trim([[_effective(cell) for cell in row.get("values", [])]
-                            for data in sheet.get("data", [])[:1] for row in data.get("rowData", [])])
+            values = trim(
+                [
+                    [_effective(cell) for cell in row.get("values", [])]
+                    for data in sheet.get("data", [])[:1]
+                    for row in data.get("rowData", [])
+                ]
+            )
             out[info.title] = TabData(info.title, values, self._our_notes(info))
         if self._lease is not None and self._lease.taken:
             try:
@@ -310,28 +380,37 @@ class GoogleSheetsBackend(Backend):
             lease.taken = False
         for index, chunk in enumerate(chunks):
             try:
-                self._call("write of cell values", "post", f"{SHEETS_URL}/{self.key}/values:batchUpdate",
-                           json={"valueInputOption": "RAW", "data": chunk})
+                self._call(
+                    "write of cell values",
+                    "post",
+                    f"{SHEETS_URL}/{self.key}/values:batchUpdate",
+                    json={"valueInputOption": "RAW", "data": chunk},
+                )
             except WorkbookError as ex:
                 if lease is not None:
                     lease.taken = True  # the release did not land: the lease() exit tries once more
                 if rendered.requests or index:
-                    raise type(ex)(f"{ex}. Formats, notes or new tabs were saved but some cell values were not; "
-                                   "run again to finish (nothing a person typed was touched)") from ex
+                    raise type(ex)(
+                        f"{ex}. Formats, notes or new tabs were saved but some cell values were not; "
+                        "run again to finish (nothing a person typed was touched)"
+                    ) from ex
                 raise
 
     def _batch_update(self, requests_: list[dict[str, Any]]) -> None:
         try:
-            self._call("update of tabs, notes and formats", "post", f"{SHEETS_URL}/{self.key}:batchUpdate",
-                       json={"requests": requests_})
+            self._call(
+                "update of tabs, notes and formats",
+                "post",
+                f"{SHEETS_URL}/{self.key}:batchUpdate",
+                json={"requests": requests_},
+            )
         except WorkbookError as ex:
             # A batchUpdate is atomic; if an earlier try timed out after reaching Google and the retry is
             # refused (its new tab or chart id now exists), that earlier try applied the whole batch.
             attempts = self.http.last_attempts
             cause = ex.__cause__
             if attempts.ambiguous and isinstance(cause, APIError) and cause.response.status_code == 400:
-                log.warning("%s: an earlier try of the batch update reached Google; not applying it twice",
-                            self.target)
+                log.warning("%s: an earlier try of the batch update reached Google; not applying it twice", self.target)
                 return
             raise
 
@@ -339,9 +418,14 @@ class GoogleSheetsBackend(Backend):
 def _sheet_info(sheet: Mapping[str, Any]) -> SheetInfo:
     props = sheet.get("properties", {})
     grid = props.get("gridProperties", {})
-    info = SheetInfo(props.get("sheetId", 0), props.get("title", ""), grid.get("rowCount", 0),
-                     grid.get("columnCount", 0), bool(props.get("hidden")),
-                     [c["chartId"] for c in sheet.get("charts", []) if "chartId" in c])
+    info = SheetInfo(
+        props.get("sheetId", 0),
+        props.get("title", ""),
+        grid.get("rowCount", 0),
+        grid.get("columnCount", 0),
+        bool(props.get("hidden")),
+        [c["chartId"] for c in sheet.get("charts", []) if "chartId" in c],
+    )
     for data in sheet.get("data", []):
         r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
         for r, row in enumerate(data.get("rowData", []), start=r0 + 1):

@@ -6,11 +6,12 @@ re-read; let go with the run's own value write. So a run that writes costs one r
 round trip can both believe they hold it; the guard (re-read, key-addressed writes) stays the last
 line of defence, so even then nobody's edit is lost.
 """
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -42,7 +43,7 @@ class Lease:
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
 def _columns(values: list[list[Any]]) -> tuple[int, int] | None:
@@ -74,8 +75,10 @@ def check_free(values: list[list[Any]], lease: Lease, target: str) -> None:
     """Raise LockHeld when another runner's lease is still running."""
     _, owner, expiry = holder(values)
     if owner and owner != lease.owner and expiry is not None and expiry > time.time():
-        raise LockHeld(f"{target} is in use by another sheetsync run ({owner}) until {_iso(expiry)}; "
-                       "nothing was written, try again later")
+        raise LockHeld(
+            f"{target} is in use by another sheetsync run ({owner}) until {_iso(expiry)}; "
+            "nothing was written, try again later"
+        )
 
 
 def claim_ranges(values: list[list[Any]], lease: Lease) -> list[dict[str, Any]]:
@@ -104,5 +107,7 @@ def confirm(values: list[list[Any]], lease: Lease, target: str) -> None:
     """After the guard re-read: the lease row must still be ours, or another runner took over meanwhile."""
     _, owner, _ = holder(values)
     if owner != lease.owner:
-        raise LockHeld(f"{target}: another sheetsync run ({owner}) took the workbook while this one was "
-                       "working; nothing was written, try again later")
+        raise LockHeld(
+            f"{target}: another sheetsync run ({owner}) took the workbook while this one was "
+            "working; nothing was written, try again later"
+        )

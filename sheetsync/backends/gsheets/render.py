@@ -4,14 +4,16 @@ Values go out RAW (text a person typed as `=IMPORTXML(...)` stays text); everyth
 plain value (new tabs and their headers, notes and fills, number formats, links, charts, grid
 growth, hidden and frozen settings, formulas the demo means as formulas) goes in the batchUpdate.
 """
+
 from __future__ import annotations
 
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ...model.a1 import sheet_ref, split_ref
 from ...model.layout import FILLS, ChartSpec, NewTab, TabContent, TabLayout
@@ -48,7 +50,7 @@ def new_id() -> int:
 
 
 def rgb(hex_colour: str) -> dict[str, float]:
-    return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+    return {name: int(hex_colour[i : i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
 
 
 def hex_of(colour: Mapping[str, float] | None) -> str | None:
@@ -143,8 +145,9 @@ class Renderer:
                 growth.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS", "length": extra}})
                 info.rows += extra
             if cols > info.cols:
-                growth.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "COLUMNS",
-                                                   "length": cols - info.cols}})
+                growth.append(
+                    {"appendDimension": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "length": cols - info.cols}}
+                )
                 info.cols = cols
         # Growth must come before the requests that touch the new cells, but after any addSheet.
         adds = [r for r in self.out.requests if "addSheet" in r]
@@ -153,13 +156,23 @@ class Renderer:
 
     def _cell_request(self, info: SheetInfo, row: int, col: int, data: dict[str, Any], fields: str) -> None:
         self._need(info.title, row, col)
-        self.out.requests.append({"updateCells": {
-            "start": {"sheetId": info.sheet_id, "rowIndex": row - 1, "columnIndex": col - 1},
-            "rows": [{"values": [data]}], "fields": fields}})
+        self.out.requests.append(
+            {
+                "updateCells": {
+                    "start": {"sheetId": info.sheet_id, "rowIndex": row - 1, "columnIndex": col - 1},
+                    "rows": [{"values": [data]}],
+                    "fields": fields,
+                }
+            }
+        )
 
     def _column_range(self, info: SheetInfo, col: int, first_row: int = 2) -> dict[str, Any]:
-        return {"sheetId": info.sheet_id, "startRowIndex": first_row - 1,
-                "startColumnIndex": col - 1, "endColumnIndex": col}
+        return {
+            "sheetId": info.sheet_id,
+            "startRowIndex": first_row - 1,
+            "startColumnIndex": col - 1,
+            "endColumnIndex": col,
+        }
 
     # -- new tabs ----------------------------------------------------------------------
     def _add_sheet(self, title: str, hidden: bool, rows: int, cols: int, frozen: int) -> SheetInfo:
@@ -187,34 +200,66 @@ class Renderer:
         self._need(new.name, 1, width)
         cells = []
         for offset, header in enumerate(new.headers, start=1):
-            cell: dict[str, Any] = {"userEnteredValue": {"stringValue": header},
-                                    "userEnteredFormat": {"textFormat": {"bold": True}}}
+            cell: dict[str, Any] = {
+                "userEnteredValue": {"stringValue": header},
+                "userEnteredFormat": {"textFormat": {"bold": True}},
+            }
             if offset in new.header_notes:
                 cell["note"] = new.header_notes[offset]
             cells.append(cell)
-        self.out.requests.append({"updateCells": {
-            "start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": new.first_new_col - 1},
-            "rows": [{"values": cells}], "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,note"}})
+        self.out.requests.append(
+            {
+                "updateCells": {
+                    "start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": new.first_new_col - 1},
+                    "rows": [{"values": cells}],
+                    "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,note",
+                }
+            }
+        )
         for offset, allowed in new.dropdowns.items():
             col = new.first_new_col + offset - 1
-            self.out.requests.append({"setDataValidation": {
-                "range": self._column_range(info, col),
-                "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in allowed]},
-                         "strict": False, "showCustomUi": True}}})  # a suggestion: people may still type
+            self.out.requests.append(
+                {
+                    "setDataValidation": {
+                        "range": self._column_range(info, col),
+                        "rule": {
+                            "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in allowed]},
+                            "strict": False,
+                            "showCustomUi": True,
+                        },
+                    }
+                }
+            )  # a suggestion: people may still type
         for offset in new.protected_cols:
             col = new.first_new_col + offset - 1
-            self.out.requests.append({"addProtectedRange": {"protectedRange": {
-                "protectedRangeId": new_id(), "range": self._column_range(info, col, 1),
-                "description": f"{new.headers[offset - 1]}: written by sheetsync", "warningOnly": True}}})
+            self.out.requests.append(
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {
+                            "protectedRangeId": new_id(),
+                            "range": self._column_range(info, col, 1),
+                            "description": f"{new.headers[offset - 1]}: written by sheetsync",
+                            "warningOnly": True,
+                        }
+                    }
+                }
+            )
         for offset, pattern in new.number_formats.items():
             col = new.first_new_col + offset - 1
-            self.out.requests.append({"repeatCell": {
-                "range": self._column_range(info, col), "cell": {"userEnteredFormat": {
-                    "numberFormat": number_format(pattern)}}, "fields": "userEnteredFormat.numberFormat"}})
+            self.out.requests.append(
+                {
+                    "repeatCell": {
+                        "range": self._column_range(info, col),
+                        "cell": {"userEnteredFormat": {"numberFormat": number_format(pattern)}},
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            )
 
     def _sheet_props(self, info: SheetInfo, props: dict[str, Any], fields: str) -> None:
-        self.out.requests.append({"updateSheetProperties": {
-            "properties": {"sheetId": info.sheet_id, **props}, "fields": fields}})
+        self.out.requests.append(
+            {"updateSheetProperties": {"properties": {"sheetId": info.sheet_id, **props}, "fields": fields}}
+        )
 
     # -- values --------------------------------------------------------------------------
     def _cells(self, batch: WriteBatch) -> None:
@@ -223,20 +268,30 @@ class Renderer:
             info = self._info(cell.tab)
             self._need(cell.tab, cell.row, cell.col)
             if isinstance(cell.value, Formula):
-                self._cell_request(info, cell.row, cell.col,
-                                   {"userEnteredValue": {"formulaValue": str(cell.value)}}, "userEnteredValue")
+                self._cell_request(
+                    info,
+                    cell.row,
+                    cell.col,
+                    {"userEnteredValue": {"formulaValue": str(cell.value)}},
+                    "userEnteredValue",
+                )
                 continue
             pattern = _date_pattern(cell.value)
             if pattern:
-                self._cell_request(info, cell.row, cell.col,
-                                   {"userEnteredFormat": {"numberFormat": number_format(pattern)}},
-                                   "userEnteredFormat.numberFormat")
+                self._cell_request(
+                    info,
+                    cell.row,
+                    cell.col,
+                    {"userEnteredFormat": {"numberFormat": number_format(pattern)}},
+                    "userEnteredFormat.numberFormat",
+                )
             by_row.setdefault((cell.tab, cell.row), {})[cell.col] = api_value(cell.value)
         for title in dict.fromkeys(t for t, _ in sorted(by_row)):
             rows = {r: cols for (t, r), cols in by_row.items() if t == title}
             for first_row, first_col, block in _blocks(rows):
-                self.out.values.append({"range": sheet_ref(title, first_row, first_col, len(block[0]), len(block)),
-                                        "values": block})
+                self.out.values.append(
+                    {"range": sheet_ref(title, first_row, first_col, len(block[0]), len(block)), "values": block}
+                )
 
     # -- notes ---------------------------------------------------------------------------
     def _notes(self, notes: list[NoteWrite]) -> None:
@@ -254,9 +309,20 @@ class Renderer:
                     fields.append("userEnteredFormat.backgroundColor")  # nor a person's colour
                 if fields:  # a range without data clears the named fields
                     self._need(info.title, note.row, note.col)
-                    self.out.requests.append({"updateCells": {"range": {
-                        "sheetId": info.sheet_id, "startRowIndex": note.row - 1, "endRowIndex": note.row,
-                        "startColumnIndex": note.col - 1, "endColumnIndex": note.col}, "fields": ",".join(fields)}})
+                    self.out.requests.append(
+                        {
+                            "updateCells": {
+                                "range": {
+                                    "sheetId": info.sheet_id,
+                                    "startRowIndex": note.row - 1,
+                                    "endRowIndex": note.row,
+                                    "startColumnIndex": note.col - 1,
+                                    "endColumnIndex": note.col,
+                                },
+                                "fields": ",".join(fields),
+                            }
+                        }
+                    )
                 continue
             data: dict[str, Any] = {"note": note.note}
             fields = ["note"]
@@ -290,18 +356,23 @@ class Renderer:
         layout = content.layout
         info = self.sheets.get(content.name)
         if info is None:
-            info = self._add_sheet(content.name, layout.hidden, max(height + GROW_HEADROOM, 100),
-                                   max(width, 26), layout.frozen_rows)
+            info = self._add_sheet(
+                content.name, layout.hidden, max(height + GROW_HEADROOM, 100), max(width, 26), layout.frozen_rows
+            )
             return info, []
         for chart_id in info.charts:
             self.out.requests.append({"deleteEmbeddedObject": {"objectId": chart_id}})
         info.charts = []
         # Clear what the last rendering left: formats, links, notes (values are overwritten later).
-        self.out.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id},
-                                                  "fields": "userEnteredFormat,note"}})
+        self.out.requests.append(
+            {"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": "userEnteredFormat,note"}}
+        )
         self._need(content.name, max(height, layout.frozen_rows + 1), width)
-        self._sheet_props(info, {"gridProperties": {"frozenRowCount": layout.frozen_rows},
-                                 "hidden": layout.hidden}, "gridProperties.frozenRowCount,hidden")
+        self._sheet_props(
+            info,
+            {"gridProperties": {"frozenRowCount": layout.frozen_rows}, "hidden": layout.hidden},
+            "gridProperties.frozenRowCount,hidden",
+        )
         return info, self.current_values.get(content.name, [])
 
     def _content_values(self, content: TabContent, grid_w: int, grid_h: int, formats: _CellFormats) -> None:
@@ -331,17 +402,36 @@ class Renderer:
         for cell in layout.bold:
             formats.add(cell, {"textFormat": {"bold": True}}, "userEnteredFormat.textFormat.bold")
         for cell, target in layout.links.items():
-            formats.add(cell, {"textFormat": {"link": {"uri": self._link(target)}, "underline": True,
-                                              "foregroundColor": {"red": 0.07, "green": 0.33, "blue": 0.8}}},
-                        "userEnteredFormat.textFormat.link,userEnteredFormat.textFormat.underline,"
-                        "userEnteredFormat.textFormat.foregroundColor")
+            formats.add(
+                cell,
+                {
+                    "textFormat": {
+                        "link": {"uri": self._link(target)},
+                        "underline": True,
+                        "foregroundColor": {"red": 0.07, "green": 0.33, "blue": 0.8},
+                    }
+                },
+                "userEnteredFormat.textFormat.link,userEnteredFormat.textFormat.underline,"
+                "userEnteredFormat.textFormat.foregroundColor",
+            )
 
     def _column_widths(self, info: SheetInfo, widths: Mapping[int, float]) -> None:
         for col, chars in widths.items():
             self._need(info.title, 1, col)
-            self.out.requests.append({"updateDimensionProperties": {
-                "range": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "startIndex": col - 1, "endIndex": col},
-                "properties": {"pixelSize": int(round(chars * _PIXELS_PER_CHAR + 10))}, "fields": "pixelSize"}})
+            self.out.requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": info.sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": col - 1,
+                            "endIndex": col,
+                        },
+                        "properties": {"pixelSize": round(chars * _PIXELS_PER_CHAR + 10)},
+                        "fields": "pixelSize",
+                    }
+                }
+            )
 
     def _link(self, target: str) -> str:
         """A URL as is; 'Tab!A12' as Google's in-spreadsheet link '#gid=<sheetId>&range=A12'."""
@@ -430,8 +520,13 @@ def grid_range(a1_range: str, sheet_id: int) -> dict[str, Any]:
             n = n * 26 + ord(ch) - 64
         return n
 
-    return {"sheetId": sheet_id, "startRowIndex": int(r1) - 1, "endRowIndex": int(r2),
-            "startColumnIndex": col(c1) - 1, "endColumnIndex": col(c2)}
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": int(r1) - 1,
+        "endRowIndex": int(r2),
+        "startColumnIndex": col(c1) - 1,
+        "endColumnIndex": col(c2),
+    }
 
 
 def chart_json(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
@@ -449,13 +544,22 @@ def chart_json(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
                 "legendPosition": "BOTTOM_LEGEND" if len(spec.series) > 1 else "NO_LEGEND",
                 "axis": axes,
                 "domains": [{"domain": {"sourceRange": {"sources": [grid_range(spec.categories, sheet_id)]}}}],
-                "series": [{"series": {"sourceRange": {"sources": [grid_range(s, sheet_id)]}},
-                            "targetAxis": value_axis} for s in spec.series],
+                "series": [
+                    {"series": {"sourceRange": {"sources": [grid_range(s, sheet_id)]}}, "targetAxis": value_axis}
+                    for s in spec.series
+                ],
                 "headerCount": 0,
             },
         },
-        "position": {"overlayPosition": {
-            "anchorCell": {"sheetId": sheet_id, "rowIndex": anchor["startRowIndex"],
-                           "columnIndex": anchor["startColumnIndex"]},
-            "widthPixels": int(spec.width_cm * _PIXELS_PER_CM), "heightPixels": int(spec.height_cm * _PIXELS_PER_CM)}},
+        "position": {
+            "overlayPosition": {
+                "anchorCell": {
+                    "sheetId": sheet_id,
+                    "rowIndex": anchor["startRowIndex"],
+                    "columnIndex": anchor["startColumnIndex"],
+                },
+                "widthPixels": int(spec.width_cm * _PIXELS_PER_CM),
+                "heightPixels": int(spec.height_cm * _PIXELS_PER_CM),
+            }
+        },
     }

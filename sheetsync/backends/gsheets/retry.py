@@ -4,14 +4,16 @@ gspread's own BackOffHTTPClient retries forever, ignores Retry-After and misses 
 and connection errors, so sheetsync wraps each request itself. Settings come from the config's
 `[policies.google]` table (see RetryPolicy.from_settings).
 """
+
 from __future__ import annotations
 
 import email.utils
 import logging
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import requests
 import tenacity
@@ -32,27 +34,36 @@ class RetryPolicy:
     timeout: float = 60.0  # seconds to connect / to wait for each read from the server
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any] | None, source: str = "the config") -> "RetryPolicy":
+    def from_settings(cls, settings: Mapping[str, Any] | None, source: str = "the config") -> RetryPolicy:
         """From `[policies.google]`: attempts, initial_wait, max_wait, max_total_wait, timeout."""
         from ...errors import ConfigError
 
-        chosen = {}
+        chosen: dict[str, Any] = {}
         for f in fields(cls):
             value = (settings or {}).get(f.name)
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                    (f.name == "attempts" and not isinstance(value, int)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or (f.name == "attempts" and not isinstance(value, int))
+            ):
                 kind = "a whole number" if f.name == "attempts" else "a number of seconds"
                 raise ConfigError(f"{source}: [policies.google] {f.name} = {value!r} must be {kind}")
             chosen[f.name] = value
         policy = cls(**chosen)
-        for name, bad in (("attempts", policy.attempts < 1), ("initial_wait", policy.initial_wait < 0),
-                          ("max_wait", policy.max_wait < 0), ("max_total_wait", policy.max_total_wait < 0),
-                          ("timeout", policy.timeout <= 0)):
+        for name, bad in (
+            ("attempts", policy.attempts < 1),
+            ("initial_wait", policy.initial_wait < 0),
+            ("max_wait", policy.max_wait < 0),
+            ("max_total_wait", policy.max_total_wait < 0),
+            ("timeout", policy.timeout <= 0),
+        ):
             if bad:
-                raise ConfigError(f"{source}: [policies.google] {name} = {getattr(policy, name)!r} is impossible "
-                                  "(attempts at least 1, waits 0 or more, timeout above 0)")
+                raise ConfigError(
+                    f"{source}: [policies.google] {name} = {getattr(policy, name)!r} is impossible "
+                    "(attempts at least 1, waits 0 or more, timeout above 0)"
+                )
         return policy
 
 
@@ -95,8 +106,8 @@ def retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def summary(response: requests.Response) -> str:
@@ -112,7 +123,7 @@ def summary(response: requests.Response) -> str:
     if "<title>" in lower:
         start = lower.index("<title>") + 7
         end = lower.find("</title>", start)
-        return " ".join(text[start:end if end > 0 else start + 120].split())
+        return " ".join(text[start : end if end > 0 else start + 120].split())
     return " ".join(text.split())[:200] or response.reason or "no details"
 
 
@@ -127,20 +138,25 @@ def describe(error: BaseException) -> str:
 
 
 def is_retryable(error: BaseException) -> bool:
-    return isinstance(error, (RetryableStatus, requests.ConnectionError, requests.Timeout,
-                              requests.exceptions.ChunkedEncodingError))
+    return isinstance(
+        error, (RetryableStatus, requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+    )
 
 
 def _may_have_arrived(error: BaseException) -> bool:
     """A read timeout or a lost answer: the server may have applied the request."""
     if isinstance(error, requests.ConnectTimeout):
         return False
-    return isinstance(error, (requests.ReadTimeout, requests.ConnectionError,
-                              requests.exceptions.ChunkedEncodingError))
+    return isinstance(error, (requests.ReadTimeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError))
 
 
-def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str, attempts: Attempts | None = None,
-                      sleep: Callable[[float], None] = time.sleep) -> T:
+def call_with_retries(
+    fn: Callable[[], T],
+    policy: RetryPolicy,
+    what: str,
+    attempts: Attempts | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Run fn() until it succeeds, retrying what is worth retrying within the policy's budget.
 
     fn raises RetryableStatus for 429/5xx answers; connection errors and timeouts come from requests.
@@ -149,13 +165,17 @@ def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str, attem
     attempts = attempts if attempts is not None else Attempts()
     budget = _RetryBudget(policy, what)
     retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_exception(is_retryable), wait=budget.wait, stop=budget.stop,
-        before_sleep=budget.before_sleep, sleep=sleep, reraise=False,
+        retry=tenacity.retry_if_exception(is_retryable),
+        wait=budget.wait,
+        stop=budget.stop,
+        before_sleep=budget.before_sleep,
+        sleep=sleep,
+        reraise=False,
     )
     try:
         return retrying(_counted(fn, attempts))
     except tenacity.RetryError as ex:
-        last = ex.last_attempt.exception()
+        last = ex.last_attempt.exception() or ex
         raise Exhausted(last, attempts.count, budget.waited) from last
 
 
@@ -178,8 +198,11 @@ class _RetryBudget:
         if state.attempt_number >= self.policy.attempts:
             return True
         error = _last_error(state)
-        if isinstance(error, RetryableStatus) and error.retry_after is not None \
-                and error.retry_after > self.policy.max_wait:
+        if (
+            isinstance(error, RetryableStatus)
+            and error.retry_after is not None
+            and error.retry_after > self.policy.max_wait
+        ):
             return True  # told to come back later than we are willing to wait
         return self.waited + state.upcoming_sleep > self.policy.max_total_wait + 1e-9
 
@@ -187,8 +210,14 @@ class _RetryBudget:
         error = _last_error(state)
         delay = state.next_action.sleep if state.next_action else 0.0
         self.waited += delay
-        log.warning("%s: %s; retry %d of %d in %.2f s", self.what, describe(error) if error else "failed",
-                    state.attempt_number, self.policy.attempts - 1, delay)
+        log.warning(
+            "%s: %s; retry %d of %d in %.2f s",
+            self.what,
+            describe(error) if error else "failed",
+            state.attempt_number,
+            self.policy.attempts - 1,
+            delay,
+        )
 
 
 def _last_error(state: tenacity.RetryCallState) -> BaseException | None:

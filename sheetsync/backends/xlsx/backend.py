@@ -4,15 +4,17 @@ Reads cached values of formula cells but saves the formulas; keeps every tab, st
 comment and data validation it does not own; saves atomically; refuses to save over a file
 someone changed since it was read; holds a lock file for the whole run.
 """
+
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import filelock
 import openpyxl
@@ -114,8 +116,11 @@ class XlsxBackend(Backend):
         try:
             self._book = openpyxl.load_workbook(self.path, rich_text=False)
         except Exception as ex:  # openpyxl raises many types for a damaged or non-xlsx file
-            raise WorkbookError(f"{self.path}: cannot open as .xlsx ({type(ex).__name__}: {ex}); is it really an "
-                                "Excel workbook? Restore it, or point workbook.target / --workbook at the right file") from ex
+            raise WorkbookError(
+                f"{self.path}: cannot open as .xlsx ({type(ex).__name__}: {ex}); is it really an "
+                "Excel workbook? Restore it, or point workbook.target / --workbook at the right "
+                "file"
+            ) from ex
 
     def _cached_values(self, tabs: Sequence[str]) -> dict[str, list[list[Any]]]:
         """Cell values as last calculated (formula results), via a fast read-only load."""
@@ -125,7 +130,8 @@ class XlsxBackend(Backend):
         try:
             return {
                 name: trim([list(r) for r in book[name].iter_rows(values_only=True)])
-                for name in tabs if name in book.sheetnames
+                for name in tabs
+                if name in book.sheetnames
             }
         finally:
             book.close()
@@ -310,8 +316,9 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
         sheet.cell(r, c).font = Font(bold=True)
     for (r, c), how in layout.align.items():
         words = how.split()
-        sheet.cell(r, c).alignment = Alignment(horizontal=words[0] if words else None, wrap_text="wrap" in words,
-                                               vertical="bottom")
+        sheet.cell(r, c).alignment = Alignment(
+            horizontal=words[0] if words else None, wrap_text="wrap" in words, vertical="bottom"
+        )
     for (r, c), target in layout.links.items():
         cell = sheet.cell(r, c)
         cell.hyperlink = target if "://" in target else _internal_link(cell.coordinate, target)

@@ -1,4 +1,5 @@
 """Native xlsx charts from a ChartSpec."""
+
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference
