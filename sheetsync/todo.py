@@ -61,9 +61,7 @@ def todo_tab(
     for action in ordered(actions):
         r = len(rows) + 1
         where = f"{action.tab} row {action.sheet_row}" if action.sheet_row else action.tab
-        rows.append(
-            [action.who, action.what, action.due, when(action.due, today), where, action.shown_key or action.key]
-        )
+        rows.append([action.who, action.what, action.due, when(action.due, today), where, action.key])
         layout.number_formats[(r, 3)] = "yyyy-mm-dd"
         target = link(action, tabs)
         if target is not None:

@@ -50,7 +50,7 @@ def eligible(ctx: ExportContext, label: str) -> Iterator[tuple[Row, Piece, str]]
     for row in skus:
         if (
             not row.has_key
-            or "#" in row.key
+            or row.repeated
             or row["Description Status"] not in statuses
             or label not in (row["Channels"] or ())
         ):

@@ -97,7 +97,7 @@ def describe(ctx: Context) -> ChangeSet:
     blocked = _blocking_problems(ctx)
     returns = _returns_by_sku(ctx)
     for row in skus:
-        if not row.has_key or "#" in row.key:
+        if not row.has_key or row.repeated:
             continue
         status = row["Description Status"]
         valid = row.key not in blocked

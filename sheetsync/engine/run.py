@@ -109,7 +109,7 @@ def run(
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]
         if not dry_run and (plan or result.failed):
-            _apply(config, backend, plan, result, now, set(names), first_request)
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request)
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
     return result
@@ -223,6 +223,7 @@ def _apply(
     config: Config,
     backend: Backend,
     plan: Plan,
+    tabs: Mapping[str, Tab],
     result: RunResult,
     now: datetime,
     existing: set[str],
@@ -237,7 +238,7 @@ def _apply(
     current = backend.guard_read(guard_tabs)
     for new in plan.new_tabs:
         current.setdefault(new.name, TabData(new.name, [list(new.headers)]))
-    resolved = resolve(plan, current, {**config.schemas, META: META_SCHEMA})
+    resolved = resolve(plan, current, tabs, {**config.schemas, META: META_SCHEMA})
     result.conflicts = resolved.conflicts
     result.report.extend(resolved.conflicts)
     result.written = list(resolved.written)

@@ -57,7 +57,6 @@ class Action:
     key: str  # the row's key (an id issued in this run included)
     sheet_row: int | None = None  # where the row was when read: for messages only, never for addressing
     column: str | None = None  # the column a link points at (default: the tab's key column)
-    shown_key: str | None = None  # the key as the sheet shows it, when it differs from `key`
     rank: int = 5  # tie-break between actions due the same day: lower first
     job: str | None = None
 
