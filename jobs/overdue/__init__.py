@@ -74,7 +74,7 @@ class Scope:
 
     def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
         """A To Do line about `row` (`key`: its key, or the id issued to it in this run)."""
-        self.cs.todo(Action(who, what, due, str(kind), tab.name, key, row.sheet_row, tab.schema.key, rank=rank))
+        self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key))
 
     def key(self, tab: Tab, row: Row) -> str:
         """The row's key; a row without one gets the next issued id (written in this run)."""

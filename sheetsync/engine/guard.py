@@ -11,14 +11,15 @@ it then is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..backends.base import CellWrite, WriteBatch
-from ..model.a1 import a1
+from ..model.a1 import a1, sheet_ref
 from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
 from ..model.keys import KeyIndex, cell_norm
+from ..model.layout import RowRef, TabContent
 from ..model.problems import Code, Problem, Severity
 from ..model.schema import Schema
 from ..model.tab import Tab
@@ -44,7 +45,7 @@ def resolve(
     """Address each planned write at the row holding it now; skip every write to a row a person changed."""
     indexes = {name: KeyIndex(data.values, schemas.get(name)) for name, data in current.items()}
     finder = RowFinder(tabs, indexes)
-    batch = WriteBatch(new_tabs=list(plan.new_tabs), contents=list(plan.contents))
+    batch = WriteBatch(new_tabs=list(plan.new_tabs), contents=[place_refs(c, finder, indexes) for c in plan.contents])
     written, conflicts = [], []
     for change in plan.cells:
         target = finder.find(change.tab, change.sheet_row, change.key)
@@ -72,8 +73,36 @@ def resolve(
         written.append((change, write))
     appended = _resolve_appends(plan.appends, indexes, batch)
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
-    rows = {where: row for where, row in finder._found.items() if isinstance(row, int)}
+    rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
+
+
+def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> TabContent:
+    """The whole tab with each RowRef naming (and linking to) where its row is now."""
+    rows, links = [], dict(content.layout.links)
+    for r, line in enumerate(content.rows, start=1):
+        out = []
+        for c, value in enumerate(line, start=1):
+            if isinstance(value, RowRef):
+                value = _placed(value, finder, indexes)
+                if value.row is not None and value.col is not None:
+                    links[(r, c)] = sheet_ref(value.tab, value.row, value.col)
+                else:
+                    links.pop((r, c), None)
+            out.append(value)
+        rows.append(out)
+    return replace(content, rows=rows, layout=replace(content.layout, links=links))
+
+
+def _placed(ref: RowRef, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> RowRef:
+    index = indexes.get(ref.tab)
+    found = finder.find(ref.tab, ref.sheet_row, ref.read_key or ref.key)
+    if index is None or not isinstance(found, int):
+        return replace(ref, row=None, resolved=True)
+    key_col = index.col(index.schema.key) if index.schema is not None else None
+    col = index.col(ref.column) if ref.column else key_col
+    unique = len(index.where(ref.read_key or ref.key)) == 1  # a repeated key cannot be found by MATCH
+    return replace(ref, row=found, col=col or key_col or 1, key_col=key_col if unique else None, resolved=True)
 
 
 def same_raw(a: Any, b: Any) -> bool:

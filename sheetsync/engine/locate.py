@@ -19,11 +19,14 @@ class RowFinder:
 
     def __init__(self, tabs: Mapping[str, Tab], indexes: Mapping[str, KeyIndex]):
         self.tabs, self.indexes = tabs, indexes
-        self._found: dict[tuple[str, int], int | str] = {}
+        self._found: dict[tuple[str, int, str], int | str] = {}
 
     def find(self, tab: str, sheet_row: int, key: str) -> int | str:
-        """The row now, or why the row cannot be written to (a sentence for the conflict message)."""
-        where = (tab, sheet_row)
+        """The row now, or why the row cannot be written to (a sentence for the conflict message).
+
+        `key` is the row's key as read (for a row without one yet, its stand-in from the cells people typed).
+        """
+        where = (tab, sheet_row, key)
         if where not in self._found:
             self._found[where] = self._find(tab, sheet_row, key)
         return self._found[where]

@@ -19,7 +19,7 @@ from ..model.changes import CellChange, ChangeSet, RowAppend
 from ..model.grid import TabData, trim
 from ..model.ids import Issuer
 from ..model.keys import KeyIndex
-from ..model.layout import FILLS, NOTE_PREFIX, NewTab, TabContent
+from ..model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
 from ..model.problems import Problem, Report, Severity
 from ..model.schema import Column, Schema
 from ..model.system import META, META_SCHEMA
@@ -44,7 +44,9 @@ class Plan:
 
     @property
     def tabs_to_guard(self) -> list[str]:
+        """The tabs to re-read just before writing: those written to, and those a whole tab names rows of."""
         names = {c.tab for c in self.cells} | {a.tab for a in self.appends} | set(self.annotations)
+        names |= {v.tab for content in self.contents for line in content.rows for v in line if isinstance(v, RowRef)}
         return sorted(names)
 
     def __bool__(self) -> bool:

@@ -28,9 +28,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...errors import WorkbookChanged, WorkbookError, WorkbookNotFound
-from ...model.a1 import quote_sheet_name, split_ref
+from ...model.a1 import column_letter, quote_sheet_name, split_ref
 from ...model.grid import TabData, trim
-from ...model.layout import FILLS, NOTE_PREFIX, NewTab, TabContent
+from ...model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
 from ...model.values import Formula, Uncalculated
 from ..base import NOTE_AUTHOR, Backend, WriteBatch
 from . import cache
@@ -187,6 +187,11 @@ class XlsxBackend(Backend):
         changed = {(t.upper(), r, c) for t, r, c in written}
         names = {name.upper(): name for name in book.sheetnames}
         results: dict[str, dict[tuple[int, int], Any]] = {}
+        for content in batch.contents:  # sheetsync's own formulas: their results are known
+            for r, line in enumerate(content.rows, start=1):
+                for c, value in enumerate(line, start=1):
+                    if isinstance(value, RowRef):
+                        results.setdefault(content.name, {})[(r, c)] = value.text
 
         def lookup(tab: str, row: int, col: int) -> Any:
             name = names.get(tab.upper(), tab)
@@ -298,6 +303,9 @@ def _mark_uncalculated(values: list[list[Any]], formulas: dict[tuple[int, int], 
 
 
 def _set_value(cell: Any, value: Any) -> None:
+    if isinstance(value, RowRef):
+        cell.value = row_link_formula(value) if value.findable else value.text
+        return
     cell.value = str(value) if isinstance(value, Formula) else value
     if isinstance(value, str) and value.startswith("=") and not isinstance(value, Formula):
         cell.data_type = "s"  # text a person typed that looks like a formula stays text
@@ -358,8 +366,19 @@ def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:
     sheet.add_data_validation(rule)
 
 
+def row_link_formula(ref: RowRef) -> str:
+    """A link that finds its row by key whenever the workbook is recalculated, so it survives a sort."""
+    assert ref.key_col is not None and ref.col is not None
+    key_range = f"{quote_sheet_name(ref.tab)}!${column_letter(ref.key_col)}:${column_letter(ref.key_col)}"
+    row = ref.match(key_range)
+    target = f'"#{quote_sheet_name(ref.tab).replace(chr(34), chr(34) * 2)}!{column_letter(ref.col)}"&{row}'
+    label = f'"{ref.tab.replace(chr(34), chr(34) * 2)} row "&{row}'
+    gone = f'"{ref.tab.replace(chr(34), chr(34) * 2)} (row gone)"'
+    return f"=IFERROR(HYPERLINK({target},{label}),{gone})"
+
+
 def _internal_link(ref: str, target: str) -> Hyperlink:
-    """A link to a cell of this workbook ("Gifts!A12"), stored as a location, not as a file to open."""
+    """A link to a cell of this workbook ("Orders!A12"), stored as a location, not as a file to open."""
     tab, cell = split_ref(target)
     return Hyperlink(ref=ref, location=f"{quote_sheet_name(tab)}!{cell}" if tab else cell)
 
@@ -386,7 +405,8 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
         )
     for (r, c), target in layout.links.items():
         cell = sheet.cell(r, c)
-        cell.hyperlink = target if "://" in target else _internal_link(cell.coordinate, target)
+        if cell.data_type != "f":  # a HYPERLINK formula links by itself
+            cell.hyperlink = target if "://" in target else _internal_link(cell.coordinate, target)
         cell.font = Font(color="1155CC", underline="single")
     for col, width in layout.widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = width
