@@ -148,7 +148,8 @@ class ChangeSet:
 
     def labelled(self, job: str) -> ChangeSet:
         """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
-        items: list[CellChange | RowAppend | Problem | Action] = [
+        items: list[CellChange | RowAppend | Problem | Action | TabContent] = [
+            *self.contents,
             *self.cells,
             *self.appends,
             *self.problems,
@@ -160,7 +161,7 @@ class ChangeSet:
             job,
             [replace(c, job=job) for c in self.cells],
             [replace(a, job=job) for a in self.appends],
-            list(self.contents),
+            [replace(c, job=job) for c in self.contents],
             [replace(p, job=job) for p in self.problems],
             [replace(a, job=job) for a in self.actions],
         )

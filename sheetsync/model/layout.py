@@ -47,6 +47,7 @@ class TabContent:
     name: str
     rows: Grid
     layout: TabLayout = field(default_factory=TabLayout)
+    job: str | None = None  # the job that wrote it (set by the runner)
 
 
 @dataclass
