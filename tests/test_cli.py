@@ -153,7 +153,7 @@ def test_a_one_off_run_is_recorded_for_the_schedule_loop(book, tmp_path):
     env = {"SHEETSYNC_STATE": str(state)}
     code, _ = invoke("--workbook", str(book), "run", "--once", "validate", env=env)
     assert code == 0
-    recorded = json.loads(state.read_text())["jobs"]["validate"]
+    recorded = json.loads(state.read_text())["workbooks"][str(book)]["jobs"]["validate"]
     assert recorded["last_outcome"] == "ok" and recorded["last_success"]
     code, out = invoke("--workbook", str(book), "jobs", env=env)
     line = next(text for text in out.splitlines() if text.startswith("validate"))

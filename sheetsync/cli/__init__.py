@@ -49,7 +49,12 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:  # a reader that went away (`| head`) shows here, where click ends quietly on it
+                sys.stdout.flush()
+        except BrokenPipeError:
+            raise
         except SheetSyncError as ex:
             click.echo(f"sheetsync: {ex}", err=True)
             sys.exit(ex.exit_code)
@@ -84,6 +89,8 @@ def main(ctx: click.Context, config_path: str | None, workbook: str | None, verb
     handler = logging.StreamHandler()
     handler.setFormatter(BriefFormatter(tracebacks=verbose or bool(os.environ.get("SHEETSYNC_DEBUG"))))
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    if verbose:  # each run's phases (read, every job, plan, write) with timings and request counts
+        logging.getLogger("sheetsync").setLevel(logging.DEBUG)
     ctx.obj = State(config_path, workbook)
 
 

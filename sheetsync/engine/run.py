@@ -7,6 +7,7 @@ read (backend.read) -> typed frozen Tabs -> evaluate (jobs, each seeing only wha
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -34,6 +35,8 @@ from .guard import resolve
 from .plan import Plan, build_plan, record_counters
 
 __all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run", "validate"]
+
+log = logging.getLogger("sheetsync")
 
 
 @dataclass
@@ -97,21 +100,54 @@ def run(
     )
     first_request = backend.requests  # a backend may serve several runs: count this run's requests only
     with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
+        began = time.monotonic()
         names = backend.tab_names()
         _check_workbook(config, backend, names)
         data = backend.read(names)
         tabs = build_tabs(config, data)
+        log.debug(
+            "read %s: %d tab(s), %d row(s) in %.2fs, %d request(s)",
+            backend.target,
+            len(data),
+            sum(len(t) for t in tabs.values()),
+            time.monotonic() - began,
+            backend.requests - first_request,
+        )
+        began = time.monotonic()
         issuers = _issuers(config, tabs, now)
         found = evaluate(project, config, now, tabs, issuers, selected)
         _take(result, found, project, jobs)
+        log.debug(
+            "evaluated %d job(s) in %.2fs: %d problem(s)",
+            len(found.outcomes),
+            time.monotonic() - began,
+            len(result.report),
+        )
+        began = time.monotonic()
         plan = build_plan(config, tabs, data, found.changes, result.report, found.issues_ok and not project.broken)
         record_counters(plan, tabs, issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]
+        log.debug(
+            "planned %d cell change(s), %d new row(s), %d whole tab(s) in %.2fs",
+            len(plan.cells),
+            len(plan.appends),
+            len(plan.contents),
+            time.monotonic() - began,
+        )
+        began = time.monotonic()
         if not dry_run and (plan or result.failed):
             _apply(config, backend, plan, result, now, set(names), first_request)
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
+    log.debug(
+        "%s %d cell(s) in %.2fs; %d request(s) in all, run took %.2fs",
+        "dry run: wrote nothing of" if dry_run else "wrote",
+        len(result.planned) if dry_run else result.cells_written,
+        time.monotonic() - began,
+        result.requests,
+        time.monotonic() - result.clock,
+    )
     return result
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .schema import Schema
 
 FALLBACK_PREFIX = "~"  # keys of rows whose key cell is blank: "~" + a hash of what people typed
+REPEAT_MARK = "#"  # the 2nd row holding key K is addressed as K#2, the 3rd as K#3
 
 
 def key_text(raw: Any) -> str:
@@ -38,6 +39,22 @@ def fallback_key(cells: Sequence[Any], cols: Sequence[int]) -> str:
 
 def is_fallback(key: str) -> bool:
     return key.startswith(FALLBACK_PREFIX)
+
+
+def repeated_key(key: str, occurrence: int) -> str:
+    """How the `occurrence`-th row (2nd, 3rd...) holding the same key is addressed inside sheetsync."""
+    return f"{key}{REPEAT_MARK}{occurrence}"
+
+
+def sheet_key(key: str | None) -> str | None:
+    """A key as people see it in the sheet: None for a row without one, a repeated key without its '#n'.
+
+    For output only (the row number tells repeated rows apart); inside a run rows are addressed by `key`.
+    """
+    if key is None or is_fallback(key):
+        return None
+    base, mark, occurrence = key.rpartition(REPEAT_MARK)
+    return base if mark and base and occurrence.isdigit() and int(occurrence) > 1 else key
 
 
 def normal_key(key: str, case_insensitive: bool) -> str:
@@ -92,7 +109,7 @@ class KeyIndex:
             norm = self.normal(key)
             seen[norm] = seen.get(norm, 0) + 1
             if seen[norm] > 1:
-                key = f"{key}#{seen[norm]}"
+                key = repeated_key(key, seen[norm])
             self.rows.append(KeyedRow(index, key, cells))
 
     def normal(self, key: str) -> str:

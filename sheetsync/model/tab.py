@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import JobError
 from .a1 import a1
 from .grid import TabData
-from .keys import KeyIndex, is_fallback, normal_key
+from .keys import KeyIndex, is_fallback, key_text, normal_key
 from .problems import Code, Problem, Severity
 from .schema import Column, Schema
 from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
@@ -95,6 +95,11 @@ class Row:
     def has_key(self) -> bool:
         return not is_fallback(self.key)
 
+    @property
+    def shown_key(self) -> str | None:
+        """The key as the sheet shows it (a repeated key without sheetsync's '#2'); None when the cell is blank."""
+        return key_text(self.read_raw(self.schema.key)) if self.has_key else None
+
     def with_writes(self, writes: Mapping[str, Any]) -> Row:
         """This row as it will be once `writes` (header -> typed value) are written."""
         values = dict(self.values)
@@ -164,6 +169,7 @@ class Tab:
             value=value,
             key=row.key if row else None,
             job=job,
+            shown_key=row.shown_key if row else None,
         )
 
     def with_writes(self, writes: Mapping[str, Mapping[str, Any]]) -> Tab:
@@ -270,8 +276,10 @@ def _read_rows(
     caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in columns}
     plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
     rows = []
+    key_col = columns[schema.key]
     for keyed in KeyIndex(data.values, schema).rows:
         cells, index = keyed.cells, keyed.sheet_row
+        shown = None if is_fallback(keyed.key) else key_text(cells[key_col - 1])
         values: dict[str, Any] = {}
         invalid: list[str] = []
         width = len(cells)
@@ -287,7 +295,7 @@ def _read_rows(
             if hit is not None and hit[1] is None:
                 values[header] = hit[0]
                 continue
-            value, problem = _parse_cell(schema.tab, col, raw, index, c, cache, opts, keyed.key)
+            value, problem = _parse_cell(schema.tab, col, raw, index, c, cache, opts, (keyed.key, shown))
             values[header] = value
             if problem is not None:
                 problems.append(problem)
@@ -315,7 +323,7 @@ def _parse_cell(
     c: int,
     cache: dict[Any, tuple[Any, str | None, str | None]],
     opts: ParseOptions,
-    key: str,
+    keys: tuple[str, str | None],  # the row's key and the key as the sheet shows it
 ) -> tuple[Any, Problem | None]:
     try:
         hit = cache.get(raw)
@@ -328,7 +336,16 @@ def _parse_cell(
     value, code, message = hit
     if code is not None:
         return None, Problem(
-            tab, code, message or "", Severity.ERROR, row=row, column=col.header, cell=a1(row, c), value=raw, key=key
+            tab,
+            code,
+            message or "",
+            Severity.ERROR,
+            row=row,
+            column=col.header,
+            cell=a1(row, c),
+            value=raw,
+            key=keys[0],
+            shown_key=keys[1],
         )
     return value, None
 
@@ -447,4 +464,5 @@ def _at(row: Row, col: Column, c: int, code: str, message: str, value: Any) -> P
         cell=a1(row.sheet_row, c),
         value=value,
         key=row.key,
+        shown_key=row.shown_key,
     )
