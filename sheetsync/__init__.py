@@ -19,6 +19,7 @@ from .model.tab import Row, Tab
 from .project.config import Config, load_config
 from .project.loader import Project, load_project
 from .project.marks import AFTER_ALL, Job, exporter, job, template_filter
+from .project.policies import policies, setting
 from .scheduling.scheduler import schedule
 from .workbook import Workbook, open
 
@@ -63,8 +64,10 @@ __all__ = [
     "load_config",
     "load_project",
     "open",
+    "policies",
     "run",
     "schedule",
+    "setting",
     "summaries",
     "template_filter",
     "validate",

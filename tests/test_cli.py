@@ -105,7 +105,7 @@ def test_config_errors_exit_2_naming_file_and_key(tmp_path):
     bad.write_text('[workbook]\ntarget = "x.xlsx"\ntimezone = "Mars/Olympus"\n[tabs]\n')
     result = CliRunner().invoke(main, ["--config", str(bad), "jobs"])
     assert result.exit_code == 2
-    assert str(bad) in result.output and "workbook.timezone" in result.output
+    assert str(bad) in result.output and "[workbook] timezone" in result.output
 
 
 def test_locked_workbook_is_a_clean_failure(book):

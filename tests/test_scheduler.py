@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import sheetsync
 from sheetsync.engine.run import JobOutcome, RunResult
 from sheetsync.errors import ConfigError, LockHeld, TransientError
-from sheetsync.scheduling.cadence import CadenceError, parse_cadence
+from sheetsync.model.cadence import CadenceError, parse_cadence
 from sheetsync.scheduling.scheduler import HardStop, Runner, RunState, job_status, parse_until
 
 NY = "America/New_York"
@@ -79,6 +79,7 @@ def make_config(config, tmp_path):
         return dataclasses.replace(
             with_jobs(config, tmp_path / "jobs", sample=source),
             schedule=MappingProxyType(dict(schedule)),
+            policies=MappingProxyType({}),  # the brand's policy tables: their jobs are not in this folder
             target="memory:",
         )
 

@@ -32,7 +32,9 @@ class State:
     @property
     def project(self) -> Project:
         if self._project is None:
-            self._project = load_project(self.config)
+            project = load_project(self.config)
+            project.check_config()  # every command that loads the project refuses a config it does not fit
+            self._project = project
         return self._project
 
 

@@ -42,8 +42,8 @@ import schedule as schedule_lib
 from ..backends import open_backend
 from ..backends.base import Backend
 from ..errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged
+from ..model.cadence import Cadence, CadenceError, parse_cadence
 from ..project.config import Config
-from .cadence import Cadence, CadenceError, parse_cadence
 
 log = logging.getLogger("sheetsync.scheduler")
 
