@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -21,7 +21,7 @@ from .grid import TabData
 from .keys import KeyIndex, is_fallback, key_text, normal_key
 from .problems import Code, Problem, Severity
 from .schema import Column, Schema
-from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
+from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, split_compound, to_cell
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -275,6 +275,7 @@ def _read_rows(
     parsed_cols = [(schema.column(h), c) for h, c in columns.items()]
     caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in columns}
     plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
+    others = {col.header: tuple(schema.column(h) for h in col.compound_with) for col, _ in parsed_cols}
     rows = []
     key_col = columns[schema.key]
     for keyed in KeyIndex(data.values, schema).rows:
@@ -295,7 +296,9 @@ def _read_rows(
             if hit is not None and hit[1] is None:
                 values[header] = hit[0]
                 continue
-            value, problem = _parse_cell(schema.tab, col, raw, index, c, cache, opts, (keyed.key, shown))
+            value, problem = _parse_cell(
+                schema.tab, col, raw, index, c, cache, opts, (keyed.key, shown), others[header]
+            )
             values[header] = value
             if problem is not None:
                 problems.append(problem)
@@ -324,13 +327,14 @@ def _parse_cell(
     cache: dict[Any, tuple[Any, str | None, str | None]],
     opts: ParseOptions,
     keys: tuple[str, str | None],  # the row's key and the key as the sheet shows it
+    others: Sequence[Column] = (),  # the columns `col` is compound with
 ) -> tuple[Any, Problem | None]:
     try:
         hit = cache.get(raw)
     except TypeError:  # an unhashable oddity from a backend: parse without caching
         hit = None
     if hit is None:
-        hit = _parse_uncached(col, raw, opts)
+        hit = _parse_uncached(col, raw, opts, others)
         with contextlib.suppress(TypeError):
             cache[raw] = hit
     value, code, message = hit
@@ -377,7 +381,9 @@ FORMULA_ERRORS = frozenset(
 )
 
 
-def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str | None, str | None]:
+def _parse_uncached(
+    col: Column, raw: Any, opts: ParseOptions, others: Sequence[Column] = ()
+) -> tuple[Any, str | None, str | None]:
     shown = describe(raw)
     if isinstance(raw, Uncalculated):  # never guessed: the value the formula would give is unknown here
         return (
@@ -393,6 +399,12 @@ def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str
     try:
         value = PARSERS[col.type](raw, col, opts)
     except BadValue as bad:
+        split = split_compound(shown, col, others) if others and bad.code == Code.NOT_ALLOWED else None
+        if split is not None:
+            parts = [split[0], *(f"{header} {value}" for header, value in split[1].items())]
+            return None, bad.code, f"{shown} is not valid: did you mean {', '.join(parts)}?"
+        if bad.suggestion:
+            return None, bad.code, f"{shown} is not valid: did you mean {bad.suggestion}?"
         return None, bad.code, f"{shown} is not valid: use {bad.expected}"
     limit = _limits(col, value)
     if limit:
