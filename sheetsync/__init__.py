@@ -16,6 +16,7 @@ from .model.changes import Action, ChangeSet
 from .model.layout import ChartSpec, TabContent, TabLayout
 from .model.problems import Code, Problem, Report, Severity
 from .model.tab import Row, Tab
+from .new import new
 from .project.config import Config, load_config
 from .project.loader import Project, load_project
 from .project.marks import AFTER_ALL, Job, exporter, job, template_filter
@@ -63,6 +64,7 @@ __all__ = [
     "jobs",
     "load_config",
     "load_project",
+    "new",
     "open",
     "policies",
     "run",

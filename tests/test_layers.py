@@ -21,6 +21,7 @@ LAYERS = {
     "export": 4,
     "init": 4,
     "demo": 4,
+    "new": 4,
     "figures": 4,
     "todo": 4,
     "summary_tab": 4,

@@ -1,6 +1,6 @@
 """The `sheetsync` command: parses arguments, calls the library function of the same name, prints.
 
-One module per command family (run, setup, jobs, export, schedule); each is imported only when its
+One module per command family (run, setup, new, jobs, export, schedule); each is imported only when its
 command runs, so `sheetsync --help` stays quick and the emulator's server code loads only for
 `sheetsync emulator`.
 
@@ -25,6 +25,7 @@ from .common import EXIT_JOB_FAILED, State
 COMMANDS = {
     "demo": ".setup:demo",
     "init": ".setup:init",
+    "new": ".new:new",
     "run": ".run:run",
     "validate": ".run:validate",
     "jobs": ".jobs:jobs",

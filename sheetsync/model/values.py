@@ -242,8 +242,8 @@ def parse_multi_enum(raw: Any, column: Any, opts: ParseOptions) -> tuple[str, ..
 
 
 def split_compound(text: str, column: Any, others: Sequence[Any]) -> tuple[str, dict[str, str]] | None:
-    """A value typed into `column` that also holds a word of another column, split into both:
-    ("14 kt yelow gold", Metal, [Purity]) -> ("Yellow Gold", {"Purity": "14K"}); None when it does not split."""
+    """A value typed into `column` that also holds a word of another column, split into both: the closest
+    value of `column` and {other column's header: its value}; None when it does not split that way."""
     words = str(text).split()
     for other in others:
         for start in range(len(words)):

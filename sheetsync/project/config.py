@@ -145,7 +145,8 @@ def find_config(explicit: str | os.PathLike | None = None) -> Path:
     if DEFAULT_PATH.is_file():
         return DEFAULT_PATH
     raise ConfigError(
-        f"no config: pass --config FILE, set SHEETSYNC_CONFIG, or run from a folder holding {DEFAULT_PATH}"
+        f"no config: pass --config FILE, set SHEETSYNC_CONFIG, or run from a folder holding {DEFAULT_PATH} "
+        "(`sheetsync new DIR` writes a project folder to start from)"
     )
 
 
