@@ -23,7 +23,6 @@ from sheetsync.model.values import is_blank
 class OverdueCode(StrEnum):
     """Problems the overdue job reports in the Issues columns (stable values; tests compare these)."""
 
-    DISCLOSURE_MISSING = "disclosure_missing"
     NOT_INSPECTED = "not_inspected"
     RECEIVED_ON_MISSING = "received_on_missing"
     WORKSHOP_OVERDUE = "workshop_overdue"
@@ -228,16 +227,7 @@ def _gift_actions(
     handle, piece = row["Handle"] or "(no handle)", scope.product(row["SKU"])
     va, last = scope.who("va"), row["Last Follow-up"]
     if _posted(row):
-        if row["Disclosure"] is not True:
-            scope.cs.report(
-                gifts,
-                row,
-                "Disclosure",
-                OverdueCode.DISCLOSURE_MISSING,
-                f"{'No' if row['Disclosure'] is False else 'blank'} on a posted gift: ask {handle} to "
-                "add a clear #ad or #gifted to the post, then set Yes",
-                Severity.WARNING,
-            )
+        if row["Disclosure"] is not True:  # the finding itself is validate's (disclosure_missing): chase it here
             scope.act(
                 gifts,
                 row,
