@@ -11,14 +11,17 @@ from .engine.run import RunResult, run, validate
 from .errors import ConfigError, LockHeld, SheetSyncError, WorkbookChanged
 from .export import export  # channel files: sheetsync.export(config, "shop", "shop.csv")
 from .figures import figures, summaries
+from .history import log, undo
 from .init import init
 from .model.changes import Action, ChangeSet
 from .model.layout import ChartSpec, TabContent, TabLayout
 from .model.problems import Code, Problem, Report, Severity
 from .model.tab import Row, Tab
+from .new import new
 from .project.config import Config, load_config
 from .project.loader import Project, load_project
 from .project.marks import AFTER_ALL, Job, exporter, job, template_filter
+from .project.policies import policies, setting
 from .scheduling.scheduler import schedule
 from .workbook import Workbook, open
 
@@ -62,10 +65,15 @@ __all__ = [
     "jobs",
     "load_config",
     "load_project",
+    "log",
+    "new",
     "open",
+    "policies",
     "run",
     "schedule",
+    "setting",
     "summaries",
     "template_filter",
+    "undo",
     "validate",
 ]

@@ -28,6 +28,7 @@ from .model.a1 import a1, column_letter
 from .model.layout import ChartSpec, TabContent, TabLayout
 
 NA_TEXT = "n/a"
+GAP = '"  "'  # number-format text after a right-aligned value, so the next column's text does not touch it
 FORMATS = {
     "int": "#,##0",
     "decimal": "#,##0.0",
@@ -175,19 +176,28 @@ class _Page:
             return row + 1
         if section.key:
             return self._key_rows(section, frame, row, placed)
+        kinds = [section.formats.get(header, "text") for header in shown]
+        # A number right against the text of the next column reads as one word ("4Not As Described"):
+        # such a column's formats end in spaces, in every spreadsheet program, its header's too.
+        padded = {c for c, kind in enumerate(kinds, start=1) if c < len(kinds) and kinds[c] == "text"}
         for c, header in enumerate(shown, start=1):
             self.put(row, c, str(header), bold=True, measure=True)
-            if section.formats.get(header, "text") != "text":
+            if kinds[c - 1] != "text":
                 self.align[(row, c)] = "right"  # over its numbers and dates
+                if c in padded:
+                    self.formats[(row, c)] = f"@{GAP}"
         self.used_cols = max(self.used_cols, len(shown))
         row += 1
         placed[id(section)] = (row, 0)
         limit = section.max_rows or len(frame)
         for _, record in frame.head(limit).iterrows():
             for c, header in enumerate(shown, start=1):
-                kind = section.formats.get(header, "text")
+                kind = kinds[c - 1]
                 value = cell_value(record[header], kind)
-                self.put(row, c, value, fmt=self._format(kind), measure=True)
+                fmt = self._format(kind)
+                self.put(row, c, value, fmt=f"{fmt}{GAP}" if fmt and c in padded else fmt, measure=True)
+                if value == NA_TEXT and c in padded:
+                    self.align[(row, c)] = "center"  # text takes no number format: keep it off its neighbour
                 target = section.links.get(header)
                 if target and _present(record.get(target)) and value not in (None, ""):
                     self.links[(row, c)] = str(record[target])

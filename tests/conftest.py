@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -94,3 +95,19 @@ def run_jobs(config: Config, now: datetime):
         return sheetsync.run(cfg or config, jobs, now=at or now, backend=backend, dry_run=dry_run)
 
     return go
+
+
+def config_for_jobs(text: str, jobs: Iterable[str] = (), tables: Iterable[str] = ("google",)) -> str:
+    """sheetsync.toml text keeping only the cadences of `jobs` and the [policies.<name>] tables in `tables`:
+    a strict config refuses cadences and tables that no job of a smaller jobs folder declares."""
+    out, keep, section = [], True, ""
+    for line in text.splitlines():
+        header = re.match(r"^\[([^\]]+)\]", line)
+        if header:
+            section = header.group(1)
+            keep = not section.startswith("policies.") or section.split(".")[1] in tables
+        elif section == "schedule" and re.match(r"^\w+ = ", line) and line.split(" ")[0] not in jobs:
+            continue
+        if keep:
+            out.append(line)
+    return "\n".join(out) + "\n"

@@ -105,7 +105,7 @@ def test_config_errors_exit_2_naming_file_and_key(tmp_path):
     bad.write_text('[workbook]\ntarget = "x.xlsx"\ntimezone = "Mars/Olympus"\n[tabs]\n')
     result = CliRunner().invoke(main, ["--config", str(bad), "jobs"])
     assert result.exit_code == 2
-    assert str(bad) in result.output and "workbook.timezone" in result.output
+    assert str(bad) in result.output and "[workbook] timezone" in result.output
 
 
 def test_locked_workbook_is_a_clean_failure(book):
@@ -153,7 +153,7 @@ def test_a_one_off_run_is_recorded_for_the_schedule_loop(book, tmp_path):
     env = {"SHEETSYNC_STATE": str(state)}
     code, _ = invoke("--workbook", str(book), "run", "--once", "validate", env=env)
     assert code == 0
-    recorded = json.loads(state.read_text())["jobs"]["validate"]
+    recorded = json.loads(state.read_text())["workbooks"][str(book)]["jobs"]["validate"]
     assert recorded["last_outcome"] == "ok" and recorded["last_success"]
     code, out = invoke("--workbook", str(book), "jobs", env=env)
     line = next(text for text in out.splitlines() if text.startswith("validate"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, memory_workbook
+from conftest import ROOT, config_for_jobs, memory_workbook
 
 from sheetsync.cli import BriefFormatter, main
 from sheetsync.cli.common import exit_code
@@ -32,7 +32,7 @@ def copy_config(tmp_path: Path, jobs_dir: Path | None = None) -> Path:
     shutil.copytree(ROOT / "config", folder)
     main_file = folder / "sheetsync.toml"
     text = main_file.read_text().replace('dir = "../jobs"', f'dir = "{(jobs_dir or ROOT / "jobs").as_posix()}"')
-    main_file.write_text(text)
+    main_file.write_text(text if jobs_dir is None else config_for_jobs(text))
     return main_file
 
 
@@ -138,10 +138,11 @@ def test_policy_of_the_wrong_type_on_the_command_line_exits_2_without_traceback(
     cfg = copy_config(tmp_path)
     edit(cfg, "window_days = 30 ", 'window_days = "30 days" ')
     book = tmp_path / "book.xlsx"
-    assert cli("--config", str(cfg), "--workbook", str(book), "init")[0] == 0
-    code, out = cli("--config", str(cfg), "--workbook", str(book), "run", "--now", NOW)
-    assert code == 2 and "Traceback" not in out
-    assert "overdue" in out and str(cfg) in out and "[policies.returns] window_days" in out
+    for command in (["init"], ["run", "--now", NOW]):  # refused when the config loads, before any job runs
+        code, out = cli("--config", str(cfg), "--workbook", str(book), *command)
+        assert code == 2 and "Traceback" not in out
+        assert str(cfg) in out and '[policies.returns] window_days = "30 days"' in out and "whole number" in out
+    assert not book.exists()
 
 
 # ------------------------------------------------------------------------------------------ job modules

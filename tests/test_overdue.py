@@ -255,8 +255,10 @@ def test_posted_without_disclosure_is_flagged(run_jobs, config, disclosure, flag
         at("2026-11-26"),
         **{"Delivered On": "2026-11-01", "Posted On": "2026-11-05", "Disclosure": disclosure},
     )
-    codes = {p.code for p in result.report if p.tab == "Gifts"}
-    assert ("disclosure_missing" in codes) is flagged
+    found = [(p.job, p.code) for p in result.report if p.tab == "Gifts" and p.code == "disclosure_missing"]
+    assert found == ([("validate", "disclosure_missing")] if flagged else [])  # one finding, by one job
+    chases = [a for a in result.actions if a.kind == "fix_disclosure"]
+    assert len(chases) == (1 if flagged else 0)  # overdue chases it on the To Do list
 
 
 # --- Returns --------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def python_blocks(title: str) -> list[str]:
 @pytest.mark.slow
 def test_writing_a_job_examples_run_as_written(config, demo_rows, now, tmp_path):
     blocks = python_blocks("Writing a job")
-    assert len(blocks) == 2
+    assert len(blocks) == 3  # two jobs and a policy declaration
     folder = tmp_path / "jobs"
     shutil.copytree(ROOT / "jobs", folder, ignore=shutil.ignore_patterns("__pycache__"))
     for index, source in enumerate(blocks):
@@ -44,3 +44,9 @@ def test_writing_a_job_examples_run_as_written(config, demo_rows, now, tmp_path)
     assert "Stock: 0 in stock: reorder or mark it sold out" in issues[sold_out["SKU"]].splitlines()
     todo = [line["To Do"] for line in records(backend, "To Do")]
     assert f"Reorder the {last_one['Product Name']} (1 left)" in todo
+    policies = {**config.policies, "restock": {"below": 1, "share": 25}}
+    project = sheetsync.load_project(dataclasses.replace(cfg, policies=policies))
+    assert [p for p in project.config_problems() if "restock" in p] == [
+        f"{cfg.path}: [policies.restock] share = 25: 25 is above the maximum 1 "
+        "(it is a fraction, not a percentage: did you mean 0.25?)"
+    ]

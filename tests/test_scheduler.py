@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import sheetsync
 from sheetsync.engine.run import JobOutcome, RunResult
 from sheetsync.errors import ConfigError, LockHeld, TransientError
-from sheetsync.scheduling.cadence import CadenceError, parse_cadence
+from sheetsync.model.cadence import CadenceError, parse_cadence
 from sheetsync.scheduling.scheduler import HardStop, Runner, RunState, job_status, parse_until
 
 NY = "America/New_York"
@@ -79,6 +79,7 @@ def make_config(config, tmp_path):
         return dataclasses.replace(
             with_jobs(config, tmp_path / "jobs", sample=source),
             schedule=MappingProxyType(dict(schedule)),
+            policies=MappingProxyType({}),  # the brand's policy tables: their jobs are not in this folder
             target="memory:",
         )
 
@@ -113,6 +114,11 @@ def runner(config, clock, tmp_path, **kw):
     return Runner(
         config, clock=clock, sleep=clock.sleep, state_path=tmp_path / "state.json", handle_signals=False, **kw
     )
+
+
+def saved_jobs(path, config) -> dict:
+    """The last-run records the state file holds for the config's workbook target."""
+    return json.loads(path.read_text())["workbooks"][config.target]["jobs"]
 
 
 def at(y, mo, d, h=0, mi=0, tz=NY) -> datetime:
@@ -297,7 +303,7 @@ def test_nothing_to_schedule_is_a_config_error(make_config, tmp_path):
 
 def test_catch_up_runs_once_however_many_runs_were_missed(make_config, tmp_path):
     cfg = make_config({"stamp": "every 15 minutes", "quiet": "every day at 07:00"})
-    state = RunState(tmp_path / "state.json")
+    state = RunState(tmp_path / "state.json", cfg.target)
     state.jobs = {
         "stamp": {"last_success": at(2026, 11, 23, 9).isoformat()},  # 3 days: ~290 missed runs
         "quiet": {"last_success": at(2026, 11, 26, 7).isoformat()},
@@ -337,7 +343,7 @@ def test_a_start_while_the_job_still_runs_is_skipped_and_logged(make_config, tmp
 def test_jobs_due_together_run_one_after_another_in_dependency_order(make_config, tmp_path):
     cfg = make_config({"stamp": "every day at 07:00", "quiet": "every day at 07:00"})
     clock, calls = FakeClock(at(2026, 11, 26, 6, 59)), []
-    state = RunState(tmp_path / "state.json")
+    state = RunState(tmp_path / "state.json", cfg.target)
     state.jobs = {n: {"last_success": at(2026, 11, 26, 6).isoformat()} for n in ("stamp", "quiet")}
     state.save()
     runner(cfg, clock, tmp_path, run_fn=fake_run(clock, takes={"quiet": 3, "stamp": 3}, calls=calls), max_runs=2).run()
@@ -394,7 +400,7 @@ def test_a_job_that_raises_is_logged_with_traceback_and_the_loop_goes_on(make_co
     assert result.outcomes("stamp") == ["failed"] * 3
     assert result.outcomes("quiet") == ["ok"] * 9
     assert "Traceback" in caplog.text and "kaboom" in caplog.text
-    saved = json.loads((tmp_path / "state.json").read_text())["jobs"]
+    saved = saved_jobs(tmp_path / "state.json", cfg)
     assert saved["stamp"]["last_outcome"] == "failed" and "last_success" not in saved["stamp"]
     assert saved["quiet"]["last_outcome"] == "ok"
 
@@ -503,7 +509,7 @@ def test_a_second_signal_while_the_start_line_is_logged_still_ends_the_run_as_in
     assert events.count("start") == 1
     assert [a.outcome for a in result.attempts] == ["interrupted"]
     assert events.count("end") == 1  # every start line has its end line
-    saved = json.loads((tmp_path / "state.json").read_text())["jobs"]
+    saved = saved_jobs(tmp_path / "state.json", cfg)
     assert saved["quiet"]["last_outcome"] == "interrupted"
 
 
@@ -564,12 +570,33 @@ def test_a_damaged_state_file_is_a_warning(make_config, tmp_path):
     cfg = make_config({"quiet": "every 15 minutes"})
     result = runner(cfg, FakeClock(at(2026, 11, 26, 9)), tmp_path, max_runs=1).run()
     assert any("cannot read the run state" in w for w in result.warnings)
-    assert json.loads((tmp_path / "state.json").read_text())["jobs"]["quiet"]["last_outcome"] == "ok"
+    assert saved_jobs(tmp_path / "state.json", cfg)["quiet"]["last_outcome"] == "ok"
+
+
+def test_state_is_kept_per_workbook_target(make_config, tmp_path):
+    real = make_config({"quiet": "every 15 minutes"})
+    copy = dataclasses.replace(real, target="memory:copy")
+    runner(real, FakeClock(at(2026, 11, 26, 9)), tmp_path, max_runs=1).run()
+    runner(copy, FakeClock(at(2026, 11, 26, 12)), tmp_path, max_runs=1).run()  # same state file, other workbook
+    assert saved_jobs(tmp_path / "state.json", real)["quiet"]["last_start"].startswith("2026-11-26T09:00")
+    assert saved_jobs(tmp_path / "state.json", copy)["quiet"]["last_start"].startswith("2026-11-26T12:00")
+    result = RunResult(run_id="cron", started=at(2026, 11, 26, 13), ended=at(2026, 11, 26, 13))
+    result.outcomes["quiet"] = JobOutcome("quiet", "ok")
+    sheetsync.scheduling.scheduler.record_run(copy, result, tmp_path / "state.json")
+    statuses, _ = job_status(real, state_path=tmp_path / "state.json", now=at(2026, 11, 26, 14))
+    assert next(s for s in statuses if s.name == "quiet").last_run == at(2026, 11, 26, 9)
+
+
+def test_a_version_1_state_file_is_read_as_the_loading_targets(make_config, tmp_path):
+    cfg = make_config({"quiet": "every day at 07:00"})
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"version": 1, "jobs": {"quiet": {"last_success": at(2026, 11, 26, 7).isoformat()}}}))
+    assert RunState.load(path, cfg.target).last_success("quiet") == at(2026, 11, 26, 7)
 
 
 def test_job_status_shows_cadence_last_run_and_next_run(make_config, tmp_path):
     cfg = make_config({"quiet": "weekdays at 08:30", "stamp": "every 15 minutes", "todo": "every day at 07:00"})
-    state = RunState(tmp_path / "state.json")
+    state = RunState(tmp_path / "state.json", cfg.target)
     state.jobs = {
         "quiet": {
             "last_start": at(2026, 11, 27, 8, 30).isoformat(),
@@ -590,7 +617,7 @@ def test_jobs_command_lists_cadence_last_run_outcome_and_next(make_config, tmp_p
     from sheetsync import cli
 
     cfg = make_config({"quiet": "weekdays at 08:30"})
-    state = RunState(tmp_path / "state.json")
+    state = RunState(tmp_path / "state.json", cfg.target)
     state.jobs = {
         "quiet": {
             "last_start": at(2026, 11, 27, 8, 30).isoformat(),

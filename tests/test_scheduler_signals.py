@@ -267,5 +267,5 @@ def test_schedule_max_runs_on_the_demo_workbook(tmp_path):
     assert len(starts) == len(ends) == min(2, len(starts)) and "cell(s) written" in ends[0]
     assert "stopped (max-runs) after 2 run(s)" in lines[-1] or "stopped (until) after 1 run(s)" in lines[-1]
     state = json.loads((tmp_path / "state.json").read_text())
-    assert state["jobs"]["validate"]["last_outcome"] == "ok"
+    assert state["workbooks"][str(path)]["jobs"]["validate"]["last_outcome"] == "ok"
     openpyxl.load_workbook(path)

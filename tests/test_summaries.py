@@ -539,3 +539,32 @@ def test_notebook_entry_point(config, now, fixture_book):
     assert all(isinstance(f, pd.DataFrame) for f in frames.values())
     assert {"returns.by_reason", "gifting.by_influencer", "catalog.by_status"} <= set(frames)
     assert fixture_book.writes == 0  # a dry run: nothing written
+
+
+def test_a_number_never_runs_into_the_text_of_the_next_column():
+    """'4Not As Described', '-100.0%ROI ...': a numeric column followed by a text one ends its formats in spaces."""
+    import pandas as pd
+
+    from sheetsync.summary_tab import GAP, Section, render_summary
+
+    frame = pd.DataFrame(
+        {"SKU": ["A-1", "B-2"], "Returns": [4, None], "ROI": [-1.0, 0.5], "Top Reason": ["Style", "x"]}
+    )
+    section = Section("Returns", frame, formats={"Returns": "int", "ROI": "percent"})
+    content = render_summary("Summary", "Title", "Sub", [section])
+    rows = content.rows
+    header = next(r for r, line in enumerate(rows, start=1) if line and line[0] == "SKU")
+    formats = content.layout.number_formats
+    assert formats[(header + 1, 3)].endswith(GAP) and formats[(header, 3)] == f"@{GAP}"  # ROI, before text
+    assert not formats[(header + 1, 2)].endswith(GAP)  # Returns is followed by a number: no gap needed
+
+
+def test_the_demos_engagement_rates_are_plausible(demo_rows):
+    """(likes + comments) / followers of the demo's posts: creators' rates run at about 1-10%, never 60-70%."""
+    followers = {r["Handle"]: r["Followers"] for r in demo_rows["Influencers"]}
+    rates = [
+        (g["Likes"] + g["Comments"]) / followers[g["Handle"]]
+        for g in demo_rows["Gifts"]
+        if isinstance(g.get("Likes"), int) and isinstance(g.get("Comments"), int) and followers.get(g["Handle"])
+    ]
+    assert len(rates) >= 15 and all(0.01 <= rate <= 0.10 for rate in rates), sorted(rates)

@@ -128,3 +128,37 @@ def test_frame_is_typed(config):
     assert str(frame["Stock"].dtype) == "Int64" and str(frame["Engraved / Custom"].dtype) == "boolean"
     assert pd.api.types.is_datetime64_any_dtype(frame["Launch Date"])
     assert frame.loc[0, "_row"] == 2
+
+
+def _sku_problems(config, **cells):
+    schema = config.schemas["SKUs"]
+    values = {"SKU": "RG-001", "Product Name": "Halo ring", "Category": "Ring", "Metal": "Yellow Gold"} | cells
+    tab = build_tab(TabData("SKUs", [schema.headers, [values.get(h) for h in schema.headers]]), schema, config.parse)
+    return {p.column: p for p in tab.problems if p.code == Code.NOT_ALLOWED}
+
+
+def test_a_compound_value_is_recognised_as_both_columns(config):
+    """Metal declares compound_with = ["Purity"]: the purity typed into it is split out and suggested."""
+    problem = _sku_problems(config, Metal="14 kt yelow gold", Purity=None)["Metal"]
+    assert problem.message == "14 kt yelow gold is not valid: did you mean Yellow Gold, Purity 14K?"
+    assert problem.value == "14 kt yelow gold"  # the person's value is kept, never rewritten
+    assert "did you mean Rose Gold, Purity 18K?" in _sku_problems(config, Metal="rose gold 18ct")["Metal"].message
+
+
+@pytest.mark.parametrize(
+    "cells,column,suggestion",
+    [
+        ({"Category": "Rnig"}, "Category", "Ring"),
+        ({"Metal": "Yelow Gold"}, "Metal", "Yellow Gold"),
+        ({"Channels": "Shopfy, Etsy"}, "Channels", "Shopify, Etsy"),  # a multi-enum: the whole corrected list
+        ({"Stone": "Saphire"}, "Stone", "Sapphire"),
+    ],
+)
+def test_a_mistyped_word_gets_the_closest_allowed_value(config, cells, column, suggestion):
+    assert f"did you mean {suggestion}?" in _sku_problems(config, **cells)[column].message
+
+
+@pytest.mark.parametrize("cells,column", [({"Clarity": "SI3"}, "Clarity"), ({"Metal": "Unobtainium"}, "Metal")])
+def test_no_suggestion_when_nothing_is_close(config, cells, column):
+    message = _sku_problems(config, **cells)[column].message
+    assert "did you mean" not in message and "use one of" in message

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from conftest import config_for_jobs
+
 from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,10 +22,17 @@ def validate_only_config(folder: Path) -> Config:
     this job's flags alone.
     """
     shutil.copytree(ROOT / "config", folder / "config")
+    path = folder / "config" / "sheetsync.toml"
+    path.write_text(only_validate(path.read_text()))
     (folder / "jobs").mkdir()
     for name in JOB_MODULES:
         (folder / "jobs" / name).symlink_to(ROOT / "jobs" / name)
     return load_config(folder / "config" / "sheetsync.toml")
+
+
+def only_validate(text: str) -> str:
+    """The config without what names the other jobs: a strict config refuses what no loaded job declares."""
+    return config_for_jobs(text, jobs=("validate",), tables=("validate", "google"))
 
 
 def memory(config: Config) -> Config:

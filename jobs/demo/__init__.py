@@ -276,9 +276,15 @@ def _gift_post(rng, row: dict[str, Any], person: dict[str, Any], i: int, today: 
         return
     site = {"Instagram": "https://www.instagram.com/p/", "TikTok": "https://www.tiktok.com/@x/video/",
             "YouTube": "https://www.youtube.com/watch?v=", "Pinterest": "https://www.pinterest.com/pin/"}
+    url = f"{site[person['Platform']]}C{rng.randint(10**6, 10**7)}"
+    # Likes and comments scale with the audience: (likes + comments) / followers lands at 1-7.5%, the range
+    # creators' engagement rates fall in. The two draws stay as they were, so every other figure is unchanged.
+    like_draw, comment_draw = rng.randint(80, 5000), rng.randint(3, 300)
+    audience = person["Followers"] or 5000  # no follower count typed yet: a small account's figures
     row.update({
-        "Post URL": f"{site[person['Platform']]}C{rng.randint(10**6, 10**7)}", "Posted On": posted,
-        "Disclosure": "Yes", "Likes": rng.randint(80, 5000), "Comments": rng.randint(3, 300),
+        "Post URL": url, "Posted On": posted, "Disclosure": "Yes",
+        "Likes": round(audience * (0.0095 + 0.06 * (like_draw - 80) / 4920)),
+        "Comments": round(audience * (0.0005 + 0.005 * (comment_draw - 3) / 297)),
         "Shares": rng.randint(0, 120), "Saves": rng.randint(0, 400), "Views": rng.randint(2000, 90000),
         "Discount Code": f"{person['Handle'][1:].split('.')[0].upper()}15",
         "Attributed Orders": rng.randint(0, 9),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sheetsync import Action, ChangeSet, Context, Severity, job
+from sheetsync import Action, ChangeSet, Context, Severity, job, policies, setting
 from sheetsync.model.calendar import Calendar
 from sheetsync.model.tab import Row, Tab
 from sheetsync.model.values import is_blank
@@ -22,7 +22,6 @@ from sheetsync.model.values import is_blank
 class OverdueCode(StrEnum):
     """Problems the overdue job reports in the Issues columns (stable values; tests compare these)."""
 
-    DISCLOSURE_MISSING = "disclosure_missing"
     NOT_INSPECTED = "not_inspected"
     RECEIVED_ON_MISSING = "received_on_missing"
     WORKSHOP_OVERDUE = "workshop_overdue"
@@ -66,11 +65,11 @@ class Scope:
     today: date
     calendar: Calendar
 
-    def policy(self, dotted: str, default: Any) -> Any:
-        return self.ctx.config.policy(dotted, default)
+    def policy(self, table: type[Any]) -> Any:
+        return self.ctx.config.policy(table)
 
     def who(self, role: str) -> str:
-        return str(self.policy(f"todo.{role}", {"va": "VA", "founder": "Founder", "workshop": "Workshop"}[role]))
+        return str(getattr(self.policy(Roles), role))
 
     def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
         """A To Do line about `row` (`key`: its key, or the id issued to it in this run)."""
@@ -94,6 +93,16 @@ class Scope:
         return self.ctx.tab("SKUs")
 
 
+@policies("todo")
+@dataclass(frozen=True)
+class Roles:
+    """[policies.todo]: who the To Do lines are for, by role."""
+
+    va: str = "VA"
+    founder: str = "Founder"
+    workshop: str = "Workshop"
+
+
 @job("overdue", after=["validate"])
 def overdue(ctx: Context) -> ChangeSet:
     """Flag late gift posts, stuck returns and late copy; issue ids, fill blanks, and list today's actions."""
@@ -108,26 +117,21 @@ def overdue(ctx: Context) -> ChangeSet:
 # --- Gifts -------------------------------------------------------------------------------------
 
 
+@policies("gifting")
 @dataclass(frozen=True)
 class GiftPolicy:
-    window: int = 14
-    due_soon: int = 3
-    reminder_2: int = 7
-    ghosted: int = 30
-    shares: bool = False
-    saves: bool = False
+    """[policies.gifting]: the posting window and the follow-up cadence, in calendar days."""
+
+    window: int = setting(14, key="posting_window_days", min=1)
+    due_soon: int = setting(3, key="due_soon_days", min=0)
+    reminder_2: int = setting(7, key="reminder_2_after_days", min=1)
+    ghosted: int = setting(30, key="ghosted_after_days", min=1)
+    shares: bool = setting(False, key="engagement_counts_shares")
+    saves: bool = setting(False, key="engagement_counts_saves")
 
     @classmethod
     def of(cls, scope: Scope) -> GiftPolicy:
-        p = "gifting."
-        return cls(
-            int(scope.policy(p + "posting_window_days", 14)),
-            int(scope.policy(p + "due_soon_days", 3)),
-            int(scope.policy(p + "reminder_2_after_days", 7)),
-            int(scope.policy(p + "ghosted_after_days", 30)),
-            bool(scope.policy(p + "engagement_counts_shares", False)),
-            bool(scope.policy(p + "engagement_counts_saves", False)),
-        )
+        return scope.policy(cls)
 
 
 def follow_up_stage(due: date | None, last: date | None, today: date, policy: GiftPolicy) -> str:
@@ -216,16 +220,7 @@ def _gift_actions(
     handle, piece = row["Handle"] or "(no handle)", scope.product(row["SKU"])
     va, last = scope.who("va"), row["Last Follow-up"]
     if _posted(row):
-        if row["Disclosure"] is not True:
-            scope.cs.report(
-                gifts,
-                row,
-                "Disclosure",
-                OverdueCode.DISCLOSURE_MISSING,
-                f"{'No' if row['Disclosure'] is False else 'blank'} on a posted gift: ask {handle} to "
-                "add a clear #ad or #gifted to the post, then set Yes",
-                Severity.WARNING,
-            )
+        if row["Disclosure"] is not True:  # the finding itself is validate's (disclosure_missing): chase it here
             scope.act(
                 gifts,
                 row,
@@ -295,22 +290,19 @@ def _gift_actions(
 # --- Returns -----------------------------------------------------------------------------------
 
 
+@policies("returns")
 @dataclass(frozen=True)
 class ReturnPolicy:
-    window: int = 30
+    """[policies.returns]: the return window, automatic authorization and deadlines."""
+
+    window: int = setting(30, key="window_days", min=0)
     auto_authorize: bool = True
-    inspect_within: int = 3
-    expire_after: int = 30
+    inspect_within: int = setting(3, key="inspect_within_business_days", min=0)
+    expire_after: int = setting(30, key="expire_after_days", min=1)
 
     @classmethod
     def of(cls, scope: Scope) -> ReturnPolicy:
-        p = "returns."
-        return cls(
-            int(scope.policy(p + "window_days", 30)),
-            bool(scope.policy(p + "auto_authorize", True)),
-            int(scope.policy(p + "inspect_within_business_days", 3)),
-            int(scope.policy(p + "expire_after_days", 30)),
-        )
+        return scope.policy(cls)
 
 
 def policy_check(row: Row, sku: Row | None, policy: ReturnPolicy) -> tuple[str, bool]:
@@ -553,10 +545,21 @@ def _at_workshop(scope: Scope, returns: Tab, row: Row, key: str, who_for: str) -
 # --- SKUs: copy deadlines ------------------------------------------------------------------------
 
 
+@policies("copy")
+@dataclass(frozen=True)
+class CopyPolicy:
+    """[policies.copy]: when copy counts as late."""
+
+    launch_warning_days: int = setting(7, min=0)
+    pending_statuses: tuple[str, ...] = setting(
+        ("Brief", "Drafting", "In Review", "Changes Requested"), refers="values:SKUs.Description Status"
+    )
+    published_status: str = setting("Published", refers="values:SKUs.Description Status")
+
+
 def _copy(scope: Scope, skus: Tab) -> None:
-    pending = tuple(scope.policy("copy.pending_statuses", ("Brief", "Drafting", "In Review", "Changes Requested")))
-    published = str(scope.policy("copy.published_status", "Published"))
-    warn = int(scope.policy("copy.launch_warning_days", 7))
+    policy = scope.policy(CopyPolicy)
+    pending, published, warn = policy.pending_statuses, policy.published_status, policy.launch_warning_days
     today = scope.today
     for row in skus:
         status = row["Description Status"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from sheetsync import policies, setting
 from sheetsync.model.a1 import sheet_ref
 from sheetsync.model.tab import Tab
 
@@ -20,9 +21,25 @@ DONE_COPY_STATUSES = ("Approved", "Published")
 DATE_TYPES = ("date", "datetime")
 
 
+@policies("summaries")
+@dataclass(frozen=True)
+class SummaryPolicy:
+    """[policies.summaries]: thresholds and lists of the Summary tabs."""
+
+    posting_window_days: int | None = setting(None, min=1, doc="default: [policies.gifting] posting_window_days")
+    stop_min_gifts: int = setting(2, min=1)
+    stop_roi_below: float = setting(-0.5, min=-1, max=10)  # -0.5: lost half the cost; below -1 is impossible
+    engagement_actions: tuple[str, ...] | None = setting(None, refers="columns:Gifts")
+    emv_rates: Mapping[str, float] = setting({}, min=0, refers="columns:Gifts")
+    copy_reasons: tuple[str, ...] = setting(COPY_REASONS, refers="values:Returns.Reason")
+    copy_review_top: int = setting(10, min=1)
+    launch_window_days: int = setting(14, min=0)
+    chart_top: int = setting(10, min=1)
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The [policies.summaries] table, with the brand's defaults."""
+    """The summaries policy as the figures use it: the declared table, the other tables it defaults from, today."""
 
     today: date
     posting_window_days: int = 14
@@ -38,18 +55,19 @@ class Policy:
 
     @classmethod
     def from_config(cls, config, today: date) -> Policy:
+        own = config.policy(SummaryPolicy)
         get = config.policy
         return cls(
             today=today,
-            posting_window_days=int(get("summaries.posting_window_days", get("gifting.posting_window_days", 14))),
-            stop_min_gifts=int(get("summaries.stop_min_gifts", 2)),
-            stop_roi_below=float(get("summaries.stop_roi_below", -0.5)),
-            engagement_actions=tuple(get("summaries.engagement_actions", _engagement_default(get))),
-            emv_rates={str(k): float(v) for k, v in dict(get("summaries.emv_rates", {})).items()},
-            copy_reasons=tuple(get("summaries.copy_reasons", COPY_REASONS)),
-            copy_review_top=int(get("summaries.copy_review_top", 10)),
-            launch_window_days=int(get("summaries.launch_window_days", 14)),
-            chart_top=int(get("summaries.chart_top", 10)),
+            posting_window_days=own.posting_window_days or int(get("gifting.posting_window_days", 14)),
+            stop_min_gifts=own.stop_min_gifts,
+            stop_roi_below=own.stop_roi_below,
+            engagement_actions=own.engagement_actions or _engagement_default(get),
+            emv_rates=dict(own.emv_rates),
+            copy_reasons=own.copy_reasons,
+            copy_review_top=own.copy_review_top,
+            launch_window_days=own.launch_window_days,
+            chart_top=own.chart_top,
             currency=str(config.brand.get("currency", "USD")),
         )
 

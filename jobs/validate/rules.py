@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sheetsync import Config, Severity
+from sheetsync import Config, Severity, policies, setting
 from sheetsync.errors import ConfigError
 from sheetsync.model.checks import Rule
 from sheetsync.model.values import describe
@@ -113,6 +113,31 @@ class Settings:
         return self.severity.get(f"{rule.tab}.{rule.code}") or self.severity.get(str(rule.code)) or rule.severity
 
 
+STATUSES = "values:SKUs.Description Status"
+
+
+@policies("validate")
+@dataclass(frozen=True)
+class ValidatePolicy:
+    """[policies.validate]: the business thresholds of the rules, and which rules are off or differ in severity."""
+
+    rules_file: str = "rules.toml"
+    wholesale_share_min: float = setting(0.4, min=0, max=1)  # shares of retail: 0.5 is keystone, not 50
+    wholesale_share_max: float = setting(0.6, min=0, max=1)
+    certificate_min_carat: float = setting(0.5, min=0)
+    carat_decimals: int = setting(2, min=0, max=4)
+    copy_required_statuses: tuple[str, ...] = setting(("Approved", "Published"), refers=STATUSES)
+    resizable_categories: tuple[str, ...] = setting(("Ring",), refers="values:SKUs.Category")
+    repairable_categories: tuple[str, ...] = setting(("Ring",), refers="values:SKUs.Category")
+    returns_date_order: tuple[str, ...] = setting((), refers="columns:Returns")
+    gifts_date_order: tuple[str, ...] = setting((), refers="columns:Gifts")
+    do_not_gift_statuses: tuple[str, ...] = setting(("Do Not Gift",), refers="values:Influencers.Status")
+    disabled: tuple[str, ...] = setting((), choices=tuple(Reason))
+    non_negative: Mapping[str, tuple[str, ...]] = setting({}, refers="tab->columns")
+    positive: Mapping[str, tuple[str, ...]] = setting({}, refers="tab->columns")
+    severity: Mapping[str, str] = setting({}, choices=("error", "warning"))
+
+
 def settings(config: Config) -> Settings:
     """The rule settings of a config (the rules file and [policies.validate]), read once per run."""
     return _load(config)
@@ -169,15 +194,15 @@ def _severities(words: Mapping[str, Any], config: Config) -> dict[str, Severity]
 
 
 def _load(config: Config) -> Settings:
-    pol = lambda key, default: config.policy(f"validate.{key}", default)
-    path = config.root / str(pol("rules_file", "rules.toml"))
+    pol = config.policy(ValidatePolicy)
+    path = config.root / pol.rules_file
     data = _read_rules(path)
     market = str(config.brand.get("market", "US")).upper()
     certs = _certificates(data.get("certificates", {}), path)
     chains, ranges = _chain_lengths(data.get("chain_length", {}))
     ring = data.get("ring_size", {})
     grading = data.get("grading", {})
-    severity = _severities(dict(pol("severity", {})), config)
+    severity = _severities(pol.severity, config)
     min_karat = data.get("market_min_karat", {}).get(market)
     return Settings(
         market=market,
@@ -194,18 +219,18 @@ def _load(config: Config) -> Settings:
         chain_length=chains,
         chain_is_range=ranges,
         platform_hosts={p: tuple(h.lower() for h in hosts) for p, hosts in data.get("platform_hosts", {}).items()},
-        wholesale_min=_dec(pol("wholesale_share_min", 0.4)),
-        wholesale_max=_dec(pol("wholesale_share_max", 0.6)),
-        certificate_min_carat=_dec(pol("certificate_min_carat", 0.5)),
-        carat_decimals=int(pol("carat_decimals", 2)),
-        copy_required_statuses=tuple(pol("copy_required_statuses", ("Approved", "Published"))),
-        resizable=tuple(pol("resizable_categories", ("Ring",))),
-        repairable=tuple(pol("repairable_categories", ("Ring",))),
-        date_order={"Returns": tuple(pol("returns_date_order", ())), "Gifts": tuple(pol("gifts_date_order", ()))},
-        positive={t: tuple(c) for t, c in dict(pol("positive", {})).items()},
-        non_negative={t: tuple(c) for t, c in dict(pol("non_negative", {})).items()},
-        do_not_gift=tuple(pol("do_not_gift_statuses", ("Do Not Gift",))),
-        disabled=frozenset(str(c) for c in pol("disabled", ())),
+        wholesale_min=_dec(pol.wholesale_share_min),
+        wholesale_max=_dec(pol.wholesale_share_max),
+        certificate_min_carat=_dec(pol.certificate_min_carat),
+        carat_decimals=pol.carat_decimals,
+        copy_required_statuses=pol.copy_required_statuses,
+        resizable=pol.resizable_categories,
+        repairable=pol.repairable_categories,
+        date_order={"Returns": pol.returns_date_order, "Gifts": pol.gifts_date_order},
+        positive=dict(pol.positive),
+        non_negative=dict(pol.non_negative),
+        do_not_gift=pol.do_not_gift_statuses,
+        disabled=frozenset(pol.disabled),
         severity=severity,
     )
 

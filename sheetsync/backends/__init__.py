@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from ..errors import UsageError
@@ -30,6 +31,24 @@ def open_backend(target: str, config: Any = None) -> Backend:
         from .xlsx.backend import XlsxBackend
 
         return XlsxBackend(target)
+    suffix = PurePath(target).suffix.lower()
+    if suffix in OTHER_FORMATS:
+        raise UsageError(
+            f"{target}: sheetsync reads and writes .xlsx workbooks, not {OTHER_FORMATS[suffix]}: "
+            f"save it as .xlsx (File > Save As, Excel 2007-365 format) and point workbook.target or --workbook "
+            "at the .xlsx"
+        )
     raise UsageError(
         f"unknown workbook target {target!r}: use a path ending in .xlsx, gsheets:<key or URL>, or memory:"
     )
+
+
+# Spreadsheet files people are likely to point at; each can be saved as .xlsx by the program that made it.
+OTHER_FORMATS = {
+    ".ods": "OpenDocument (.ods)",
+    ".csv": "CSV text (.csv: one sheet, no types)",
+    ".tsv": "tab-separated text (.tsv)",
+    ".xls": "the old Excel 97-2003 format (.xls)",
+    ".numbers": "Apple Numbers (.numbers)",
+    ".fods": "flat OpenDocument (.fods)",
+}

@@ -1,6 +1,6 @@
 """The `sheetsync` command: parses arguments, calls the library function of the same name, prints.
 
-One module per command family (run, setup, jobs, export, schedule); each is imported only when its
+One module per command family (run, setup, new, jobs, export, schedule); each is imported only when its
 command runs, so `sheetsync --help` stays quick and the emulator's server code loads only for
 `sheetsync emulator`.
 
@@ -25,9 +25,12 @@ from .common import EXIT_JOB_FAILED, State
 COMMANDS = {
     "demo": ".setup:demo",
     "init": ".setup:init",
+    "new": ".new:new",
     "run": ".run:run",
     "validate": ".run:validate",
     "jobs": ".jobs:jobs",
+    "log": ".history:log",
+    "undo": ".history:undo",
     "export": ".export:export",
     "schedule": ".schedule:schedule",
     "emulator": "sheetsync.testing.cli:emulator",
@@ -49,7 +52,12 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:  # a reader that went away (`| head`) shows here, where click ends quietly on it
+                sys.stdout.flush()
+        except BrokenPipeError:
+            raise
         except SheetSyncError as ex:
             click.echo(f"sheetsync: {ex}", err=True)
             sys.exit(ex.exit_code)
@@ -84,6 +92,8 @@ def main(ctx: click.Context, config_path: str | None, workbook: str | None, verb
     handler = logging.StreamHandler()
     handler.setFormatter(BriefFormatter(tracebacks=verbose or bool(os.environ.get("SHEETSYNC_DEBUG"))))
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    if verbose:  # each run's phases (read, every job, plan, write) with timings and request counts
+        logging.getLogger("sheetsync").setLevel(logging.DEBUG)
     ctx.obj = State(config_path, workbook)
 
 

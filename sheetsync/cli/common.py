@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 
+from ..model.keys import sheet_key
 from ..model.problems import Report, Severity
 from ..model.values import describe
 from ..project.config import Config, load_config
@@ -31,7 +32,9 @@ class State:
     @property
     def project(self) -> Project:
         if self._project is None:
-            self._project = load_project(self.config)
+            project = load_project(self.config)
+            project.check_config()  # every command that loads the project refuses a config it does not fit
+            self._project = project
         return self._project
 
 
@@ -61,10 +64,14 @@ def print_run(result) -> None:
 
 def print_writes(result) -> None:
     if result.dry_run:
-        click.echo(f"\nDry run: {len(result.planned)} cell change(s) planned, nothing written:")
+        listed = result.planned or result.planned_appends or result.planned_contents
+        click.echo(
+            f"\nDry run: {len(result.planned)} cell change(s) planned, nothing written" + (":" if listed else ".")
+        )
         for change in result.planned:
+            shown = sheet_key(change.key)
             click.echo(
-                f"  {change.tab} row {change.sheet_row} {change.column} [{change.key}]: "
+                f"  {change.tab} row {change.sheet_row} {change.column}{f' [{shown}]' if shown else ''}: "
                 f"{describe(change.old)!r} -> {describe(change.value)!r}"
             )
         for append in result.planned_appends:

@@ -38,7 +38,7 @@ def export(state, channel: str | None, out: str | None, list_channels: bool, str
         return
     result = run_export(config, channel, out or f"{channel}.csv", now=parse_now(now, config), project=state.project)
     for p in result.problems:
-        where = p.where if p.row is not None else f"{p.tab} {p.key}"
+        where = p.where if p.row is not None else f"{p.tab} {p.sheet_key or ''}".rstrip()
         click.echo(f"  {p.severity:<7} {where:<40} [{p.code}] {p.message}")
     left_out = {p.key for p in result.problems if p.severity == Severity.ERROR or p.code == "export_skipped"}
     click.echo(

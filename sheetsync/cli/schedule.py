@@ -52,6 +52,7 @@ def schedule(
     from ..scheduling.scheduler import schedule as run_schedule
 
     config = state.config
+    _ = state.project  # the config is checked against the jobs before the loop starts
     result = run_schedule(
         config,
         list(jobs) or None,

@@ -42,8 +42,9 @@ def init(state: State, with_demo: bool, now: str | None) -> None:
     """Create missing tabs and headers (with dropdowns and a frozen header row); never touches data."""
     from ..init import init as run_init
 
+    project = state.project  # the config is checked against the jobs before anything is created
     moment = parse_now(now, state.config) or datetime.now(state.config.timezone)
-    rows = state.project.demo_builder()(moment.date()) if with_demo else None
+    rows = project.demo_builder()(moment.date()) if with_demo else None
     result = run_init(state.config, rows=rows)
     if not result.changed and not result.renamed:
         click.echo(f"{result.target}: already set up; nothing to do.")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..backends.base import CellWrite, WriteBatch
@@ -19,14 +21,15 @@ from ..model.a1 import a1
 from ..model.changes import CellChange
 from ..model.grid import TabData
 from ..model.keys import KeyIndex
-from ..model.layout import TabContent
+from ..model.layout import TabContent, TabLayout
 from ..model.schema import Schema
 from ..model.system import LOG, LOG_HEADERS, RUNS, RUNS_HEADERS, LogKind
 from ..model.values import describe, to_cell
+from .archive import archive
 from .evaluate import JobOutcome
 from .guard import Resolved
 
-_NUMBER = re.compile(r"\d+")
+_COUNTS = re.compile(r"\d+|\b(?:today|tomorrow|yesterday)\b")  # what the clock changes in a message
 RUNNER = "issues"  # the job label of what the runner itself writes: Issues cells and notes
 
 
@@ -43,14 +46,76 @@ class RunFacts(Protocol):
     def elapsed_now(self) -> datetime: ...
 
 
+@dataclass(frozen=True)
+class Retention:
+    """How long the workbook keeps audit rows, and the archive that takes older ones."""
+
+    keep: timedelta
+    archive: Path
+
+
 def audit(
-    resolved: Resolved, current: Mapping[str, TabData], schemas: Mapping[str, Schema], run: RunFacts, now: datetime
+    resolved: Resolved,
+    current: Mapping[str, TabData],
+    schemas: Mapping[str, Schema],
+    run: RunFacts,
+    now: datetime,
+    retention: Retention | None = None,
 ) -> None:
-    """Append the run's `_Log` and `_Runs` rows to the batch, below the last rows those tabs have now."""
+    """Add the run's `_Log` and `_Runs` rows to the batch, below the last rows those tabs have now.
+
+    With `retention`, rows older than it keeps are moved to the archive first and the tab is rewritten
+    without them (only on a run that adds rows to it, so a quiet run still writes nothing).
+    """
     stamp = now.isoformat(timespec="seconds")
-    rows = [[stamp, run.run_id, *entry] for entry in log_entries(resolved, current, schemas)]
-    append_rows(resolved.batch, current, LOG, LOG_HEADERS, rows)
-    append_rows(resolved.batch, current, RUNS, RUNS_HEADERS, run_rows(run, resolved))
+    log_rows = [[stamp, run.run_id, *entry] for entry in log_entries(resolved, current, schemas)]
+    for tab, headers, rows, when in (
+        (LOG, LOG_HEADERS, log_rows, "Time"),
+        (RUNS, RUNS_HEADERS, run_rows(run, resolved), "Started"),
+    ):
+        if not rows:
+            continue
+        if retention is None or not _prune(resolved.batch, current.get(tab), headers, rows, when, now, retention):
+            append_rows(resolved.batch, current, tab, headers, rows)
+
+
+def _prune(
+    batch: WriteBatch,
+    data: TabData | None,
+    headers: list[str],
+    rows: list[list[Any]],
+    when: str,
+    now: datetime,
+    retention: Retention,
+) -> bool:
+    """Archive the rows older than kept and rewrite the tab with the rest plus `rows`; False if none is old."""
+    if data is None or not data.values:
+        return False
+    have = [str(h).strip() for h in data.values[0]]
+    if when not in have:
+        return False
+    col, cutoff = have.index(when), now - retention.keep
+    old: list[list[Any]] = []
+    kept: list[list[Any]] = []
+    for line in data.values[1:]:
+        (old if _older(line[col] if col < len(line) else None, cutoff) else kept).append(line)
+    if not old:
+        return False
+    archive(retention.archive, data.name, have, old)
+    columns = have + [h for h in headers if h not in have]
+    new = [[row[headers.index(h)] if h in headers else None for h in columns] for row in rows]
+    batch.contents.append(TabContent(data.name, [columns, *kept, *new], TabLayout(frozen_rows=1, hidden=True)))
+    return True
+
+
+def _older(stamp: Any, cutoff: datetime) -> bool:
+    try:
+        moment = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return False  # a row a person typed by hand: kept
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=cutoff.tzinfo)
+    return moment < cutoff
 
 
 def log_entries(resolved: Resolved, current: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> list[list]:
@@ -102,13 +167,17 @@ def _recount(change: CellChange, schema: Schema | None) -> bool:
         return False
     if schema.has(change.column) and schema.column(change.column).daily:
         return True
-    return change.column == schema.issues_column and _NUMBER.sub("#", str(change.expected)) == _NUMBER.sub(
-        "#", str(change.value)
-    )
+    return change.column == schema.issues_column and recounted(change.expected, change.value)
+
+
+def recounted(before: Any, after: Any) -> bool:
+    """Whether two texts differ only in what the clock moves: day counts, "today", "tomorrow"."""
+    return _COUNTS.sub("#", str(before)) == _COUNTS.sub("#", str(after))
 
 
 def _note_entries(batch: WriteBatch, current: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> list[list]:
-    entries = []
+    entries: list[list] = []
+    recounts: dict[tuple[str, str], int] = {}
     indexes: dict[str, KeyIndex] = {}
     for note in batch.notes:
         data = current.get(note.tab)
@@ -117,13 +186,15 @@ def _note_entries(batch: WriteBatch, current: Mapping[str, TabData], schemas: Ma
         index = indexes[note.tab]
         key = next((r.key for r in index.rows if r.sheet_row == note.row), "")
         header = next((h for h, c in index.columns.items() if c == note.col), "")
-        header = (
-            schemas[note.tab].column(header).header if note.tab in schemas and schemas[note.tab].has(header) else header
-        )
+        schema = schemas.get(note.tab)
+        header = schema.column(header).header if schema is not None and schema.has(header) else header
         before = data.notes.get((note.row, note.col), "") if data else ""
+        if before and note.note is not None and recounted(before, note.note):
+            recounts[(note.tab, header)] = recounts.get((note.tab, header), 0) + 1
+            continue
         entries.append(
             [
-                "",
+                RUNNER,
                 LogKind.NOTE,
                 note.tab,
                 key,
@@ -132,6 +203,10 @@ def _note_entries(batch: WriteBatch, current: Mapping[str, TabData], schemas: Ma
                 before,
                 note.note if note.note is not None else "(removed)",
             ]
+        )
+    for (tab, header), count in recounts.items():
+        entries.append(
+            [RUNNER, LogKind.RECOUNT, tab, "", header, f"{count} notes", "", "counted again from today's date"]
         )
     return entries
 

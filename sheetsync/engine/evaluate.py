@@ -9,6 +9,7 @@ so their lines never vanish from Issues or To Do; only chosen jobs' writes are a
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,6 +98,7 @@ def evaluate(
         # Ids issued by a job whose writes are not applied (not chosen: run for its problems only; or failed)
         # are never written, so they are given back instead of leaving gaps in the sequence.
         issued = {tab: issuer.last for tab, issuer in issuers.items()}
+        began = time.monotonic()
         try:
             produced = _call_job(context)
         except Exception as ex:  # a job's bug must not stop the others; it is recorded
@@ -108,6 +110,14 @@ def evaluate(
             if name not in chosen or name in failed:
                 for tab, last in issued.items():
                     issuers[tab].last = last
+        log.debug(
+            "job %s in %.2fs: %d problem(s), %d cell write(s)%s",
+            name,
+            time.monotonic() - began,
+            len(produced.problems),
+            len(produced.cells),
+            "" if name in chosen else " (for its problems only)",
+        )
         ran[name] = produced
         found.outputs[name] = dict(context.published)
         found.actions += produced.actions

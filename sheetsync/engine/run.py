@@ -7,12 +7,13 @@ read (backend.read) -> typed frozen Tabs -> evaluate (jobs, each seeing only wha
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,12 +29,15 @@ from ..model.system import LOG, LOG_HEADERS, META, META_SCHEMA, RUNS, RUNS_HEADE
 from ..model.tab import Tab, build_tab
 from ..project.config import Config
 from ..project.loader import Project, load_project
-from .audit import audit
+from ..project.sections import AuditPolicy
+from .audit import Retention, audit
 from .evaluate import Evaluation, JobOutcome, evaluate
 from .guard import resolve
 from .plan import Plan, build_plan, record_counters
 
-__all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run", "validate"]
+__all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run", "run_changes", "validate"]
+
+log = logging.getLogger("sheetsync")
 
 
 @dataclass
@@ -99,21 +103,54 @@ def run(
     )
     first_request = backend.requests  # a backend may serve several runs: count this run's requests only
     with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
+        began = time.monotonic()
         names = backend.tab_names()
         _check_workbook(config, backend, names)
         data = backend.read(names)
         tabs = build_tabs(config, data)
+        log.debug(
+            "read %s: %d tab(s), %d row(s) in %.2fs, %d request(s)",
+            backend.target,
+            len(data),
+            sum(len(t) for t in tabs.values()),
+            time.monotonic() - began,
+            backend.requests - first_request,
+        )
+        began = time.monotonic()
         issuers = _issuers(config, tabs, now)
         found = evaluate(project, config, now, tabs, issuers, selected)
         _take(result, found, project, jobs)
+        log.debug(
+            "evaluated %d job(s) in %.2fs: %d problem(s)",
+            len(found.outcomes),
+            time.monotonic() - began,
+            len(result.report),
+        )
+        began = time.monotonic()
         plan = build_plan(config, tabs, data, found.changes, result.report, found.issues_ok and not project.broken)
         record_counters(plan, tabs, issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]
+        log.debug(
+            "planned %d cell change(s), %d new row(s), %d whole tab(s) in %.2fs",
+            len(plan.cells),
+            len(plan.appends),
+            len(plan.contents),
+            time.monotonic() - began,
+        )
+        began = time.monotonic()
         if not dry_run and (plan or result.failed):
             _apply(config, backend, plan, tabs, result, now, set(names), first_request)
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
+    log.debug(
+        "%s %d cell(s) in %.2fs; %d request(s) in all, run took %.2fs",
+        "dry run: wrote nothing of" if dry_run else "wrote",
+        len(result.planned) if dry_run else result.cells_written,
+        time.monotonic() - began,
+        result.requests,
+        time.monotonic() - result.clock,
+    )
     return result
 
 
@@ -253,5 +290,51 @@ def _apply(
     if not resolved.batch and not result.failed:  # a failed job is recorded in _Runs even when nothing changed
         return
     result.requests = backend.requests - first_request + 1  # so far, plus the one write below
-    audit(resolved, current, schemas, result, now)
+    policy = config.policy(AuditPolicy)
+    audit(
+        resolved,
+        current,
+        schemas,
+        result,
+        now,
+        Retention(timedelta(days=policy.keep_days), config.root / policy.archive),
+    )
     backend.write(resolved.batch)
+
+
+def run_changes(
+    config: Config,
+    job: str,
+    changes: Callable[[Mapping[str, Tab]], list[CellChange]],
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    backend: Backend | None = None,
+) -> RunResult:
+    """One run that writes the cell changes `changes(tabs)` makes from the tabs as read, as `job`.
+
+    No job is evaluated: the writes go through the same lease, guard, audit and single write as a job's,
+    and skip the ownership rules (for restoring what sheetsync itself wrote: `sheetsync undo`).
+    """
+    now = (now or datetime.now(UTC)).astimezone(config.timezone)
+    backend = backend or open_backend(config.target, config)
+    result = RunResult(
+        run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
+        started=now,
+        dry_run=dry_run,
+        target=backend.target,
+    )
+    result.outcomes[job] = JobOutcome(job)
+    first_request = backend.requests
+    with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
+        names = backend.tab_names()
+        _check_workbook(config, backend, names)
+        data = backend.read(names)
+        tabs = build_tabs(config, data)
+        plan = Plan(cells=[replace(c, job=job) for c in changes(tabs)])
+        result.planned = plan.cells
+        if not dry_run and plan:
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request)
+    result.ended = result.elapsed_now()
+    result.requests = backend.requests - first_request
+    return result

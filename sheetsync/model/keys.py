@@ -40,6 +40,16 @@ def is_fallback(key: str) -> bool:
     return key.startswith(FALLBACK_PREFIX)
 
 
+def sheet_key(key: str | None) -> str | None:
+    """A key as people see it in the sheet: None for a row without one (not its stand-in hash).
+
+    For output only: the row number tells apart rows that repeat a key.
+    """
+    if key is None or is_fallback(key):
+        return None
+    return key
+
+
 def normal_key(key: str, case_insensitive: bool) -> str:
     """The form keys are compared in: folded for a case-insensitive key column (never a fallback hash)."""
     return fold(key) if case_insensitive and not is_fallback(key) else key

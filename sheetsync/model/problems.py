@@ -55,8 +55,18 @@ class Problem:
     column: str | None = None
     cell: str | None = None
     value: Any = None
-    key: str | None = None
+    key: str | None = None  # how sheetsync addresses the row (a repeated key as KEY#2): for joins, not people
     job: str | None = None
+    shown_key: str | None = None  # the key as the sheet shows it (None: the row has none, or as `key`)
+
+    @property
+    def sheet_key(self) -> str | None:
+        """The row's key as people see it in the sheet (never an internal stand-in such as KEY#2)."""
+        if self.shown_key is not None:
+            return self.shown_key
+        from .keys import sheet_key  # keys -> values -> problems: imported when first needed
+
+        return sheet_key(self.key)
 
     @property
     def line(self) -> str:
@@ -76,7 +86,7 @@ class Problem:
         return " ".join(parts)
 
 
-COLUMNS = ["tab", "row", "column", "cell", "value", "code", "severity", "message", "key", "job"]
+COLUMNS = ["tab", "row", "column", "cell", "value", "code", "severity", "message", "key", "job"]  # key: as shown
 
 
 @dataclass
@@ -113,6 +123,7 @@ class Report:
             rec["code"] = str(p.code)
             rec["severity"] = str(p.severity)
             rec["value"] = None if p.value is None else str(p.value)
+            rec["key"] = p.sheet_key
             out.append({k: rec[k] for k in COLUMNS})
         return out
 

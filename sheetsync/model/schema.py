@@ -49,6 +49,9 @@ class Column:
     job_transitions: tuple[tuple[str, str], ...] = ()
     job_fills_blank: bool = False
     daily: bool = False  # recomputed from the date every day (Days Open): day-to-day changes are logged compactly
+    # Columns whose words people also type into this one ("14 kt yellow gold" in Metal holds a Purity):
+    # a value that does not parse is split, and the message suggests both parts.
+    compound_with: tuple[str, ...] = ()
 
     @cached_property
     def lookup(self) -> dict[str, str]:
@@ -157,6 +160,13 @@ def _check_schema(path: Path, schema: Schema) -> None:
     for name in (schema.key, schema.issues_column):
         if name and not schema.has(name):
             raise ConfigError(f"{path}: '{name}' is named as key or issues_column but not declared in columns")
+    for col in schema.columns:
+        for other in col.compound_with:
+            if not schema.has(other) or schema.column(other).type not in ("enum", "multi-enum"):
+                raise ConfigError(
+                    f"{path}: column {col.header!r}: compound_with names {other!r}, which is not an enum column "
+                    f"of this tab{_did_you_mean([other], schema.headers)}"
+                )
 
 
 COLUMN_KEYS = {
@@ -178,6 +188,7 @@ COLUMN_KEYS = {
     "job_transitions",
     "job_fills_blank",
     "daily",
+    "compound_with",
 }
 
 
@@ -230,6 +241,7 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
         job_transitions=transitions,
         job_fills_blank=bool(raw.get("job_fills_blank", False)),
         daily=bool(raw.get("daily", False)),
+        compound_with=tuple(raw.get("compound_with", ())),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -18,10 +18,10 @@ from typing import Any
 from ..errors import JobError
 from .a1 import a1
 from .grid import TabData
-from .keys import KeyIndex, cell_norm, is_fallback, normal_key
+from .keys import KeyIndex, cell_norm, is_fallback, key_text, normal_key
 from .problems import Code, Problem, Severity
 from .schema import Column, Schema
-from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
+from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, split_compound, to_cell
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -104,6 +104,11 @@ class Row:
             if c.owner == "person" and c.header in self.columns
         }
 
+    @property
+    def shown_key(self) -> str | None:
+        """The key as the sheet shows it (a repeated key without sheetsync's '#2'); None when the cell is blank."""
+        return key_text(self.read_raw(self.schema.key)) if self.has_key else None
+
     def with_writes(self, writes: Mapping[str, Any]) -> Row:
         """This row as it will be once `writes` (header -> typed value) are written."""
         values = dict(self.values)
@@ -178,6 +183,7 @@ class Tab:
             value=value,
             key=row.key if row else None,
             job=job,
+            shown_key=row.shown_key if row else None,
         )
 
     def with_writes(self, writes: Mapping[int, Mapping[str, Any]]) -> Tab:
@@ -283,10 +289,12 @@ def _read_rows(
     parsed_cols = [(schema.column(h), c) for h, c in columns.items()]
     caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in columns}
     plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
+    others = {col.header: tuple(schema.column(h) for h in col.compound_with) for col, _ in parsed_cols}
     rows = []
     index_ = KeyIndex(data.values, schema)
     for keyed in index_.rows:
         cells, index = keyed.cells, keyed.sheet_row
+        shown = None if is_fallback(keyed.key) else keyed.key
         values: dict[str, Any] = {}
         invalid: list[str] = []
         width = len(cells)
@@ -302,7 +310,9 @@ def _read_rows(
             if hit is not None and hit[1] is None:
                 values[header] = hit[0]
                 continue
-            value, problem = _parse_cell(schema.tab, col, raw, index, c, cache, opts, keyed.key)
+            value, problem = _parse_cell(
+                schema.tab, col, raw, index, c, cache, opts, (keyed.key, shown), others[header]
+            )
             values[header] = value
             if problem is not None:
                 problems.append(problem)
@@ -331,20 +341,30 @@ def _parse_cell(
     c: int,
     cache: dict[Any, tuple[Any, str | None, str | None]],
     opts: ParseOptions,
-    key: str,
+    keys: tuple[str, str | None],  # the row's key and the key as the sheet shows it
+    others: Sequence[Column] = (),  # the columns `col` is compound with
 ) -> tuple[Any, Problem | None]:
     try:
         hit = cache.get(raw)
     except TypeError:  # an unhashable oddity from a backend: parse without caching
         hit = None
     if hit is None:
-        hit = _parse_uncached(col, raw, opts)
+        hit = _parse_uncached(col, raw, opts, others)
         with contextlib.suppress(TypeError):
             cache[raw] = hit
     value, code, message = hit
     if code is not None:
         return None, Problem(
-            tab, code, message or "", Severity.ERROR, row=row, column=col.header, cell=a1(row, c), value=raw, key=key
+            tab,
+            code,
+            message or "",
+            Severity.ERROR,
+            row=row,
+            column=col.header,
+            cell=a1(row, c),
+            value=raw,
+            key=keys[0],
+            shown_key=keys[1],
         )
     return value, None
 
@@ -376,7 +396,9 @@ FORMULA_ERRORS = frozenset(
 )
 
 
-def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str | None, str | None]:
+def _parse_uncached(
+    col: Column, raw: Any, opts: ParseOptions, others: Sequence[Column] = ()
+) -> tuple[Any, str | None, str | None]:
     shown = describe(raw)
     if isinstance(raw, Uncalculated):  # never guessed: the value the formula would give is unknown here
         return (
@@ -392,6 +414,12 @@ def _parse_uncached(col: Column, raw: Any, opts: ParseOptions) -> tuple[Any, str
     try:
         value = PARSERS[col.type](raw, col, opts)
     except BadValue as bad:
+        split = split_compound(shown, col, others) if others and bad.code == Code.NOT_ALLOWED else None
+        if split is not None:
+            parts = [split[0], *(f"{header} {value}" for header, value in split[1].items())]
+            return None, bad.code, f"{shown} is not valid: did you mean {', '.join(parts)}?"
+        if bad.suggestion:
+            return None, bad.code, f"{shown} is not valid: did you mean {bad.suggestion}?"
         return None, bad.code, f"{shown} is not valid: use {bad.expected}"
     limit = _limits(col, value)
     if limit:
@@ -463,4 +491,5 @@ def _at(row: Row, col: Column, c: int, code: str, message: str, value: Any) -> P
         cell=a1(row.sheet_row, c),
         value=value,
         key=row.key,
+        shown_key=row.shown_key,
     )

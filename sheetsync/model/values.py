@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -36,6 +37,8 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-
 NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y")
 DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
+SUGGEST_CUTOFF = 0.7  # difflib similarity for "did you mean": yelow gold -> Yellow Gold, rnig -> Ring
+SUGGEST_MIN_LENGTH = 4
 WORDY = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y")
 
 
@@ -54,12 +57,14 @@ class Formula(str):
 
 
 class BadValue(ValueError):
-    """A cell that does not parse as its column's type; carries the reason code and what was expected."""
+    """A cell that does not parse as its column's type; carries the reason code, what was expected and, for a
+    mistyped word, the allowed value it most likely means."""
 
-    def __init__(self, code: str, expected: str):
+    def __init__(self, code: str, expected: str, suggestion: str | None = None):
         super().__init__(expected)
         self.code = code
         self.expected = expected
+        self.suggestion = suggestion
 
 
 @dataclass(frozen=True)
@@ -218,13 +223,50 @@ def parse_enum(raw: Any, column: Any, opts: ParseOptions) -> str:
     word = fold(parse_text(raw, column, opts))
     found = column.lookup.get(word)
     if found is None:
-        raise BadValue(Code.NOT_ALLOWED, "one of " + ", ".join(column.allowed))
+        raise BadValue(Code.NOT_ALLOWED, "one of " + ", ".join(column.allowed), closest(word, column))
     return found
 
 
 def parse_multi_enum(raw: Any, column: Any, opts: ParseOptions) -> tuple[str, ...]:
     parts = [p for p in re.split(r"[,;\n]", str(raw)) if p.strip()]
-    return tuple(parse_enum(part, column, opts) for part in parts)
+    found: list[str | None] = []
+    for part in parts:
+        try:
+            found.append(parse_enum(part, column, opts))
+        except BadValue:
+            found.append(None)
+    if None in found:  # suggest the whole corrected list when every unknown word has a close match
+        fixed = [value or closest(fold(part), column) for value, part in zip(found, parts)]
+        suggestion = ", ".join(f for f in fixed if f) if all(fixed) else None
+        raise BadValue(Code.NOT_ALLOWED, "a list of " + ", ".join(column.allowed), suggestion)
+    return tuple(f for f in found if f is not None)
+
+
+def split_compound(text: str, column: Any, others: Sequence[Any]) -> tuple[str, dict[str, str]] | None:
+    """A value typed into `column` that also holds a word of another column, split into both: the closest
+    value of `column` and {other column's header: its value}; None when it does not split that way."""
+    words = str(text).split()
+    for other in others:
+        for start in range(len(words)):
+            for end in range(len(words), start, -1):  # the longest span first: "14 kt" before "14"
+                found = other.lookup.get(fold(" ".join(words[start:end])))
+                rest = " ".join(words[:start] + words[end:])
+                if found is None or not rest:
+                    continue
+                main = column.lookup.get(fold(rest)) or closest(rest, column)
+                if main is not None:
+                    return main, {other.header: found}
+    return None
+
+
+def closest(word: str, column: Any) -> str | None:
+    """The allowed value a mistyped word most likely means (its other spellings included), or None.
+
+    Short codes get none: SI3 is a grade of another scale, not a typo of I3, and a guess there misleads."""
+    if len(fold(word)) < SUGGEST_MIN_LENGTH:
+        return None
+    close = difflib.get_close_matches(fold(word), list(column.lookup), n=1, cutoff=SUGGEST_CUTOFF)
+    return column.lookup[close[0]] if close else None
 
 
 def parse_email(raw: Any, column: Any, opts: ParseOptions) -> str:

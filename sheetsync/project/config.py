@@ -10,15 +10,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
 from ..model.schema import Schema, Vocabulary, load_schema, load_vocabularies
 from ..model.values import ParseOptions
+from .policies import declaration, read_table
+from .sections import section_problems
 
 DEFAULT_PATH = Path("config") / "sheetsync.toml"
 _MISSING = object()
+T = TypeVar("T")
 
 
 def freeze(value: Any) -> Any:
@@ -53,8 +56,18 @@ class Config:
     def root(self) -> Path:
         return self.path.parent
 
-    def policy(self, dotted: str, default: Any = _MISSING) -> Any:
-        """A policy value such as 'returns.window_days'; a missing one without default names file and key."""
+    @overload
+    def policy(self, dotted: type[T]) -> T: ...
+
+    @overload
+    def policy(self, dotted: str, default: Any = _MISSING) -> Any: ...
+
+    def policy(self, dotted: str | type, default: Any = _MISSING) -> Any:
+        """A declared policy table as its dataclass (`config.policy(ReturnPolicy)`: typed, checked, defaults
+        filled in), or one value such as 'returns.window_days' (a missing one without default names file and key)."""
+        if isinstance(dotted, type):
+            declared = declaration(dotted)
+            return read_table(self.path, declared, self.policies.get(declared.name), self.schemas)
         node: Any = self.policies
         for part in dotted.split("."):
             if not isinstance(node, Mapping) or part not in node:
@@ -132,7 +145,8 @@ def find_config(explicit: str | os.PathLike | None = None) -> Path:
     if DEFAULT_PATH.is_file():
         return DEFAULT_PATH
     raise ConfigError(
-        f"no config: pass --config FILE, set SHEETSYNC_CONFIG, or run from a folder holding {DEFAULT_PATH}"
+        f"no config: pass --config FILE, set SHEETSYNC_CONFIG, or run from a folder holding {DEFAULT_PATH} "
+        "(`sheetsync new DIR` writes a project folder to start from)"
     )
 
 
@@ -143,6 +157,9 @@ def load_config(path: str | os.PathLike | None = None, workbook: str | None = No
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as ex:
         raise ConfigError(f"{path}: not valid TOML: {ex}") from ex
+    problems = section_problems(path, data)
+    if problems:
+        raise ConfigError("\n".join(problems))
     root = path.parent
     section = _table(path, data, "workbook")
     target = workbook or os.environ.get("SHEETSYNC_WORKBOOK") or _text(path, section, "workbook.target")

@@ -27,6 +27,8 @@ from typing import Any
 from ..errors import ConfigError, JobError
 from .config import Config
 from .marks import AFTER_ALL, MARK, Exporter, Job, TemplateFilter
+from .policies import PolicyTable, did_you_mean, table_problems
+from .sections import LIBRARY_POLICIES
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +41,7 @@ class Project:
     broken: Mapping[str, str]  # module or job -> why it cannot run
     exporters: Mapping[str, Exporter] = field(default_factory=dict)
     filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    policy_tables: Mapping[str, PolicyTable] = field(default_factory=dict)  # [policies.<name>] -> its declaration
 
     def module(self, dotted: str) -> ModuleType:
         """A module of the jobs folder by its dotted name inside the folder ("demo", "validate.rules")."""
@@ -77,6 +80,45 @@ class Project:
         if self.broken:
             raise JobError("; ".join(self.broken.values()))
 
+    def config_problems(self) -> list[str]:
+        """What in the config does not fit this project: undeclared policy tables and keys, values of the wrong
+        type or out of range, names of jobs or tabs that do not exist. Each names the file and the key.
+
+        While a module of the jobs folder is broken, tables and job names nobody declares are not reported:
+        the broken module may be the one that declares them (it is reported as broken).
+        """
+        config, out = self.config, []
+        declared = {**LIBRARY_POLICIES, **self.policy_tables}
+        for name, values in config.policies.items():
+            table = declared.get(name)
+            if table is not None:
+                out += table_problems(config.path, table, values, config.schemas)
+            elif not self.broken:
+                out.append(
+                    f"{config.path}: [policies.{name}] is read by no job{did_you_mean(name, declared)}; "
+                    f"policy tables the jobs declare: {', '.join(f'[policies.{n}]' for n in sorted(declared))}"
+                )
+        if not self.broken:
+            out += [
+                f"{config.path}: [schedule] {name}: there is no job named {name!r}{did_you_mean(name, self.jobs)}; "
+                f"jobs: {', '.join(self.jobs) or 'none'}"
+                for name in config.schedule
+                if name not in self.jobs
+            ]
+            out += [
+                f"{config.path}: [jobs] enabled names {name!r}, which is not a job{did_you_mean(name, self.jobs)}; "
+                f"jobs: {', '.join(self.jobs) or 'none'}"
+                for name in config.jobs_enabled
+                if name not in self.jobs
+            ]
+        return out
+
+    def check_config(self) -> None:
+        """Raise ConfigError (exit 2) listing every mistake `config_problems` finds."""
+        problems = self.config_problems()
+        if problems:
+            raise ConfigError("\n".join(problems))
+
 
 def load_project(config: Config) -> Project:
     """Import the config's jobs folder and collect what it marks; a broken module is set aside, not raised."""
@@ -98,6 +140,7 @@ def load_project(config: Config) -> Project:
     jobs: dict[str, Job] = {}
     exporters: dict[str, Exporter] = {}
     filters: dict[str, Callable[..., Any]] = {}
+    tables: dict[str, PolicyTable] = {}
     for _module, mark in marks:
         if isinstance(mark, Job):
             if mark.name in jobs:
@@ -107,6 +150,12 @@ def load_project(config: Config) -> Project:
             exporters[mark.name] = mark
         elif isinstance(mark, TemplateFilter):
             filters[mark.name] = mark.fn
+        elif isinstance(mark, PolicyTable):
+            if mark.name in tables or mark.name in LIBRARY_POLICIES:
+                first = tables[mark.name].module if mark.name in tables else "sheetsync"
+                label = mark.module.removeprefix(package + ".")
+                broken[label] = f"[policies.{mark.name}] is declared twice ({first}, {label})"
+            tables[mark.name] = mark
     ordered = order_jobs(jobs, broken)
     return Project(
         config,
@@ -115,6 +164,7 @@ def load_project(config: Config) -> Project:
         MappingProxyType(broken),
         MappingProxyType(exporters),
         MappingProxyType(filters),
+        MappingProxyType(tables),
     )
 
 

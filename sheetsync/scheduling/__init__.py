@@ -1,1 +1,1 @@
-"""Running jobs on their cadences: the schedule loop, cadence maths and the last-runs state."""
+"""Running jobs on their cadences: the schedule loop and the last-runs state (cadences: model.cadence)."""

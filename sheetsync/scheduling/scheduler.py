@@ -42,8 +42,8 @@ import schedule as schedule_lib
 from ..backends import open_backend
 from ..backends.base import Backend
 from ..errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged, WorkbookInUse
+from ..model.cadence import Cadence, CadenceError, parse_cadence
 from ..project.config import Config
-from .cadence import Cadence, CadenceError, parse_cadence
 
 log = logging.getLogger("sheetsync.scheduler")
 
@@ -117,23 +117,24 @@ def default_state_path(config: Config) -> Path:
 
 
 class RunState:
-    """Last runs per job, in a small JSON file (written atomically) so a restart knows what it missed."""
+    """Last runs per job of one workbook target, in a small JSON file (written atomically) so a restart knows
+    what it missed. One file holds every target's records (a config run with --workbook on a copy, the
+    demo, the real workbook), each under its own target, so runs on one never overwrite another's."""
 
-    VERSION = 1
+    VERSION = 2
 
-    def __init__(self, path: Path | None, jobs: dict[str, dict[str, Any]] | None = None):
-        self.path = path
+    def __init__(self, path: Path | None, target: str = "", jobs: dict[str, dict[str, Any]] | None = None):
+        self.path, self.target = path, target
         self.jobs: dict[str, dict[str, Any]] = jobs or {}
         self.problem: str | None = None
 
     @classmethod
-    def load(cls, path: Path | None) -> RunState:
-        state = cls(path)
+    def load(cls, path: Path | None, target: str = "") -> RunState:
+        state = cls(path, target)
         if path is None or not path.exists():
             return state
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            state.jobs = {str(k): dict(v) for k, v in data.get("jobs", {}).items()}
+            state.jobs = _read_targets(path, target).get(target, {})
         except (OSError, ValueError, AttributeError, TypeError) as ex:  # a damaged file: start afresh, say so
             state.problem = f"{path}: cannot read the run state ({type(ex).__name__}: {ex}); starting afresh"
         return state
@@ -163,10 +164,17 @@ class RunState:
             entry["last_success"] = attempt.started.isoformat(timespec="seconds")
 
     def save(self) -> None:
+        """Write this target's records, keeping the other targets' as the file holds them now."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"version": self.VERSION, "jobs": self.jobs}, indent=2, sort_keys=True)
+        try:
+            targets = _read_targets(self.path, self.target) if self.path.exists() else {}
+        except (OSError, ValueError, AttributeError, TypeError):  # damaged: reported at load, rewritten now
+            targets = {}
+        targets[self.target] = self.jobs
+        workbooks = {target: {"jobs": jobs} for target, jobs in targets.items()}
+        text = json.dumps({"version": self.VERSION, "workbooks": workbooks}, indent=2, sort_keys=True)
         fd, tmp = tempfile.mkstemp(prefix=f".~{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -176,6 +184,16 @@ class RunState:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
+
+
+def _read_targets(path: Path, target: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """Target -> job -> last-run record. A version 1 file (one set of records per config) counts as `target`'s."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "workbooks" not in data:
+        return {target: {str(k): dict(v) for k, v in data.get("jobs", {}).items()}}
+    return {
+        str(t): {str(k): dict(v) for k, v in entry.get("jobs", {}).items()} for t, entry in data["workbooks"].items()
+    }
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -342,7 +360,7 @@ class Runner:
         self._backend_factory = backend_factory or (lambda: _open_backend(config))
         self.catch_up, self.max_runs, self.until, self.backoff = catch_up, max_runs, until, backoff
         self.handle_signals = handle_signals
-        self.state = RunState.load(Path(state_path) if state_path else default_state_path(config))
+        self.state = RunState.load(Path(state_path) if state_path else default_state_path(config), config.target)
         chosen, warnings = _scheduled_jobs(config, jobs)
         self.result = ScheduleResult(warnings=warnings)
         if self.state.problem:
@@ -706,7 +724,7 @@ def log_to(stream: Any, log_format: str = "plain") -> Iterator[None]:
     handler.setFormatter(JsonFormatter() if log_format == "json" else LineFormatter())
     saved = logger.level, logger.propagate
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(min(logging.INFO, logger.getEffectiveLevel()))  # -v (debug: each run's phases) stays on
     logger.propagate = False  # not twice through the root logger's handler
     try:
         yield
@@ -764,7 +782,7 @@ def schedule(
 def record_run(config: Config, result: Any, state_path: str | os.PathLike | None = None) -> None:
     """Note a one-off run (`sheetsync run --once` from cron) in the state file, so the loop's catch-up
     and `sheetsync jobs` see it too."""
-    state = RunState.load(Path(state_path) if state_path else default_state_path(config))
+    state = RunState.load(Path(state_path) if state_path else default_state_path(config), config.target)
     for name, outcome in result.outcomes.items():
         if outcome.status not in ("ok", "failed"):
             continue
@@ -815,7 +833,7 @@ def job_status(
     project = load_project(config)
     available, broken = project.jobs, project.broken  # broken jobs: the caller lists them, so no "no such job" warning
     plan = plan_schedule(config, list(available) + [n for n in broken if n not in available], strict=False)
-    state = RunState.load(Path(state_path) if state_path else default_state_path(config))
+    state = RunState.load(Path(state_path) if state_path else default_state_path(config), config.target)
     out = []
     for name, spec in available.items():
         cadence = plan.cadences.get(name)

@@ -21,6 +21,7 @@ not [calendar] holidays), `weekends at`; `[every] monday[s][, wednesday and frid
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -114,8 +115,43 @@ def _month_length(day: date) -> int:
     return (following - timedelta(days=1)).day
 
 
+# The words cadences are made of, for suggesting a fix when one is misspelt ("every dya at 07:00").
+WORDS = (
+    ("every", "minute", "minutes", "hour", "hours", "day", "days", "daily", "at", "and", "on", "the", "last")
+    + ("weekday", "weekdays", "weekend", "weekends", "business", "month", "monthly", "demand", "manual", "off")
+    + DAYS
+    + tuple(f"{d}s" for d in DAYS)
+)
+
+
 def parse_cadence(text: str, tz: ZoneInfo, holidays=()) -> Cadence | None:
     """A Cadence from config text, or None for `on demand`; raises CadenceError with a hint otherwise."""
+    try:
+        return _parse(text, tz, holidays)
+    except CadenceError as ex:
+        fixed = _respelt(str(text))
+        if fixed is None:
+            raise
+        try:
+            _parse(fixed, tz, holidays)
+        except CadenceError:
+            raise ex from None
+        raise CadenceError(f"{ex} (did you mean {fixed!r}?)") from None
+
+
+def _respelt(text: str) -> str | None:
+    """The text with each unknown word replaced by the closest cadence word, if that changes anything."""
+    out, changed = [], False
+    for word in re.split(r"(\W+)", text):
+        if word.isalpha() and word.lower() not in WORDS:
+            close = difflib.get_close_matches(word.lower(), WORDS, n=1, cutoff=0.6)
+            if close:
+                word, changed = close[0], True
+        out.append(word)
+    return "".join(out) if changed else None
+
+
+def _parse(text: str, tz: ZoneInfo, holidays=()) -> Cadence | None:
     clean = " ".join(str(text).lower().replace(",", " , ").split()).replace(" ,", ",")
     if clean in OFF:
         return None
