@@ -114,7 +114,8 @@ def test_fingerprint_recorded_then_spec_change_flips_to_needs_update(config, run
     assert row["Description Status"] == "Needs Update"
     changed = [p for p in problems(result, "RG-TST-001") if p.code == "specs_changed"]
     assert len(changed) == 1 and changed[0].value == ["Carat Weight"]
-    assert row["Draft Description"] and "0.75 ct tw" in row["Draft Description"]  # redrafted from the new specs
+    # redrafted from the new specs (one stone: "ct", not "ct tw")
+    assert row["Draft Description"] and "0.75 ct oval-cut lab-grown diamond" in row["Draft Description"]
     # the final copy now states the wrong weight: the checker says so too
     assert "carat_mismatch" in {str(p.code) for p in problems(result, "RG-TST-001")}
 
@@ -150,7 +151,7 @@ def test_hand_edited_draft_is_never_overwritten(config, run_jobs):
     result = run_jobs(backend, ["describe"])
     rows = by_sku(backend)
     assert rows["RG-TST-001"]["Draft Description"] == edited
-    assert "0.60 ct tw" in rows["RG-TST-002"]["Draft Description"]
+    assert "0.60 ct oval-cut" in rows["RG-TST-002"]["Draft Description"]
     flagged = [p for p in problems(result, "RG-TST-001") if p.code == "draft_edited"]
     assert [p.column for p in flagged] == ["Draft Description"]
     # the person's text is checked like any other copy: it still says 0.50
@@ -160,7 +161,7 @@ def test_hand_edited_draft_is_never_overwritten(config, run_jobs):
     assert by_sku(backend)["RG-TST-001"]["Draft Description"] == edited
     backend.tabs["SKUs"].values[1][headers.index("Draft Description")] = None
     run_jobs(backend, ["describe"])
-    assert "0.60 ct tw" in by_sku(backend)["RG-TST-001"]["Draft Description"]
+    assert "0.60 ct oval-cut" in by_sku(backend)["RG-TST-001"]["Draft Description"]
 
 
 def test_rows_with_errors_or_other_statuses_get_no_draft(config, run_jobs):
@@ -179,7 +180,8 @@ def test_broken_template_fails_only_the_rows_that_hit_it(config, run_jobs, tmp_p
     folder = tmp_path / "templates"
     shutil.copytree(config.templates_dir, folder)
     ring = folder / "drafts" / "ring.txt.j2"
-    ring.write_text(ring.read_text().replace("{{ voice.ring_sizing }}", "{{ voice.ring_sizing }} {{ sizing_chart }}"))
+    sizing = '{{ voice.ring_sizing | pick(piece.sku, "fit") }}'
+    ring.write_text(ring.read_text().replace(sizing, sizing + " {{ sizing_chart }}"))
     cfg = dataclasses.replace(config, templates_dir=folder)
     rows = [
         sku_row("RG-TST-001"),

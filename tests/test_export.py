@@ -73,6 +73,7 @@ def approved(sku, **extra):
         "Wholesale Price": 490,
         "Stock": 3,
         "Channels": "Shopify, Etsy, NOTHS, Wholesale",
+        "Hallmarked": "Yes",  # sold on NOTHS (UK) as gold over 1 g
         "Description Status": "Published",
         "Approved On": "10/1/2026",
         "Final Description": "Crafted in 14K yellow gold with 0.75 ct tw of oval natural sapphire, heat-treated.",
@@ -166,20 +167,25 @@ def test_cross_channel_check_reports_differences(config, tmp_path, now):
         "noths": [ExportRow("A", {}, {"price": "10.00", "karat": frozenset()})],
     }
     assert [(k, f) for k, f, _ in consistency(rows_)] == [("A", "price")]
-    # a channel template that states other facts than the rest is caught end to end
+    # end to end: facts as each channel file states them
+    backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001")]})
+    result = export(config, "shopify", None, now=now, backend=backend)
+    seen = {channel: rows[0].facts for channel, rows in result.channels.items()}
+    assert {f["stone"] for f in seen.values()} == {frozenset({"natural sapphire"})}
+    assert {f["karat"] for f in seen.values()} == {frozenset({"14K"})} and len({f["copy"] for f in seen.values()}) == 1
+    assert not consistency(result.channels)
+    # a channel template that states a stone the piece does not have: that text breaks a copy rule, so the
+    # SKU is left out of that channel (with the reason) and no channel file states the wrong fact
     folder = tmp_path / "templates"
     shutil.copytree(config.templates_dir, folder)
     noths = folder / "channels" / "noths.txt.j2"
     noths.write_text(noths.read_text() + "\nAccented with a tiny diamond.\n")
     cfg = dataclasses.replace(config, templates_dir=folder)
-    backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001")]})
-    result = export(cfg, "shopify", None, now=now, backend=backend)
-    mismatch = [p for p in result.problems if p.code == "channel_mismatch"]
-    assert [(p.key, p.row) for p in mismatch] == [("PD-TST-001", 2)]
-    differs = consistency(result.channels)  # the fact that differs, by channel (not the message's wording)
-    assert [(key, fact) for key, fact, _ in differs] == [("PD-TST-001", "stone")]
-    seen = differs[0][2]
-    assert seen["noths"] == {"natural sapphire", "natural diamond"} and seen["shopify"] == {"natural sapphire"}
+    result = export(cfg, "noths", None, now=now, backend=backend)
+    assert result.rows == [] and "PD-TST-001" in [r.key for r in result.channels["shopify"]]
+    assert [str(p.code) for p in result.left_out["PD-TST-001"]] == ["stone_mismatch"]
+    assert "23.12" in result.left_out["PD-TST-001"][0].message
+    assert not [p for p in result.problems if p.code == "channel_mismatch"]
 
 
 def test_cli_export(config, tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ from typing import Any
 from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-JOB_MODULES = ("validate", "demo")  # packages of the jobs folder
+JOB_MODULES = ("validate", "demo", "wording")  # packages of the jobs folder (validate reads wording.reference)
 
 
 def validate_only_config(folder: Path) -> Config:
