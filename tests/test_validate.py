@@ -811,3 +811,44 @@ def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
     )
     other = Problem("Gifts", "negative", "-3 is below zero", key="GFT-0001", column="Likes", job="validate")
     assert distinct(sheetsync.Report([one, two, other])) == [one, other]
+
+
+def test_new_vocabulary_words_and_aliases_parse(vconfig):
+    """583 and 917 purity marks, Cultured pearls, cubic zirconia typed as CZ, rolled gold plate as RGP, layer
+    karats, a Hallmarked flag and Made to Order: typed as people type them, read as the allowed words."""
+    rows = [
+        clean_sku(SKU="A-583", Purity="583"),
+        clean_sku(SKU="A-917", Purity="917", Certificate="GIA 2141438172"),
+        clean_sku(
+            SKU="A-PRL",
+            Stone="Pearl",
+            Shape=None,
+            Color=None,
+            Clarity=None,
+            Cut=None,
+            Certificate=None,
+            **{"Stone Origin": "cultivated", "Made to Order": "yes", "Stock": 0},
+        ),
+        plain_sku(SKU="A-CZ", Stone="CZ", **{"Stone Origin": "Imitation", "Carat Weight": 0.5, "Stone Count": 1}),
+        plain_sku(SKU="A-RGP", Metal="RGP", Purity="12 kt", **{"Layer Fraction": "1/40"}),
+        plain_sku(
+            SKU="A-VER",
+            Metal="Vermeil",
+            Purity="925",
+            Channels="Shopify, NOTHS",
+            **{"Layer Karat": "750", "Layer Thickness (microns)": "3", "Hallmarked": "Yes"},
+        ),
+    ]
+    backend = memory_workbook(vconfig, {S: rows})
+    result = go(vconfig, backend)
+    assert [p.line for p in ours(result)] == []
+    from sheetsync.model.grid import TabData
+    from sheetsync.model.tab import build_tab
+
+    tab = build_tab(TabData(S, backend.values(S)), vconfig.schema(S), vconfig.parse)
+    got = {r.key: r for r in tab}
+    assert got["A-583"]["Purity"] == "14K" and got["A-917"]["Purity"] == "22K"
+    assert got["A-PRL"]["Stone Origin"] == "Cultured" and got["A-PRL"]["Made to Order"] is True
+    assert (got["A-CZ"]["Stone"], got["A-CZ"]["Stone Origin"]) == ("Cubic Zirconia", "Simulated")
+    assert (got["A-RGP"]["Metal"], got["A-RGP"]["Purity"]) == ("Rolled Gold Plate", "12K")
+    assert got["A-VER"]["Layer Karat"] == "18K" and got["A-VER"]["Hallmarked"] is True

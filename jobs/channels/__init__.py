@@ -85,16 +85,17 @@ def eligible(ctx: ExportContext, label: str) -> Iterator[tuple[Row, Piece, str]]
 
 
 def _not_approved(ctx: ExportContext, skus: Tab, row: Row, status: str | None, statuses: tuple[str, ...]) -> None:
-    why = [p for p in ctx.report.for_row(SKUS, row.key) if p.column == "Description Status"]
-    said = f" ({_reasons(why)})" if why else ""
-    ctx.leave_out(
-        skus,
-        row,
-        "Description Status",
-        f"left out: Description Status is {status or '(blank)'}{said}; only {', '.join(statuses)} copy is "
-        "exported (re-approve it with a new Approved On date)",
-        code=ExportCode.COPY_NOT_APPROVED,
-    )
+    needs_update = ctx.config.policy("describe.needs_update_status", "Needs Update")
+    if status == needs_update:
+        why = [p for p in ctx.report.for_row(SKUS, row.key) if p.column == "Description Status"]
+        said = f": {_reasons(why)}" if why else ""
+        message = (
+            f"left out: {status}, the approved copy is stale{said}; update the Final Description and set "
+            "Approved with a new Approved On date"
+        )
+    else:
+        message = f"left out: copy not approved yet (Description Status is {status or '(blank)'})"
+    ctx.leave_out(skus, row, "Description Status", message, code=ExportCode.COPY_NOT_APPROVED)
 
 
 def render(
@@ -118,7 +119,7 @@ def render(
             row,
             "Final Description",
             f"left out: the {label} text breaks a copy rule for the {where} market: "
-            + "; ".join(f"{f.message} [{f.code}]" for f in found),
+            + "; ".join(f.message if len(found) == 1 else f"{f.message} [{f.code}]" for f in found),
             found[0].code,
             Severity.ERROR,
         )

@@ -82,7 +82,7 @@ def brief_parts(values: Mapping[str, Any], rules: CopyRules) -> tuple[dict[str, 
     if story:
         broken = errors(check_copy(story, values, kind="title", rules=rules))
         if broken:
-            notes.append(f"the story is left out of the draft: {broken[0].message}")
+            notes.append(f"the story is left out of the draft: {'; '.join(f.message for f in broken)}")
             story = None
     keywords = [w for w in brief.keywords if not errors(check_copy(w, values, kind="tags", rules=rules))]
     return {"story": story, "moods": list(brief.moods), "keywords": keywords}, notes
