@@ -85,10 +85,9 @@ def stone_phrase(p: Piece, plural: bool | None = None, shape: bool = False) -> s
     if p.stone is None:
         return ""
     many = p.several if plural is None else plural
-    cabochon = p.cut_style == "cabochon"
-    if cabochon:  # "oval natural opal cabochons": the stone names the cabochon
+    if p.cut_style == "cabochon":  # "oval natural opal cabochons": the stone names the cabochon
         words = [
-            p.shape_word if shape else "",
+            p.shape_cut if shape else "",
             p.origin_word,
             stone_name(p, False),
             "cabochons" if many else "cabochon",
@@ -214,6 +213,7 @@ def as_sentence(text: Any) -> str:
 
 PRONOUNS = {
     "{It}": ("It", "They"),
+    "{they}": ("it", "they"),
     "{it}": ("it", "them"),
     "{its}": ("its", "their"),
     "{is}": ("is", "are"),

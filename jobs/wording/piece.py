@@ -145,9 +145,10 @@ class Piece:
     def shape_cut(self) -> str:
         """The shape as it reads before the stone: "oval-cut", "heart-shaped", "round" (faceted stones)."""
         word = self.shape_word
+        shaped = {"heart": "heart-shaped", "pear": "pear-shaped"}
         if not word or self.cut_style == "cabochon":
-            return word
-        return {"round": "round", "heart": "heart-shaped", "pear": "pear-shaped"}.get(word, f"{word}-cut")
+            return shaped.get(word, word)
+        return {"round": "round", **shaped}.get(word, f"{word}-cut")
 
     @property
     def shape_tag(self) -> str:
