@@ -39,6 +39,10 @@ class LockHeld(WorkbookError):
     """Another sheetsync run holds the workbook."""
 
 
+class WorkbookInUse(WorkbookError):
+    """A person has the workbook open in a desktop app (Excel, LibreOffice): writing now would be lost."""
+
+
 class TransientError(WorkbookError):
     """The backend could not be reached for now (network, quota); a later try may work."""
 

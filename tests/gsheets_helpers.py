@@ -41,10 +41,14 @@ def _cells(config: Config, backend, owned, value) -> dict[tuple[str, str, str], 
     out = {}
     for name, schema in config.schemas.items():
         tab = build_tab(data.get(name), schema, config.parse)
+        seen: dict[str, int] = {}
         for row in tab.rows:
+            seen[row.key] = seen.get(row.key, 0) + 1
+            # a repeated key's rows are told apart here by their order, marked '#N' (sheetsync itself never does)
+            key = f"{row.key}#{seen[row.key]}" if row.repeated else row.key
             for column in schema.columns:
                 if owned(column.owner) and column.header in tab.columns:
-                    out[(name, row.key, column.header)] = value(row, column.header)
+                    out[(name, key, column.header)] = value(row, column.header)
     return out
 
 

@@ -243,6 +243,6 @@ def test_a_sort_mid_run_loses_nothing(emulator, config, demo_rows, at, reference
 
 
 def _unique(cells: dict) -> dict:
-    """Leave out rows whose key is duplicated: their '#2' suffix follows sheet order, which a sort changes."""
+    """Leave out rows whose key is repeated: their '#N' mark follows sheet order, which a sort changes."""
     doubled = {(tab, key.split("#")[0]) for tab, key, _ in cells if "#" in key}
     return {k: v for k, v in cells.items() if (k[0], k[1].split("#")[0]) not in doubled}

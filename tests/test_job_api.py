@@ -59,7 +59,7 @@ def test_rows_are_frozen_and_with_writes_makes_new_ones(orders):
         row.key = "other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         row.values["Stock"] = 9  # type: ignore[index]
-    later = tab.with_writes({"A-1": {"Note": "late"}})
+    later = tab.with_writes({2: {"Note": "late"}})
     assert later.row("A-1")["Note"] == "late" and later.row("A-1").raw("Note") == "late"
     assert later.row("A-1").read_raw("Note") is None  # what the guard compares against stays as read
     assert tab.row("A-1")["Note"] is None  # the original tab is untouched

@@ -74,7 +74,7 @@ def test_writes_job_columns_by_key_and_composes_issues(jobs_config, run_jobs):
     assert result.outcomes["mark"].status == "ok"
     log = records(backend, LOG)
     assert {(r["Key"], r["Column"]) for r in log} >= {("RMA-2026-0001", "Days Open"), ("RMA-2026-0002", "Issues")}
-    assert [r["Job"] for r in records(backend, RUNS)] == ["mark"]
+    assert [r["Job"] for r in records(backend, RUNS)] == ["mark", "issues"]  # the Issues cells and notes
 
 
 def test_fixing_a_problem_clears_its_line_and_note(jobs_config, run_jobs):

@@ -141,22 +141,92 @@ def test_issued_ids_on_the_demo(demo):
 
 
 @pytest.mark.slow
-def test_xlsx_links_open_the_row(config, demo_rows, run_jobs, tmp_path):
+def test_xlsx_links_find_the_row_by_key(config, demo_rows, run_jobs, tmp_path):
+    """Each Where cell is a HYPERLINK that finds its row by key, with its result kept for readers."""
+    path = tmp_path / "book.xlsx"
+    cfg = dataclasses.replace(config, target=str(path))
+    init(cfg, XlsxBackend(path), demo_rows)
+    run_jobs(XlsxBackend(path), JOBS, cfg=cfg)
+    formulas = openpyxl.load_workbook(path)["To Do"]
+    shown = openpyxl.load_workbook(path, data_only=True)
+    checked = 0
+    for row, cached in zip(formulas.iter_rows(min_row=2), shown["To Do"].iter_rows(min_row=2)):
+        formula, key = row[4].value, row[5].value
+        tab, _, number = cached[4].value.partition(" row ")
+        if formula == cached[4].value:  # a repeated key cannot be found by MATCH: a link to where it is now
+            assert row[4].hyperlink.location.endswith(f"!A{number}")
+        else:
+            assert formula.startswith("=IFERROR(HYPERLINK(") and f'MATCH("{key}",' in formula
+        assert shown[tab].cell(int(number), 1).value == key  # the row it names holds the key
+        checked += 1
+    assert checked > 20
+    assert run_jobs(XlsxBackend(path), JOBS, cfg=cfg).cells_written == 0
+
+
+@pytest.mark.parametrize("edit", ["insert", "sort", "delete"])
+def test_lines_name_and_link_the_row_where_it_is_when_written(config, demo_rows, run_jobs, edit):
+    """A person inserts, sorts or deletes rows between the run's read and its write."""
+    backend = memory_workbook(config, demo_rows)
+    gifts = backend.tabs["Gifts"].values
+
+    def person(kind):
+        if kind != "guard":
+            return
+        backend.hooks.remove(person)
+        if edit == "insert":
+            gifts[1:1] = [["GFT-9001", "@new.one"], ["GFT-9002", "@new.two"]]
+        elif edit == "sort":
+            gifts[1:] = sorted(gifts[1:], key=lambda line: str(line[0] or ""), reverse=True)
+        else:
+            del gifts[5]
+
+    backend.hooks.append(person)
+    run_jobs(backend, JOBS)
+    layout = backend.tabs["To Do"].layout
+    keys_now = {i: r["Gift ID"] for i, r in enumerate(records(backend, "Gifts"), start=2)}
+    checked = 0
+    for index, line in enumerate(todo_lines(backend), start=2):
+        if not line["Where"].startswith("Gifts"):
+            continue
+        if line["Where"] == "Gifts (row gone)":
+            assert edit == "delete" and (index, 5) not in layout.links
+            continue
+        row = int(line["Where"].split(" row ")[1])
+        assert keys_now[row] == line["Key"], line  # the row it names holds the line's key
+        assert layout.links[(index, 5)] == sheet_ref("Gifts", row, 1)
+        checked += 1
+    assert checked > 5
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_computes_the_row_links(config, demo_rows, run_jobs, tmp_path):
+    """The HYPERLINK/MATCH formulas give the same text in LibreOffice after a person sorts the tab."""
+    import csv
+    import subprocess
+
     path = tmp_path / "book.xlsx"
     cfg = dataclasses.replace(config, target=str(path))
     init(cfg, XlsxBackend(path), demo_rows)
     run_jobs(XlsxBackend(path), JOBS, cfg=cfg)
     book = openpyxl.load_workbook(path)
-    sheet = book["To Do"]
-    checked = 0
-    for row in sheet.iter_rows(min_row=2):
-        link = row[4].hyperlink
-        target = (link.location or link.target or "").lstrip("#")
-        tab, _, cell = target.rpartition("!")
-        tab = tab.strip("'")
-        assert link.target is None  # a location inside the workbook, not a file to open
-        assert row[4].value == f"{tab} row {cell[1:]}"
-        assert book[tab][cell].value == row[5].value  # the link lands on the row's key
-        checked += 1
-    assert checked > 20
-    assert run_jobs(XlsxBackend(path), JOBS, cfg=cfg).cells_written == 0
+    gifts = book["Gifts"]
+    rows = [[c.value for c in row] for row in gifts.iter_rows(min_row=2)]
+    for r, values in enumerate(reversed(rows), start=2):  # the person sorts Gifts backwards
+        for c, value in enumerate(values, start=1):
+            gifts.cell(r, c).value = value
+    book.save(path)
+    out = tmp_path / "csv"
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,false,false,false,-1"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", every_sheet, "--outdir", str(out), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    lines = list(csv.reader((out / "book-To Do.csv").open(encoding="utf-8")))[1:]
+    keys_now = {r: row[0].value for r, row in enumerate(gifts.iter_rows(min_row=2), start=2)}
+    found = [line for line in lines if line[4].startswith("Gifts row")]
+    assert found
+    for line in found:
+        assert keys_now[int(line[4].split(" row ")[1])] == line[5]

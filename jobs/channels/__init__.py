@@ -67,7 +67,13 @@ def eligible(ctx: ExportContext, label: str) -> Iterator[tuple[Row, Piece, str]]
     statuses = tuple(ctx.config.policy("export.statuses", ("Approved", "Published")))
     reference = rules(ctx, label).reference
     for row in skus:
-        if not row.has_key or "#" in row.key or label not in (row["Channels"] or ()):
+        if not row.has_key or label not in (row["Channels"] or ()):
+            continue
+        if row.repeated:
+            if row.key not in ctx.left_out:
+                ctx.leave_out(
+                    skus, row, "SKU", "left out: the SKU is on more than one row (keep one)", severity=Severity.ERROR
+                )
             continue
         status = row["Description Status"]
         if status not in statuses:

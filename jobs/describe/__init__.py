@@ -50,7 +50,7 @@ def describe(ctx: Context) -> ChangeSet:
     blocked = _blocking_problems(ctx)
     returns = returns_by_sku(ctx)
     for row in skus:
-        if not row.has_key or "#" in row.key:
+        if not row.has_key or row.repeated:
             continue
         status = row["Description Status"]
         valid = row.key not in blocked

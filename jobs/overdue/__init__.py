@@ -15,7 +15,6 @@ from typing import Any
 
 from sheetsync import Action, ChangeSet, Context, Severity, job
 from sheetsync.model.calendar import Calendar
-from sheetsync.model.keys import key_text
 from sheetsync.model.tab import Row, Tab
 from sheetsync.model.values import is_blank
 
@@ -75,8 +74,7 @@ class Scope:
 
     def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
         """A To Do line about `row` (`key`: its key, or the id issued to it in this run)."""
-        shown = shown_key(tab, row) if row.has_key and key == row.key else key
-        self.cs.todo(Action(who, what, due, str(kind), tab.name, key, row.sheet_row, tab.schema.key, shown, rank))
+        self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key))
 
     def key(self, tab: Tab, row: Row) -> str:
         """The row's key; a row without one gets the next issued id (written in this run)."""
@@ -94,11 +92,6 @@ class Scope:
     @property
     def skus(self) -> Tab:
         return self.ctx.tab("SKUs")
-
-
-def shown_key(tab: Tab, row: Row) -> str:
-    """The key as the sheet shows it (a repeated key is addressed as KEY#2 inside sheetsync)."""
-    return key_text(row.raw(tab.schema.key)) if row.has_key else row.key
 
 
 @job("overdue", after=["validate"])
@@ -599,7 +592,7 @@ def _copy(scope: Scope, skus: Tab) -> None:
 
 
 def _copy_action(scope: Scope, skus: Tab, row: Row, status: str | None, due: date, launch: date | None) -> None:
-    piece = f"the {row['Product Name']} ({shown_key(skus, row)})" if row["Product Name"] else shown_key(skus, row)
+    piece = f"the {row['Product Name']} ({row.key})" if row["Product Name"] else row.key
     writer = row["Copywriter"] or "Copywriter"
     if status == "In Review":
         who, what, kind = (

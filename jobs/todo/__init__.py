@@ -15,5 +15,5 @@ def todo(ctx: Context) -> ChangeSet:
     cs = ctx.changes()
     if ctx.failed_jobs:  # a job that adds actions failed: keep yesterday's list rather than show a partial one
         return cs
-    cs.replace(todo_tab(TAB, ctx.actions(), ctx.today, ctx.tabs, HEADERS))
+    cs.replace(todo_tab(TAB, ctx.actions(), ctx.today, HEADERS))
     return cs

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import WorkbookError
 from ..model.grid import Grid, TabData, trim
 from ..model.layout import TabLayout
+from ..model.values import to_cell
 from .base import Backend, WriteBatch
 
 
@@ -90,7 +91,7 @@ class MemoryBackend(Backend):
                 tab.fills[(note.row, note.col)] = note.fill or ""
         for content in batch.contents:
             tab = self.tabs.setdefault(content.name, MemoryTab())
-            tab.values = [list(r) for r in content.rows]
+            tab.values = [[to_cell(v) for v in r] for r in content.rows]
             tab.layout, tab.hidden = content.layout, content.layout.hidden
 
     def _tab(self, name: str, where: Any) -> MemoryTab:

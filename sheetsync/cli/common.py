@@ -72,10 +72,16 @@ def print_writes(result) -> None:
         for name in result.planned_contents:
             click.echo(f"  {name}: whole tab rewritten")
         return
+    parts = [f"{result.cells_written} cell(s)"]
+    if result.notes_written:
+        parts.append(f"{result.notes_written} note(s)")
+    if result.tabs_rewritten:
+        parts.append(f"{len(result.tabs_rewritten)} whole tab(s)")
+    said = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
     click.echo(
-        f"\nWrote {result.cells_written} cell(s) to {result.target}"
+        f"\nWrote {said} to {result.target}"
         + (f"; skipped {len(result.conflicts)} that people changed meanwhile" if result.conflicts else "")
-        + ("" if result.cells_written else " (nothing changed)")
+        + ("" if result.wrote else " (nothing changed)")
     )
 
 

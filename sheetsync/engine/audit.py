@@ -1,19 +1,33 @@
-"""The audit trail a run leaves in the workbook: `_Log` rows for what it wrote, `_Runs` rows for its jobs."""
+"""The audit trail a run leaves in the workbook: `_Log` rows for everything it wrote, `_Runs` rows for its jobs.
+
+`_Log` accounts for every write: each cell (its value before and after, as stored, so `sheetsync undo`
+can put it back), each new row, each note set or taken away, and each whole tab rewritten (one row with
+its size and a digest). Day counts the clock moves every day (a column marked `daily`, and Issues lines
+whose only change is a number) are logged as one row per column instead of one per cell.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from ..backends.base import CellWrite, WriteBatch
 from ..model.a1 import a1
+from ..model.changes import CellChange
 from ..model.grid import TabData
-from ..model.problems import Problem
-from ..model.system import LOG, RUNS
+from ..model.keys import KeyIndex
+from ..model.layout import TabContent
+from ..model.schema import Schema
+from ..model.system import LOG, LOG_HEADERS, RUNS, RUNS_HEADERS, LogKind
 from ..model.values import describe, to_cell
 from .evaluate import JobOutcome
 from .guard import Resolved
+
+_NUMBER = re.compile(r"\d+")
+RUNNER = "issues"  # the job label of what the runner itself writes: Issues cells and notes
 
 
 class RunFacts(Protocol):
@@ -29,56 +43,132 @@ class RunFacts(Protocol):
     def elapsed_now(self) -> datetime: ...
 
 
-def audit(resolved: Resolved, current: Mapping[str, TabData], run: RunFacts, now: datetime) -> None:
-    """Append `_Log` rows for every cell written and `_Runs` rows for the jobs, after their last rows."""
+def audit(
+    resolved: Resolved, current: Mapping[str, TabData], schemas: Mapping[str, Schema], run: RunFacts, now: datetime
+) -> None:
+    """Append the run's `_Log` and `_Runs` rows to the batch, below the last rows those tabs have now."""
     stamp = now.isoformat(timespec="seconds")
-    rows = []
+    rows = [[stamp, run.run_id, *entry] for entry in log_entries(resolved, current, schemas)]
+    append_rows(resolved.batch, current, LOG, LOG_HEADERS, rows)
+    append_rows(resolved.batch, current, RUNS, RUNS_HEADERS, run_rows(run, resolved))
+
+
+def log_entries(resolved: Resolved, current: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> list[list]:
+    """(Job, Kind, Tab, Key, Column, Cell, Old Value, New Value) for everything the batch writes."""
+    entries: list[list] = []
+    recounts: dict[tuple[str, str, str], int] = {}
     for change, write in resolved.written:
-        rows.append(
+        if _recount(change, schemas.get(change.tab)):
+            where = (change.job or "", change.tab, change.column)
+            recounts[where] = recounts.get(where, 0) + 1
+            continue
+        entries.append(
             [
-                stamp,
-                run.run_id,
                 change.job or "",
+                LogKind.CELL,
                 change.tab,
                 change.key,
                 change.column,
                 a1(write.row, write.col),
-                describe(change.expected) if change.expected is not None else "",
-                describe(write.value) if write.value is not None else "",
+                _stored(change.expected),
+                _stored(write.value),
             ]
         )
+    for (job, tab, column), count in recounts.items():
+        entries.append([job, LogKind.RECOUNT, tab, "", column, f"{count} cells", "", "counted again from today's date"])
     for append, row in resolved.appended:
-        rows.append(
+        said = "; ".join(f"{k}={describe(v)}" for k, v in append.values.items() if v is not None)
+        entries.append([append.job or "", LogKind.NEW_ROW, append.tab, "", "", f"row {row}", "", said])
+    entries += _note_entries(resolved.batch, current, schemas)
+    for content in resolved.batch.contents:
+        entries.append(
             [
-                stamp,
-                run.run_id,
-                append.job or "",
-                append.tab,
+                content.job or "",
+                LogKind.WHOLE_TAB,
+                content.name,
                 "",
-                "(new row)",
-                f"row {row}",
                 "",
-                "; ".join(f"{k}={describe(v)}" for k, v in append.values.items() if v is not None),
+                f"{len(content.rows)} rows",
+                "",
+                f"sha256 {content_digest(content)}",
             ]
         )
-    for content in resolved.batch.contents:
-        rows.append([stamp, run.run_id, "", content.name, "", "(whole tab)", "", "", f"{len(content.rows)} rows"])
-    append_rows(resolved.batch, current, LOG, rows)
-    append_rows(resolved.batch, current, RUNS, run_rows(run, resolved.written, resolved.conflicts))
+    return entries
 
 
-def run_rows(run: RunFacts, written: list, conflicts: list[Problem]) -> list[list[Any]]:
-    """One `_Runs` row per job that wrote something, skipped a conflict or failed (quiet runs leave none)."""
-    by_job: dict[str, int] = {}
-    for change, _ in written:
-        by_job[change.job or ""] = by_job.get(change.job or "", 0) + 1
+def _recount(change: CellChange, schema: Schema | None) -> bool:
+    """A day count the clock moved, not a new fact: Days Open 12 -> 13, or an Issues line's "9 days ago"."""
+    if schema is None or change.expected in (None, "") or change.value in (None, ""):
+        return False
+    if schema.has(change.column) and schema.column(change.column).daily:
+        return True
+    return change.column == schema.issues_column and _NUMBER.sub("#", str(change.expected)) == _NUMBER.sub(
+        "#", str(change.value)
+    )
+
+
+def _note_entries(batch: WriteBatch, current: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> list[list]:
+    entries = []
+    indexes: dict[str, KeyIndex] = {}
+    for note in batch.notes:
+        data = current.get(note.tab)
+        if note.tab not in indexes:
+            indexes[note.tab] = KeyIndex(data.values if data else [], schemas.get(note.tab))
+        index = indexes[note.tab]
+        key = next((r.key for r in index.rows if r.sheet_row == note.row), "")
+        header = next((h for h, c in index.columns.items() if c == note.col), "")
+        header = (
+            schemas[note.tab].column(header).header if note.tab in schemas and schemas[note.tab].has(header) else header
+        )
+        before = data.notes.get((note.row, note.col), "") if data else ""
+        entries.append(
+            [
+                "",
+                LogKind.NOTE,
+                note.tab,
+                key,
+                header,
+                a1(note.row, note.col),
+                before,
+                note.note if note.note is not None else "(removed)",
+            ]
+        )
+    return entries
+
+
+def content_digest(content: TabContent) -> str:
+    """A short digest of a whole tab's cells as written, to tell two versions of it apart in `_Log`."""
+    text = "\x1e".join("\x1f".join(describe(to_cell(v)) if v is not None else "" for v in row) for row in content.rows)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _stored(value: Any) -> Any:
+    """A cell value as `_Log` keeps it: as stored (a number stays a number), so undo restores it exactly."""
+    value = to_cell(value)
+    return "" if value is None else value
+
+
+def run_rows(run: RunFacts, resolved: Resolved) -> list[list[Any]]:
+    """One `_Runs` row per job that wrote anything, skipped a conflict or failed (quiet runs leave none)."""
+    cells: dict[str, int] = {}
+    for change, _ in resolved.written:
+        cells[change.job or ""] = cells.get(change.job or "", 0) + 1
+    for append, _ in resolved.appended:
+        cells[append.job or ""] = cells.get(append.job or "", 0) + len([v for v in append.values.values() if v])
     skipped: dict[str, int] = {}
-    for p in conflicts:
+    for p in resolved.conflicts:
         skipped[p.job or ""] = skipped.get(p.job or "", 0) + 1
+    tabs: dict[str, list[str]] = {}
+    for content in resolved.batch.contents:
+        tabs.setdefault(content.job or "", []).append(content.name)
+    notes = len(resolved.batch.notes)
     rows = []
-    for name, outcome in run.outcomes.items():
-        outcome.cells, outcome.conflicts = by_job.get(name, 0), skipped.get(name, 0)
-        if outcome.status == "failed" or outcome.cells or outcome.conflicts:
+    names = list(run.outcomes) + ([RUNNER] if RUNNER not in run.outcomes else [])
+    for name in names:
+        outcome = run.outcomes.get(name) or JobOutcome(RUNNER)
+        outcome.cells, outcome.conflicts = cells.get(name, 0), skipped.get(name, 0)
+        wrote_notes = notes if name == RUNNER else 0
+        if outcome.status == "failed" or outcome.cells or outcome.conflicts or wrote_notes or tabs.get(name):
             rows.append(
                 [
                     run.run_id,
@@ -91,16 +181,31 @@ def run_rows(run: RunFacts, written: list, conflicts: list[Problem]) -> list[lis
                     run.requests,
                     outcome.conflicts,
                     outcome.error or "",
+                    wrote_notes,
+                    ", ".join(tabs.get(name, [])),
                 ]
             )
     return rows
 
 
-def append_rows(batch: WriteBatch, current: Mapping[str, TabData], tab: str, rows: list[list[Any]]) -> None:
-    """Add `rows` to the batch as cells below the last row of `tab` as it is now."""
+def append_rows(
+    batch: WriteBatch, current: Mapping[str, TabData], tab: str, headers: list[str], rows: list[list[Any]]
+) -> None:
+    """Add `rows` (in `headers` order) below the last row of `tab` as it is now, each value under its header.
+
+    Headers are found by name, so a tab laid out by an older sheetsync, or with columns a person added,
+    still gets every value in its own column; a missing header is added after the last one.
+    """
     data = current.get(tab)
+    have = [str(h).strip() for h in (data.values[0] if data and data.values else [])]
+    cols = {h: i for i, h in enumerate(have, start=1) if h}
+    for header in headers:
+        if header not in cols:
+            cols[header] = max(len(have), max(cols.values(), default=0)) + 1
+            have.append(header)
+            batch.cells.append(CellWrite(tab, 1, cols[header], header))
     start = len(data.values) + 1 if data is not None else 2
     for offset, values in enumerate(rows):
-        for col, value in enumerate(values, start=1):
+        for header, value in zip(headers, values):
             if value is not None and value != "":
-                batch.cells.append(CellWrite(tab, start + offset, col, to_cell(value)))
+                batch.cells.append(CellWrite(tab, start + offset, cols[header], to_cell(value)))

@@ -128,10 +128,10 @@ def _visible(spec: Job, jobs: Mapping[str, Job], ran: Mapping[str, ChangeSet], f
 
 def _overlay(tabs: Mapping[str, Tab], changesets: list[ChangeSet]) -> Mapping[str, Tab]:
     """The tabs as they will be once these jobs' cell writes land (a later write to a cell wins)."""
-    writes: dict[str, dict[str, dict[str, Any]]] = {}
+    writes: dict[str, dict[int, dict[str, Any]]] = {}
     for changeset in changesets:
         for change in changeset.cells:
-            writes.setdefault(change.tab, {}).setdefault(change.key, {})[change.column] = change.value
+            writes.setdefault(change.tab, {}).setdefault(change.sheet_row, {})[change.column] = change.value
     if not writes:
         return tabs
     return {name: tab.with_writes(writes.get(name, {})) for name, tab in tabs.items()}

@@ -1,25 +1,31 @@
-"""The guard: just before writing, address each planned write at the row holding its key now.
+"""The guard: just before writing, address each planned write at the row that holds it now.
 
-The workbook is re-read (backend.guard_read) right before the write. A write lands only where its
-key is on exactly one row and its cell still holds what the run read; everything else is skipped and
-reported as a conflict, so the next run retries it against the workbook as it then is.
+The workbook is re-read (backend.guard_read) right before the write. A row is found by its key
+together with its person-owned cells as read (its fingerprint), never by position: a write lands
+only where exactly one row holds that key and those cells, and only if the target cell still holds
+what the run read. Anything else (the row deleted, edited by a person, pasted twice) skips every
+write to that row and is reported as a conflict, so the next run retries against the workbook as
+it then is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..backends.base import CellWrite, WriteBatch
-from ..model.a1 import a1
+from ..model.a1 import a1, sheet_ref
 from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
-from ..model.keys import KeyIndex
+from ..model.keys import KeyIndex, cell_norm
+from ..model.layout import RowRef, TabContent
 from ..model.problems import Code, Problem, Severity
 from ..model.schema import Schema
-from ..model.values import describe, is_blank, to_cell
-from .plan import Plan, place_annotations
+from ..model.tab import Tab
+from ..model.values import describe, to_cell
+from .locate import RowFinder, place_annotations
+from .plan import Plan
 
 
 @dataclass
@@ -30,64 +36,78 @@ class Resolved:
     written: list[tuple[CellChange, CellWrite]]
     appended: list[tuple[RowAppend, int]]
     conflicts: list[Problem]
+    rows: dict[tuple[str, int], int] = field(default_factory=dict)  # (tab, row as read) -> row now
 
 
-def resolve(plan: Plan, current: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> Resolved:
-    """Address each planned write at the row holding its key now; skip any whose cell a person changed."""
+def resolve(
+    plan: Plan, current: Mapping[str, TabData], tabs: Mapping[str, Tab], schemas: Mapping[str, Schema]
+) -> Resolved:
+    """Address each planned write at the row holding it now; skip every write to a row a person changed."""
     indexes = {name: KeyIndex(data.values, schemas.get(name)) for name, data in current.items()}
-    batch = WriteBatch(new_tabs=list(plan.new_tabs), contents=list(plan.contents))
+    finder = RowFinder(tabs, indexes)
+    batch = WriteBatch(new_tabs=list(plan.new_tabs), contents=[place_refs(c, finder, indexes) for c in plan.contents])
     written, conflicts = [], []
     for change in plan.cells:
-        target = _locate(change, indexes)
-        if isinstance(target, Problem):
-            conflicts.append(target)
+        target = finder.find(change.tab, change.sheet_row, change.key)
+        if isinstance(target, str):
+            conflicts.append(conflict(change, None, None, target))
             continue
-        row, col = target
-        now_raw = current[change.tab].cell(row, col)
-        if not same_raw(now_raw, change.expected):
+        col = indexes[change.tab].col(change.column)
+        if col is None:
+            conflicts.append(conflict(change, target, None, "the column is gone"))
+            continue
+        now_raw = current[change.tab].cell(target, col)
+        if cell_norm(now_raw) != cell_norm(change.expected):
             conflicts.append(
                 conflict(
                     change,
-                    row,
+                    target,
                     col,
                     f"changed from {describe(change.expected)!r} to "
                     f"{describe(now_raw)!r} while the job ran; left as the person typed it",
                 )
             )
             continue
-        write = CellWrite(change.tab, row, col, to_cell(change.value))
+        write = CellWrite(change.tab, target, col, to_cell(change.value))
         batch.cells.append(write)
         written.append((change, write))
     appended = _resolve_appends(plan.appends, indexes, batch)
-    batch.notes.extend(place_annotations(plan.annotations, current, indexes))
-    return Resolved(batch, written, appended, conflicts)
+    batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
+    rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
+    return Resolved(batch, written, appended, conflicts, rows)
 
 
-def _locate(change: CellChange, indexes: Mapping[str, KeyIndex]) -> tuple[int, int] | Problem:
-    index = indexes.get(change.tab)
-    if index is None:
-        return conflict(change, None, None, "the tab is gone")
-    rows = index.where(change.key)
-    if len(rows) != 1:
-        why = (
-            "the row is gone (deleted, or its key changed)"
-            if not rows
-            else f"its key is now on {len(rows)} rows ({', '.join(map(str, rows))})"
-        )
-        return conflict(change, None, None, why)
-    col = index.col(change.column)
-    if col is None:
-        return conflict(change, rows[0], None, "the column is gone")
-    return rows[0], col
+def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> TabContent:
+    """The whole tab with each RowRef naming (and linking to) where its row is now."""
+    rows, links = [], dict(content.layout.links)
+    for r, line in enumerate(content.rows, start=1):
+        out = []
+        for c, value in enumerate(line, start=1):
+            if isinstance(value, RowRef):
+                value = _placed(value, finder, indexes)
+                if value.row is not None and value.col is not None:
+                    links[(r, c)] = sheet_ref(value.tab, value.row, value.col)
+                else:
+                    links.pop((r, c), None)
+            out.append(value)
+        rows.append(out)
+    return replace(content, rows=rows, layout=replace(content.layout, links=links))
+
+
+def _placed(ref: RowRef, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> RowRef:
+    index = indexes.get(ref.tab)
+    found = finder.find(ref.tab, ref.sheet_row, ref.read_key or ref.key)
+    if index is None or not isinstance(found, int):
+        return replace(ref, row=None, resolved=True)
+    key_col = index.col(index.schema.key) if index.schema is not None else None
+    col = index.col(ref.column) if ref.column else key_col
+    unique = len(index.where(ref.read_key or ref.key)) == 1  # a repeated key cannot be found by MATCH
+    return replace(ref, row=found, col=col or key_col or 1, key_col=key_col if unique else None, resolved=True)
 
 
 def same_raw(a: Any, b: Any) -> bool:
     """Whether two raw cells hold the same thing (1 and 1.0 are one number; blank is blank)."""
-    if is_blank(a) and is_blank(b):
-        return True
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
-    return a == b
+    return cell_norm(a) == cell_norm(b)
 
 
 def conflict(change: CellChange, row: int | None, col: int | None, why: str) -> Problem:
@@ -95,7 +115,7 @@ def conflict(change: CellChange, row: int | None, col: int | None, why: str) -> 
         tab=change.tab,
         code=Code.WRITE_CONFLICT,
         severity=Severity.WARNING,
-        message=f"not written ({describe(change.value)!r}): {why}",
+        message=f"not written ({describe(change.value)!r}): {why}; retried on the next run",
         row=row or change.sheet_row,
         column=change.column,
         cell=a1(row, col) if row and col else None,

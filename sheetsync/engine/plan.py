@@ -19,16 +19,16 @@ from ..model.changes import CellChange, ChangeSet, RowAppend
 from ..model.grid import TabData, trim
 from ..model.ids import Issuer
 from ..model.keys import KeyIndex
-from ..model.layout import FILLS, NOTE_PREFIX, NewTab, TabContent
+from ..model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
 from ..model.problems import Problem, Report, Severity
 from ..model.schema import Column, Schema
 from ..model.system import META, META_SCHEMA
 from ..model.tab import Tab
 from ..model.values import PARSERS, BadValue, ParseOptions, date_to_serial, describe, is_blank, to_cell
 from ..project.config import Config
+from .locate import Annotation, RowFinder, place_annotations
 
-Annotation = tuple[str, str]  # (note text, fill colour)
-Annotations = Mapping[str, Mapping[tuple[str, str], Annotation]]  # tab -> (key, column) -> note
+Annotations = Mapping[str, Mapping[tuple[int, str], tuple[str, Annotation]]]  # tab -> (row, column) -> (key, note)
 
 
 @dataclass
@@ -39,12 +39,14 @@ class Plan:
     appends: list[RowAppend] = field(default_factory=list)
     contents: list[TabContent] = field(default_factory=list)
     new_tabs: list[NewTab] = field(default_factory=list)
-    # Per tab, the complete set of sheetsync notes wanted, by (key, column).
-    annotations: dict[str, dict[tuple[str, str], Annotation]] = field(default_factory=dict)
+    # Per tab, the complete set of sheetsync notes wanted, by (row as read, column), with the row's key.
+    annotations: dict[str, dict[tuple[int, str], tuple[str, Annotation]]] = field(default_factory=dict)
 
     @property
     def tabs_to_guard(self) -> list[str]:
+        """The tabs to re-read just before writing: those written to, and those a whole tab names rows of."""
         names = {c.tab for c in self.cells} | {a.tab for a in self.appends} | set(self.annotations)
+        names |= {v.tab for content in self.contents for line in content.rows for v in line if isinstance(v, RowRef)}
         return sorted(names)
 
     def __bool__(self) -> bool:
@@ -79,7 +81,7 @@ def build_plan(
     if issues_ok:
         plan.cells += issue_cells(config, tabs, report)
         wanted = wanted_annotations(config, tabs, report)
-        if annotation_writes(wanted, data, config.schemas):
+        if annotation_writes(wanted, data, tabs, config.schemas):
             plan.annotations = wanted
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
@@ -165,7 +167,7 @@ def distinct(report: Iterable[Problem]) -> list[Problem]:
     first: dict[tuple, str | None] = {}
     out = []
     for p in report:
-        where = (p.tab, p.key, p.column, str(p.code))
+        where = (p.tab, p.row, p.key, p.column, str(p.code))
         if p.key is not None and where in first and first[where] != p.job:
             continue
         first.setdefault(where, p.job)
@@ -175,10 +177,10 @@ def distinct(report: Iterable[Problem]) -> list[Problem]:
 
 def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list[CellChange]:
     """Each row's Issues cell: one line per problem found on the row, in the order found."""
-    lines: dict[tuple[str, str], list[str]] = {}
+    lines: dict[tuple[str, int], list[str]] = {}
     for p in distinct(report):
-        if p.key is not None and p.tab in tabs:
-            bucket = lines.setdefault((p.tab, p.key), [])
+        if p.key is not None and p.row is not None and p.tab in tabs:
+            bucket = lines.setdefault((p.tab, p.row), [])
             if p.line not in bucket:
                 bucket.append(p.line)
     out = []
@@ -187,7 +189,7 @@ def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list
         if not column or not tab.usable or column not in tab.columns:
             continue
         for row in tab.rows:
-            text = "\n".join(lines.get((name, row.key), [])) or None
+            text = "\n".join(lines.get((name, row.sheet_row), [])) or None
             if text is None and is_blank(row.read_raw(column)):
                 continue  # blank stays blank: a no-op the plan would drop anyway
             out.append(
@@ -197,57 +199,40 @@ def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list
 
 
 def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) -> dict[str, dict]:
-    """Per tab, the note and fill sheetsync wants on each cell that has a problem (every other note goes)."""
-    wanted: dict[str, dict[tuple[str, str], list[Problem]]] = {}
+    """Per tab, the note and fill sheetsync wants on each cell that has a problem (every other note goes).
+
+    Keyed by (row as read, column), each with the row's key: tab -> (row, column) -> (key, (text, fill)).
+    """
+    wanted: dict[str, dict[tuple[int, str], list[Problem]]] = {}
+    keys: dict[tuple[str, int], str] = {}
     for p in distinct(report):
         if (
             p.key is not None
+            and p.row is not None
             and p.column
             and p.tab in config.schemas
             and tabs[p.tab].usable
             and p.column in tabs[p.tab].columns
         ):
-            wanted.setdefault(p.tab, {}).setdefault((p.key, p.column), []).append(p)
-    out: dict[str, dict[tuple[str, str], Annotation]] = {
+            wanted.setdefault(p.tab, {}).setdefault((p.row, p.column), []).append(p)
+            keys[(p.tab, p.row)] = p.key
+    out: dict[str, dict[tuple[int, str], tuple[str, Annotation]]] = {
         n: {} for n, t in tabs.items() if n in config.schemas and t.usable
     }
     for tab, cells in wanted.items():
-        for cell, problems in cells.items():
+        for (row, column), problems in cells.items():
             text = NOTE_PREFIX + "\n".join(dict.fromkeys(p.message for p in problems))
             worst = "error" if any(p.severity == Severity.ERROR for p in problems) else "warning"
-            out[tab][cell] = (text, FILLS[worst])
+            out[tab][(row, column)] = (keys[(tab, row)], (text, FILLS[worst]))
     return out
 
 
-def place_annotations(
-    wanted: Annotations, current: Mapping[str, TabData], indexes: Mapping[str, KeyIndex]
-) -> list[NoteWrite]:
-    """The note writes that make the tabs as they are now carry exactly the wanted notes."""
-    notes = []
-    for tab, cells in wanted.items():
-        index, data = indexes.get(tab), current.get(tab)
-        if index is None or data is None:
-            continue
-        target: dict[tuple[int, int], Annotation] = {}
-        for (key, column), annotation in cells.items():
-            rows, col = index.where(key), index.col(column)
-            if len(rows) == 1 and col is not None:
-                target[(rows[0], col)] = annotation
-        existing = data.notes
-        for cell in sorted(set(existing) - set(target)):
-            notes.append(NoteWrite(tab, cell[0], cell[1], None))
-        for cell, (text, fill) in sorted(target.items()):
-            if existing.get(cell) != text:
-                notes.append(NoteWrite(tab, cell[0], cell[1], text, fill))
-    return notes
-
-
 def annotation_writes(
-    wanted: Annotations, data: Mapping[str, TabData], schemas: Mapping[str, Schema]
+    wanted: Annotations, data: Mapping[str, TabData], tabs: Mapping[str, Tab], schemas: Mapping[str, Schema]
 ) -> list[NoteWrite]:
     """The note changes `wanted` would make to the tabs as read (empty: nothing to do)."""
     indexes = {name: KeyIndex(data[name].values, schemas[name]) for name in wanted if name in data and name in schemas}
-    return place_annotations(wanted, data, indexes)
+    return place_annotations(wanted, data, indexes, RowFinder(tabs, indexes))
 
 
 # --- whole tabs and counters ----------------------------------------------------------------------------

@@ -51,7 +51,9 @@ class RunResult:
     planned_contents: list[str] = field(default_factory=list)
     written: list[tuple[CellChange, CellWrite]] = field(default_factory=list)
     conflicts: list[Problem] = field(default_factory=list)
-    cells_written: int = 0
+    cells_written: int = 0  # cells of keyed rows and of new rows (whole tabs and notes are counted apart)
+    notes_written: int = 0
+    tabs_rewritten: list[str] = field(default_factory=list)
     requests: int = 0
     target: str = ""
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # job -> its published outputs
@@ -68,7 +70,7 @@ class RunResult:
 
     @property
     def wrote(self) -> bool:
-        return self.cells_written > 0
+        return bool(self.cells_written or self.notes_written or self.tabs_rewritten)
 
     def output(self, job: str, name: str) -> Any:
         """What `job` published as `name` in this run (KeyError when it did not)."""
@@ -109,7 +111,7 @@ def run(
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]
         if not dry_run and (plan or result.failed):
-            _apply(config, backend, plan, result, now, set(names), first_request)
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request)
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
     return result
@@ -223,6 +225,7 @@ def _apply(
     config: Config,
     backend: Backend,
     plan: Plan,
+    tabs: Mapping[str, Tab],
     result: RunResult,
     now: datetime,
     existing: set[str],
@@ -237,17 +240,18 @@ def _apply(
     current = backend.guard_read(guard_tabs)
     for new in plan.new_tabs:
         current.setdefault(new.name, TabData(new.name, [list(new.headers)]))
-    resolved = resolve(plan, current, {**config.schemas, META: META_SCHEMA})
+    schemas = {**config.schemas, META: META_SCHEMA}
+    resolved = resolve(plan, current, tabs, schemas)
     result.conflicts = resolved.conflicts
     result.report.extend(resolved.conflicts)
     result.written = list(resolved.written)
-    result.cells_written = (
-        len(resolved.written)
-        + sum(len(a.values) for a, _ in resolved.appended)
-        + sum(len(c.rows) for c in resolved.batch.contents)
+    result.cells_written = len(resolved.written) + sum(
+        len([v for v in a.values.values() if v is not None]) for a, _ in resolved.appended
     )
+    result.notes_written = len(resolved.batch.notes)
+    result.tabs_rewritten = [c.name for c in resolved.batch.contents]
     if not resolved.batch and not result.failed:  # a failed job is recorded in _Runs even when nothing changed
         return
     result.requests = backend.requests - first_request + 1  # so far, plus the one write below
-    audit(resolved, current, result, now)
+    audit(resolved, current, schemas, result, now)
     backend.write(resolved.batch)

@@ -57,7 +57,7 @@ class Action:
     key: str  # the row's key (an id issued in this run included)
     sheet_row: int | None = None  # where the row was when read: for messages only, never for addressing
     column: str | None = None  # the column a link points at (default: the tab's key column)
-    shown_key: str | None = None  # the key as the sheet shows it, when it differs from `key`
+    read_key: str | None = None  # the row's key as read, when it differs from `key` (an id issued in this run)
     rank: int = 5  # tie-break between actions due the same day: lower first
     job: str | None = None
 
@@ -66,7 +66,18 @@ class Action:
         cls, tab: Tab, row: Row, *, who: str, what: str, due: date, kind: str, rank: int = 5, key: str | None = None
     ) -> Action:
         """An action about `row` of `tab` (`key` when the row gets an id issued in this run)."""
-        return cls(who, what, due, str(kind), tab.name, key or row.key, row.sheet_row, tab.schema.key, rank=rank)
+        return cls(
+            who,
+            what,
+            due,
+            str(kind),
+            tab.name,
+            key or row.key,
+            row.sheet_row,
+            tab.schema.key,
+            read_key=row.key if key and key != row.key else None,
+            rank=rank,
+        )
 
     @property
     def id(self) -> str:
@@ -137,7 +148,8 @@ class ChangeSet:
 
     def labelled(self, job: str) -> ChangeSet:
         """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
-        items: list[CellChange | RowAppend | Problem | Action] = [
+        items: list[CellChange | RowAppend | Problem | Action | TabContent] = [
+            *self.contents,
             *self.cells,
             *self.appends,
             *self.problems,
@@ -149,7 +161,7 @@ class ChangeSet:
             job,
             [replace(c, job=job) for c in self.cells],
             [replace(a, job=job) for a in self.appends],
-            list(self.contents),
+            [replace(c, job=job) for c in self.contents],
             [replace(p, job=job) for p in self.problems],
             [replace(a, job=job) for a in self.actions],
         )

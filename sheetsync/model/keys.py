@@ -54,9 +54,18 @@ def header_columns(headers: Sequence[Any]) -> dict[str, int]:
     return out
 
 
+def cell_norm(value: Any) -> Any:
+    """A raw cell in the form two reads of it compare equal (1 and 1.0 are one number; blank is blank)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 @dataclass(frozen=True)
 class KeyedRow:
-    """One non-blank data row of a grid: its sheet row, its key and whether the key cell was blank."""
+    """One non-blank data row of a grid: its sheet row, its key and its cells."""
 
     sheet_row: int
     key: str
@@ -66,7 +75,9 @@ class KeyedRow:
 class KeyIndex:
     """Where the rows of a grid are, by key, under a tab's schema.
 
-    Repeated keys stay addressable: the 2nd occurrence in sheet order is 'KEY#2', and so on.
+    A repeated key (a pasted copy of a row, a typo) is never told apart by position: `where` returns
+    every row holding it, and a row is identified by its key together with its person-owned cells
+    (`fingerprint`).
     """
 
     def __init__(self, values: Grid, schema: Schema | None):
@@ -75,6 +86,7 @@ class KeyIndex:
         self.last_row = len(values)
         self.case_insensitive = bool(schema and schema.key_case_insensitive)
         self.rows: list[KeyedRow] = []
+        self.person: dict[str, int] = {}
         key_col = self.columns.get(fold(schema.key)) if schema is not None else None
         if schema is None or key_col is None:
             return
@@ -83,16 +95,14 @@ class KeyIndex:
             for c in schema.columns
             if c.owner == "person" and c.header != schema.key and c.folded in self.columns
         ]
-        seen: dict[str, int] = {}
+        self.person = {
+            c.header: self.columns[c.folded] for c in schema.columns if c.owner == "person" and c.folded in self.columns
+        }
         for index, cells in enumerate(values[1:], start=2):
             if all(is_blank(v) for v in cells):
                 continue
             raw = cells[key_col - 1] if key_col - 1 < len(cells) else None
             key = fallback_key(cells, person_cols) if is_blank(raw) else key_text(raw)
-            norm = self.normal(key)
-            seen[norm] = seen.get(norm, 0) + 1
-            if seen[norm] > 1:
-                key = f"{key}#{seen[norm]}"
             self.rows.append(KeyedRow(index, key, cells))
 
     def normal(self, key: str) -> str:
@@ -108,6 +118,15 @@ class KeyIndex:
     def where(self, key: str) -> list[int]:
         """The sheet rows holding `key` now (one, none, or several when a person pasted a copy)."""
         return self._where.get(self.normal(key), [])
+
+    @cached_property
+    def _by_row(self) -> dict[int, KeyedRow]:
+        return {row.sheet_row: row for row in self.rows}
+
+    def fingerprint(self, sheet_row: int) -> dict[str, Any]:
+        """The person-owned cells of a row by header, normalised: what must be as read for a write to land."""
+        cells = self._by_row[sheet_row].cells
+        return {h: cell_norm(cells[c - 1] if c - 1 < len(cells) else None) for h, c in self.person.items()}
 
     def col(self, header: str) -> int | None:
         """The 1-based column of a header, matched as headers are (case and spacing ignored)."""

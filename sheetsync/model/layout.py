@@ -47,6 +47,7 @@ class TabContent:
     name: str
     rows: Grid
     layout: TabLayout = field(default_factory=TabLayout)
+    job: str | None = None  # the job that wrote it (set by the runner)
 
 
 @dataclass
@@ -61,3 +62,42 @@ class NewTab:
     protected_cols: list[int] = field(default_factory=list)  # job-owned: warning-only protection
     number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for data cells
     first_new_col: int = 1  # when completing an existing tab, headers start here
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A cell of a whole tab that names a row of another tab ("Orders row 14") and links to it.
+
+    It is resolved just before the write, against the guard's read, so it names the row where it is
+    when written; backends that can also write a link that finds the row by its key (a HYPERLINK over
+    MATCH) do, so the link survives a later sort.
+    """
+
+    tab: str
+    key: str  # the row's key once this run's writes land (an id issued in this run included)
+    sheet_row: int  # where the row was when the run read it
+    column: str | None = None  # the header the link points at (default: the key column)
+    read_key: str | None = None  # the row's key as read, when it differs (a row given an id in this run)
+    row: int | None = None  # where the row is at write time (set by the guard); None: not found
+    col: int | None = None  # the linked column's number at write time
+    key_col: int | None = None  # the key column's number at write time, when the key is on this row only
+    resolved: bool = False
+
+    @property
+    def findable(self) -> bool:
+        """Whether a link can find the row by its key (the row was found and no other row holds the key)."""
+        return self.row is not None and self.col is not None and self.key_col is not None
+
+    @property
+    def text(self) -> str:
+        if not self.resolved:
+            return f"{self.tab} row {self.sheet_row}"
+        return f"{self.tab} row {self.row}" if self.row is not None else f"{self.tab} (row gone)"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def match(self, key_range: str) -> str:
+        """A formula part giving the row that holds the key now: MATCH("A-1006",'Orders'!$A:$A,0)."""
+        quoted = self.key.replace('"', '""')
+        return f'MATCH("{quoted}",{key_range},0)'

@@ -48,6 +48,7 @@ class Column:
     # Named exceptions to person ownership (domain.md §2): (from, to) status moves a job may make.
     job_transitions: tuple[tuple[str, str], ...] = ()
     job_fills_blank: bool = False
+    daily: bool = False  # recomputed from the date every day (Days Open): day-to-day changes are logged compactly
 
     @cached_property
     def lookup(self) -> dict[str, str]:
@@ -176,6 +177,7 @@ COLUMN_KEYS = {
     "description",
     "job_transitions",
     "job_fills_blank",
+    "daily",
 }
 
 
@@ -227,6 +229,7 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
         description=raw.get("description", ""),
         job_transitions=transitions,
         job_fills_blank=bool(raw.get("job_fills_blank", False)),
+        daily=bool(raw.get("daily", False)),
     )
 
 

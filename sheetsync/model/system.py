@@ -1,4 +1,4 @@
-"""System tabs sheetsync keeps in the workbook: _Log (every cell written), _Runs (one row per job run), _Meta."""
+"""System tabs sheetsync keeps in the workbook: _Log (every write), _Runs (one row per job that wrote), _Meta."""
 
 from __future__ import annotations
 
@@ -8,7 +8,20 @@ LOG = "_Log"
 RUNS = "_Runs"
 META = "_Meta"
 
-LOG_HEADERS = ["Time", "Run ID", "Job", "Tab", "Key", "Column", "Cell", "Old Value", "New Value"]
+LOG_HEADERS = ["Time", "Run ID", "Job", "Kind", "Tab", "Key", "Column", "Cell", "Old Value", "New Value"]
+
+
+class LogKind:
+    """What a `_Log` row records (the Kind column)."""
+
+    CELL = "cell"  # one cell: Old Value and New Value as stored, so `sheetsync undo` can restore it
+    RECOUNT = "recount"  # day counts the clock moved on many cells (Days Open 12 -> 13): one row, Cell "N cells"
+    NEW_ROW = "new row"
+    NOTE = "note"  # sheetsync's note on a cell, set (New Value) or taken away
+    WHOLE_TAB = "whole tab"  # a tab rewritten whole: its row count and a digest of its content
+    UNDO = "undo"  # a cell restored by `sheetsync undo`
+
+
 RUNS_HEADERS = [
     "Run ID",
     "Job",
@@ -20,6 +33,8 @@ RUNS_HEADERS = [
     "Requests",
     "Conflicts Skipped",
     "Message",
+    "Notes Written",
+    "Tabs Rewritten",
 ]
 META_SCHEMA = Schema(
     tab=META,

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import JobError
 from .a1 import a1
 from .grid import TabData
-from .keys import KeyIndex, is_fallback, normal_key
+from .keys import KeyIndex, cell_norm, is_fallback, normal_key
 from .problems import Code, Problem, Severity
 from .schema import Column, Schema
 from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, to_cell
@@ -51,6 +51,7 @@ class Row:
     schema: Schema = field(repr=False)
     columns: Mapping[str, int] = field(repr=False, default_factory=dict)
     invalid_columns: frozenset[str] = frozenset()  # headers whose cell holds something that did not parse
+    repeated: bool = False  # another row holds the same key (a pasted copy, a typo): see `fingerprint`
     # raw cells that earlier jobs of this run write (what later jobs see)
     written: Mapping[str, Any] = field(repr=False, default_factory=lambda: _EMPTY)
 
@@ -95,6 +96,14 @@ class Row:
     def has_key(self) -> bool:
         return not is_fallback(self.key)
 
+    def fingerprint(self) -> dict[str, Any]:
+        """The person-owned cells as read, by header: with the key, what identifies this row at write time."""
+        return {
+            c.header: cell_norm(self.read_raw(c.header))
+            for c in self.schema.columns
+            if c.owner == "person" and c.header in self.columns
+        }
+
     def with_writes(self, writes: Mapping[str, Any]) -> Row:
         """This row as it will be once `writes` (header -> typed value) are written."""
         values = dict(self.values)
@@ -128,7 +137,7 @@ class Tab:
 
     @cached_property
     def by_key(self) -> Mapping[str, Row]:
-        """Rows by key (folded for case-insensitive keys)."""
+        """Rows by key (folded for case-insensitive keys); the first in sheet order for a repeated key."""
         return MappingProxyType({self.key_of(row.key): row for row in reversed(self.rows)})
 
     def key_of(self, key: str) -> str:
@@ -136,6 +145,11 @@ class Tab:
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(self.key_of(key))
+
+    @cached_property
+    def by_sheet_row(self) -> Mapping[int, Row]:
+        """Rows by the sheet row they were read from (unique within one read, unlike a repeated key)."""
+        return MappingProxyType({row.sheet_row: row for row in self.rows})
 
     def cell(self, row: Row, header: str) -> str | None:
         col = self.columns.get(row.header(header))
@@ -166,11 +180,11 @@ class Tab:
             job=job,
         )
 
-    def with_writes(self, writes: Mapping[str, Mapping[str, Any]]) -> Tab:
-        """The tab with `writes` (row key -> {header: typed value}) applied to new frozen rows."""
+    def with_writes(self, writes: Mapping[int, Mapping[str, Any]]) -> Tab:
+        """The tab with `writes` (sheet row as read -> {header: typed value}) applied to new frozen rows."""
         if not writes:
             return self
-        rows = tuple(row.with_writes(writes[row.key]) if row.key in writes else row for row in self.rows)
+        rows = tuple(row.with_writes(writes[row.sheet_row]) if row.sheet_row in writes else row for row in self.rows)
         return replace(self, rows=rows)
 
     def frame(self):
@@ -270,7 +284,8 @@ def _read_rows(
     caches: dict[str, dict[Any, tuple[Any, str | None, str | None]]] = {h: {} for h in columns}
     plan = [(col, c, col.header, caches[col.header]) for col, c in parsed_cols]
     rows = []
-    for keyed in KeyIndex(data.values, schema).rows:
+    index_ = KeyIndex(data.values, schema)
+    for keyed in index_.rows:
         cells, index = keyed.cells, keyed.sheet_row
         values: dict[str, Any] = {}
         invalid: list[str] = []
@@ -302,6 +317,7 @@ def _read_rows(
                 schema,
                 columns,
                 frozenset(invalid),
+                repeated=len(index_.where(keyed.key)) > 1,
             )
         )
     return rows

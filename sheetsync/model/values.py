@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from .layout import RowRef
 from .problems import Code
 
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of Sheets/Excel serial dates (1900 leap-year bug included)
@@ -267,6 +268,8 @@ PARSERS: dict[str, Callable[[Any, Any, ParseOptions], Any]] = {
 
 def to_cell(value: Any) -> Any:
     """A typed value as a backend stores it: Decimal to float, tuples to comma text, bools kept."""
+    if isinstance(value, RowRef):
+        return value.text
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, (tuple, list)):

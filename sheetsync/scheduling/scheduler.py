@@ -41,14 +41,14 @@ import schedule as schedule_lib
 
 from ..backends import open_backend
 from ..backends.base import Backend
-from ..errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged
+from ..errors import ConfigError, LockHeld, SheetSyncError, TransientError, WorkbookChanged, WorkbookInUse
 from ..project.config import Config
 from .cadence import Cadence, CadenceError, parse_cadence
 
 log = logging.getLogger("sheetsync.scheduler")
 
 STATE_FILE = ".sheetsync-state.json"
-UNREACHABLE = (TransientError, LockHeld, WorkbookChanged, OSError)
+UNREACHABLE = (TransientError, LockHeld, WorkbookChanged, WorkbookInUse, OSError)
 BACKOFF = (30.0, 900.0)  # first wait, longest wait (seconds); doubles in between
 MAX_NAP = 60.0  # never sleep longer in one go: a suspended laptop or a changed clock is noticed soon
 EXIT_HARD_STOP = 128  # + the signal number, as shells report a process ended by a signal

@@ -45,7 +45,7 @@ _MESSAGES = {
     "NULL_VALUE": "Empty intersection.",
     "NAME": "Unknown name.",
 }
-_OVERRIDDEN = ("TODAY", "NOW", "ROUND", "ROUNDUP", "ROUNDDOWN")
+_OVERRIDDEN = ("TODAY", "NOW", "ROUND", "ROUNDUP", "ROUNDDOWN", "HYPERLINK")
 _PREFIX = "_SHEETSYNC_EMULATOR_"
 # Results by (formula, input values): a recalculation re-runs the library only where inputs changed.
 _RESULTS: dict[Any, Any] = {}
@@ -85,7 +85,12 @@ def _library() -> Any:
     registry[_PREFIX + "NOW"] = wrap_func(lambda: to_serial(_now()))
     for name, rounding in (("ROUND", _round_half_away), ("ROUNDUP", math.ceil), ("ROUNDDOWN", math.floor)):
         registry[_PREFIX + name] = wrap_ufunc(functools.partial(_round, rounding=rounding))
+    registry[_PREFIX + "HYPERLINK"] = wrap_func(_hyperlink)  # Google shows the label (or the URL) as the value
     return formulas
+
+
+def _hyperlink(url: Any, label: Any = None) -> Any:
+    return url if label is None else label
 
 
 def _now() -> dt.datetime:

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ...model.a1 import sheet_ref, split_ref
-from ...model.layout import FILLS, ChartSpec, NewTab, TabContent, TabLayout
+from ...model.a1 import column_letter, quote_sheet_name, sheet_ref, split_ref
+from ...model.layout import FILLS, ChartSpec, NewTab, RowRef, TabContent, TabLayout
 from ...model.values import Formula, date_to_serial
 from ..base import NoteWrite, WriteBatch
 
@@ -381,12 +381,15 @@ class Renderer:
         grid_values = []
         for r in range(1, grid_h + 1):
             line = content.rows[r - 1] if r <= height else []
-            values = []
+            values: list[Any] = []
             for c in range(1, grid_w + 1):
                 value = line[c - 1] if c <= len(line) else None
+                if isinstance(value, RowRef):
+                    value = self._row_link(value)
                 if isinstance(value, Formula):
                     formats.formulas[(r, c)] = str(value)
-                    value = None
+                    values.append(None)  # null leaves the cell to the formula written by updateCells
+                    continue
                 pattern = _date_pattern(value)
                 if pattern and (r, c) not in content.layout.number_formats:
                     formats.add((r, c), {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
@@ -402,6 +405,8 @@ class Renderer:
         for cell in layout.bold:
             formats.add(cell, {"textFormat": {"bold": True}}, "userEnteredFormat.textFormat.bold")
         for cell, target in layout.links.items():
+            if cell in formats.formulas:
+                continue  # a HYPERLINK formula links by itself
             formats.add(
                 cell,
                 {
@@ -432,6 +437,19 @@ class Renderer:
                     }
                 }
             )
+
+    def _row_link(self, ref: RowRef) -> Formula | str:
+        """A HYPERLINK that finds its row by key on every recalculation, so it survives a sort."""
+        info = self.sheets.get(ref.tab)
+        if not ref.findable or info is None or ref.key_col is None or ref.col is None:
+            return ref.text
+        key_col = column_letter(ref.key_col)
+        row = ref.match(f"{quote_sheet_name(ref.tab)}!${key_col}:${key_col}")
+        tab = ref.tab.replace('"', '""')
+        return Formula(
+            f'=IFERROR(HYPERLINK("#gid={info.sheet_id}&range={column_letter(ref.col)}"&{row},'
+            f'"{tab} row "&{row}),"{tab} (row gone)")'
+        )
 
     def _link(self, target: str) -> str:
         """A URL as is; 'Tab!A12' as Google's in-spreadsheet link '#gid=<sheetId>&range=A12'."""

@@ -1,14 +1,16 @@
 """Local .xlsx workbook on openpyxl: the embedded default, so nobody needs a Google account to start.
 
-Reads cached values of formula cells but saves the formulas; keeps every tab, style, width,
-comment and data validation it does not own; saves atomically; refuses to save over a file
-someone changed since it was read; holds a lock file for the whole run.
+Reads formula results and saves the formulas with their results (see cache.py); keeps every tab,
+style, width, freeze, filter, comment and data validation it does not own; saves atomically;
+refuses to save over a file someone changed since it was read (checked again just before the new
+file takes its place) and while Excel or LibreOffice has it open; holds a lock file for the run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -16,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import filelock
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,13 +27,15 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...errors import LockHeld, WorkbookChanged, WorkbookError, WorkbookNotFound
-from ...model.a1 import quote_sheet_name, split_ref
+from ...errors import WorkbookChanged, WorkbookError, WorkbookNotFound
+from ...model.a1 import column_letter, quote_sheet_name, split_ref
 from ...model.grid import TabData, trim
-from ...model.layout import FILLS, NewTab, TabContent
+from ...model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
 from ...model.values import Formula, Uncalculated
 from ..base import NOTE_AUTHOR, Backend, WriteBatch
+from . import cache
 from .charts import add_chart
+from .locks import RunLock, refuse_if_open_elsewhere
 
 HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
 
@@ -45,24 +48,16 @@ class XlsxBackend(Backend):
         self.target = str(self.path)
         self.requests = 0
         self._book: openpyxl.Workbook | None = None
-        self._digest: str | None = None
+        self._seen: tuple[str | None, tuple[int, int, int] | None] = (None, None)  # (digest, identity) as read
         self._data: dict[str, TabData] = {}
-        self._lock = filelock.FileLock(str(self.path.parent / f".~{self.path.name}.sheetsync.lock"))
+        self._formulas: dict[str, dict[tuple[int, int], str]] = {}  # tab -> cell -> formula, as read
+        self._lock = RunLock(self.path)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._lock.acquire(timeout=0)
-        except filelock.Timeout as ex:
-            raise LockHeld(
-                f"{self.path.name} is in use by another sheetsync run (lock file {self._lock.lock_file}); "
-                "try again when it finishes"
-            ) from ex
-        try:
+        with self._lock.held():
             yield
-        finally:
-            self._lock.release()
 
     @property
     def exists(self) -> bool:
@@ -84,6 +79,7 @@ class XlsxBackend(Backend):
         # Formula results are only in a second, values-only load; skip it for tabs without formulas.
         cached = self._cached_values([name for name, scan in scans.items() if scan.formulas])
         self._data = {}
+        self._formulas = {name: scan.formulas for name, scan in scans.items() if scan.formulas}
         for name, scan in scans.items():
             values = _mark_uncalculated(cached[name], scan.formulas) if name in cached else scan.grid()
             self._data[name] = TabData(name, values, scan.notes)
@@ -96,6 +92,8 @@ class XlsxBackend(Backend):
     def write(self, batch: WriteBatch) -> None:
         if not batch:
             return
+        refuse_if_open_elsewhere(self.path)
+        self._check_unchanged()  # early: no point building a save that would be refused
         book = self._book if self._book is not None else self._new_book()
         for new in batch.new_tabs:
             _add_tab(book, new)
@@ -105,14 +103,13 @@ class XlsxBackend(Backend):
             _set_note(_sheet(book, note.tab).cell(note.row, note.col), note.note, note.fill)
         for content in batch.contents:
             _replace_tab(book, content)
-        self._check_unchanged()
-        self._save(book)
+        self._save(book, self._results(book, batch))
 
     def _load(self) -> None:
         if self._book is not None:
             return
         self.requests += 1
-        self._digest = _digest(self.path)
+        self._seen = (_digest(self.path), _identity(self.path))
         try:
             self._book = openpyxl.load_workbook(self.path, rich_text=False)
         except Exception as ex:  # openpyxl raises many types for a damaged or non-xlsx file
@@ -145,29 +142,78 @@ class XlsxBackend(Backend):
         return book
 
     def _check_unchanged(self) -> None:
-        current = _digest(self.path) if self.exists else None
-        if current != self._digest:
+        """Refuse when the file on disk is not the one this run read (someone saved it meanwhile)."""
+        digest, identity = self._seen
+        if _digest(self.path) != digest or _identity(self.path) != identity:
             raise WorkbookChanged(
                 f"{self.path.name} was saved by someone else since this run read it; nothing was written. "
                 "Run again to work on their version."
             )
 
-    def _save(self, book: openpyxl.Workbook) -> None:
-        """Write a temp file beside the workbook, then replace: a kill leaves the old or the new file."""
+    def _save(self, book: openpyxl.Workbook, results: dict[str, dict[tuple[int, int], Any]]) -> None:
+        """Write a complete temp file beside the workbook, check the workbook is still the one read, replace.
+
+        The check comes after the slow part (openpyxl's save and the fsync), so a person's save can only
+        slip in between the last check and os.replace: microseconds. A kill leaves the old or the new file.
+        """
         self.requests += 1
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = cache.put_results(buffer.getvalue(), results)
         fd, tmp = tempfile.mkstemp(prefix=f".~{self.path.stem}.", suffix=".xlsx.tmp", dir=self.path.parent)
         try:
             os.chmod(tmp, self.path.stat().st_mode & 0o7777 if self.exists else 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as fh:
-                book.save(fh)
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            refuse_if_open_elsewhere(self.path)
+            self._check_unchanged()
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        self._digest = _digest(self.path)
+        self._seen = (hashlib.sha256(data).hexdigest(), _identity(self.path))
+
+    def _results(self, book: openpyxl.Workbook, batch: WriteBatch) -> dict[str, dict[tuple[int, int], Any]]:
+        """Each formula's result to keep in the file: as read, or recomputed where this batch changed its inputs."""
+        written = {(c.tab, c.row, c.col) for c in batch.cells}
+        replaced = {content.name for content in batch.contents}
+        formulas = {tab: dict(cells) for tab, cells in self._formulas.items() if tab not in replaced}
+        for cell in batch.cells:
+            if isinstance(cell.value, Formula):
+                formulas.setdefault(cell.tab, {})[(cell.row, cell.col)] = str(cell.value)
+        changed = {(t.upper(), r, c) for t, r, c in written}
+        names = {name.upper(): name for name in book.sheetnames}
+        results: dict[str, dict[tuple[int, int], Any]] = {}
+        for content in batch.contents:  # sheetsync's own formulas: their results are known
+            for r, line in enumerate(content.rows, start=1):
+                for c, value in enumerate(line, start=1):
+                    if isinstance(value, RowRef):
+                        results.setdefault(content.name, {})[(r, c)] = value.text
+
+        def lookup(tab: str, row: int, col: int) -> Any:
+            name = names.get(tab.upper(), tab)
+            if (row, col) in results.get(name, {}):
+                return results[name][(row, col)]
+            cell = book[name]._cells.get((row, col)) if name in book.sheetnames else None
+            if cell is None:
+                return None
+            if cell.data_type == "f":
+                read = self._data.get(name)
+                return read.cell(row, col) if read is not None else None
+            return cell.value
+
+        for tab, cells in formulas.items():
+            read = self._data.get(tab)
+            for (row, col), formula in sorted(cells.items()):
+                if (tab, row, col) in written or _reads_changed(formula, tab, changed):
+                    value = cache.recompute(formula, tab, lookup)
+                else:
+                    value = read.cell(row, col) if read is not None else None
+                results.setdefault(tab, {})[(row, col)] = value
+        return results
 
 
 def _umask() -> int:
@@ -181,6 +227,25 @@ def _digest(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return None
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file is at `path` now (inode, size, modification time): an atomic save by a desktop app changes it."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def _reads_changed(formula: str, tab: str, changed: set[tuple[str, int, int]]) -> bool:
+    """Whether a formula reads a cell this batch wrote."""
+    if not changed:
+        return False
+    for sheet, r0, c0, r1, c1 in cache.references(formula, tab):
+        if any(t == sheet.upper() and r0 <= r <= r1 and c0 <= c <= c1 for t, r, c in changed):
+            return True
+    return False
 
 
 def _sheet(book: openpyxl.Workbook, name: str) -> Worksheet:
@@ -216,7 +281,7 @@ def _scan(sheet: Worksheet) -> _Scan:
     scan = _Scan()
     for cell in sheet._cells.values():
         where = (cell.row, cell.column)
-        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR:
+        if cell.comment is not None and _ours(cell.comment):
             scan.notes[where] = cell.comment.text
         if cell.data_type == "f":
             scan.formulas[where] = str(cell.value)
@@ -238,6 +303,9 @@ def _mark_uncalculated(values: list[list[Any]], formulas: dict[tuple[int, int], 
 
 
 def _set_value(cell: Any, value: Any) -> None:
+    if isinstance(value, RowRef):
+        cell.value = row_link_formula(value) if value.findable else value.text
+        return
     cell.value = str(value) if isinstance(value, Formula) else value
     if isinstance(value, str) and value.startswith("=") and not isinstance(value, Formula):
         cell.data_type = "s"  # text a person typed that looks like a formula stays text
@@ -246,7 +314,7 @@ def _set_value(cell: Any, value: Any) -> None:
 def _set_note(cell: Any, note: str | None, fill: str | None) -> None:
     ours = cell.fill is not None and str(cell.fill.fgColor.rgb)[-6:] in _OUR_FILLS
     if note is None:
-        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR:
+        if cell.comment is not None and _ours(cell.comment):
             cell.comment = None
         if ours:
             cell.fill = PatternFill(fill_type=None)
@@ -259,6 +327,11 @@ def _set_note(cell: Any, note: str | None, fill: str | None) -> None:
 
 
 _OUR_FILLS = set(FILLS.values())
+
+
+def _ours(comment: Comment) -> bool:
+    """sheetsync's own note, whatever author a desktop app saved it with (LibreOffice drops ours)."""
+    return str(comment.text or "").lstrip().startswith(NOTE_PREFIX.strip()) or comment.author == NOTE_AUTHOR
 
 
 def _add_tab(book: openpyxl.Workbook, new: NewTab) -> None:
@@ -293,8 +366,19 @@ def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:
     sheet.add_data_validation(rule)
 
 
+def row_link_formula(ref: RowRef) -> str:
+    """A link that finds its row by key whenever the workbook is recalculated, so it survives a sort."""
+    assert ref.key_col is not None and ref.col is not None
+    key_range = f"{quote_sheet_name(ref.tab)}!${column_letter(ref.key_col)}:${column_letter(ref.key_col)}"
+    row = ref.match(key_range)
+    target = f'"#{quote_sheet_name(ref.tab).replace(chr(34), chr(34) * 2)}!{column_letter(ref.col)}"&{row}'
+    label = f'"{ref.tab.replace(chr(34), chr(34) * 2)} row "&{row}'
+    gone = f'"{ref.tab.replace(chr(34), chr(34) * 2)} (row gone)"'
+    return f"=IFERROR(HYPERLINK({target},{label}),{gone})"
+
+
 def _internal_link(ref: str, target: str) -> Hyperlink:
-    """A link to a cell of this workbook ("Gifts!A12"), stored as a location, not as a file to open."""
+    """A link to a cell of this workbook ("Orders!A12"), stored as a location, not as a file to open."""
     tab, cell = split_ref(target)
     return Hyperlink(ref=ref, location=f"{quote_sheet_name(tab)}!{cell}" if tab else cell)
 
@@ -321,7 +405,8 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
         )
     for (r, c), target in layout.links.items():
         cell = sheet.cell(r, c)
-        cell.hyperlink = target if "://" in target else _internal_link(cell.coordinate, target)
+        if cell.data_type != "f":  # a HYPERLINK formula links by itself
+            cell.hyperlink = target if "://" in target else _internal_link(cell.coordinate, target)
         cell.font = Font(color="1155CC", underline="single")
     for col, width in layout.widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = width
