@@ -69,15 +69,16 @@ def eligible(ctx: ExportContext, label: str) -> Iterator[tuple[Row, Piece, str]]
     for row in skus:
         if not row.has_key or label not in (row["Channels"] or ()):
             continue
-        if row.repeated:
-            if row.key not in ctx.left_out:
-                ctx.leave_out(
-                    skus, row, "SKU", "left out: the SKU is on more than one row (keep one)", severity=Severity.ERROR
-                )
-            continue
+        if row.key in ctx.left_out:
+            continue  # a repeated SKU's other row: said once
         status = row["Description Status"]
         if status not in statuses:
             _not_approved(ctx, skus, row, status, statuses)
+            continue
+        if row.repeated:
+            ctx.leave_out(
+                skus, row, "SKU", "left out: the SKU is on more than one row (keep one)", severity=Severity.ERROR
+            )
             continue
         found = ctx.errors(SKUS, row.key)
         if found:
