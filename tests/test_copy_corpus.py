@@ -361,6 +361,34 @@ CASES = [
         (),
         "",
     ),
+    case(
+        "spinel_lab_clean",
+        {**LAB_SAPPHIRE, "Stone": "Spinel"},
+        "14K yellow gold with a 0.50 ct oval lab-created spinel.",
+        (),
+        "",
+    ),
+    case(
+        "citrine_heat_clean",
+        {**SAPPHIRE, "Stone": "Citrine"},
+        "A 0.50 ct oval natural citrine, heat-treated, in 14K yellow gold.",
+        (),
+        "",
+    ),
+    case(
+        "tourmaline_called_topaz",
+        {**UNHEATED, "Stone": "Tourmaline"},
+        "An oval natural topaz in 14K yellow gold.",
+        "stone_mismatch",
+        "23.25(a)",
+    ),
+    case(
+        "turquoise_stabilized_clean",
+        {**UNHEATED, "Stone": "Turquoise", "Treatment": "Stabilized"},
+        "An oval natural turquoise cabochon in 14K yellow gold, stabilized.",
+        (),
+        "",
+    ),
     case("name_claims_diamond", MOISSANITE, "Diamond Halo Ring", "stone_mismatch", "23.12", kind="name"),
     # --- treatments (23.24) ----------------------------------------------------------------------------
     case(
