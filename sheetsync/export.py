@@ -8,6 +8,10 @@ The business marks one exporter per channel in its jobs folder (found by `load_p
 `export(config, "shop", "out.csv")` evaluates every issue-reporting job (nothing is written to the
 workbook) so exporters can skip rows with errors, runs every exporter (for the cross-channel check),
 writes the chosen channel's CSV with formula-like text neutralised, and returns what it did.
+
+A row the jobs found an error on never reaches a channel file: an exporter leaves it out with its reasons
+(`ctx.leave_out(...)`, using `ctx.errors(tab, key)`), and any such row an exporter yields anyway is left out
+here. `ExportResult.left_out` says, per key, why.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from .templates import Templates
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_TAB = "export"
 CHANNEL_MISMATCH = "channel_mismatch"  # reason code: a SKU's price, specs or copy differ between channel files
+LEFT_OUT = "export_skipped"  # reason code: a row left out of the channel file, the message says why
 
 
 @dataclass
@@ -59,6 +64,7 @@ class ExportContext:
     channel: str
     project: Project | None = None
     problems: list[Problem] = field(default_factory=list)
+    left_out: dict[str, list[Problem]] = field(default_factory=dict)  # key -> why the row is not in the file
 
     @property
     def templates(self) -> Templates:
@@ -93,6 +99,20 @@ class ExportContext:
         self.problems.append(problem)
         return problem
 
+    def leave_out(
+        self,
+        tab: Tab,
+        row: Row,
+        column: str | None,
+        message: str,
+        code: str = LEFT_OUT,
+        severity: Severity = Severity.WARNING,
+    ) -> Problem:
+        """Record that a row is not in this channel's file, and why (printed per channel by the CLI)."""
+        problem = self.report_problem(tab, row, column, code, message, severity)
+        self.left_out.setdefault(row.key, []).append(problem)
+        return problem
+
 
 @dataclass
 class ExportResult:
@@ -104,6 +124,7 @@ class ExportResult:
     problems: Report
     path: Path | None = None
     channels: dict[str, list[ExportRow]] = field(default_factory=dict)
+    left_out: dict[str, list[Problem]] = field(default_factory=dict)  # key -> why it is not in the file
 
     def csv(self) -> str:
         return to_csv(self.headers, [r.cells for r in self.rows])
@@ -205,11 +226,13 @@ def export(
     tabs = snapshot.tabs
     problems = Report()
     by_channel: dict[str, list[ExportRow]] = {}
+    left_out: dict[str, list[Problem]] = {}
     for name, spec in registered.items():
         ctx = ExportContext(config, now, tabs, snapshot.report, snapshot.outputs, name, project)
-        by_channel[name] = list(spec.fn(ctx))
+        by_channel[name] = _without_errors(ctx, spec, list(spec.fn(ctx)))
         if name == channel:
             problems.extend(ctx.problems)
+            left_out = ctx.left_out
     spec = registered[channel]
     source = tabs.get(spec.tab)
     for key, fact, seen in consistency(by_channel):
@@ -228,10 +251,28 @@ def export(
                 job=EXPORT_TAB,
             )
         )
-    export_result = ExportResult(channel, spec.headers, by_channel[channel], problems, channels=by_channel)
+    export_result = ExportResult(
+        channel, spec.headers, by_channel[channel], problems, channels=by_channel, left_out=left_out
+    )
     if out is not None:
         export_result.path = write_csv(out, spec.headers, [r.cells for r in export_result.rows])
     return export_result
+
+
+def _without_errors(ctx: ExportContext, spec: Exporter, rows: list[ExportRow]) -> list[ExportRow]:
+    """The exporter's rows less any the jobs found an error on (left out, with the errors as the reason)."""
+    source = ctx.tabs.get(spec.tab)
+    kept = []
+    for out in rows:
+        errors = ctx.errors(spec.tab, out.key)
+        if not errors:
+            kept.append(out)
+            continue
+        row = source.row(out.key) if source is not None else None
+        if source is not None and row is not None and out.key not in ctx.left_out:
+            said = "; ".join(p.line for p in errors)
+            ctx.leave_out(source, row, errors[0].column, f"left out: {said}", severity=Severity.ERROR)
+    return kept
 
 
 def _show(value: Any) -> str:

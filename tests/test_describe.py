@@ -114,7 +114,8 @@ def test_fingerprint_recorded_then_spec_change_flips_to_needs_update(config, run
     assert row["Description Status"] == "Needs Update"
     changed = [p for p in problems(result, "RG-TST-001") if p.code == "specs_changed"]
     assert len(changed) == 1 and changed[0].value == ["Carat Weight"]
-    assert row["Draft Description"] and "0.75 ct tw" in row["Draft Description"]  # redrafted from the new specs
+    # redrafted from the new specs (one stone: "ct", not "ct tw")
+    assert row["Draft Description"] and "0.75 ct oval-cut lab-grown diamond" in row["Draft Description"]
     # the final copy now states the wrong weight: the checker says so too
     assert "carat_mismatch" in {str(p.code) for p in problems(result, "RG-TST-001")}
 
@@ -150,7 +151,7 @@ def test_hand_edited_draft_is_never_overwritten(config, run_jobs):
     result = run_jobs(backend, ["describe"])
     rows = by_sku(backend)
     assert rows["RG-TST-001"]["Draft Description"] == edited
-    assert "0.60 ct tw" in rows["RG-TST-002"]["Draft Description"]
+    assert "0.60 ct oval-cut" in rows["RG-TST-002"]["Draft Description"]
     flagged = [p for p in problems(result, "RG-TST-001") if p.code == "draft_edited"]
     assert [p.column for p in flagged] == ["Draft Description"]
     # the person's text is checked like any other copy: it still says 0.50
@@ -160,7 +161,7 @@ def test_hand_edited_draft_is_never_overwritten(config, run_jobs):
     assert by_sku(backend)["RG-TST-001"]["Draft Description"] == edited
     backend.tabs["SKUs"].values[1][headers.index("Draft Description")] = None
     run_jobs(backend, ["describe"])
-    assert "0.60 ct tw" in by_sku(backend)["RG-TST-001"]["Draft Description"]
+    assert "0.60 ct oval-cut" in by_sku(backend)["RG-TST-001"]["Draft Description"]
 
 
 def test_rows_with_errors_or_other_statuses_get_no_draft(config, run_jobs):
@@ -179,7 +180,8 @@ def test_broken_template_fails_only_the_rows_that_hit_it(config, run_jobs, tmp_p
     folder = tmp_path / "templates"
     shutil.copytree(config.templates_dir, folder)
     ring = folder / "drafts" / "ring.txt.j2"
-    ring.write_text(ring.read_text().replace("{{ voice.ring_sizing }}", "{{ voice.ring_sizing }} {{ sizing_chart }}"))
+    sizing = '{{ voice.ring_sizing | pick(piece.sku, "fit") }}'
+    ring.write_text(ring.read_text().replace(sizing, sizing + " {{ sizing_chart }}"))
     cfg = dataclasses.replace(config, templates_dir=folder)
     rows = [
         sku_row("RG-TST-001"),
@@ -272,3 +274,156 @@ def test_returns_feed_the_copy_and_the_size_guide(config, run_jobs, now):
     assert [(p.key, p.value) for p in copy] == [("RG-TST-001", 2)]
     size = [p for p in problems(result) if p.code == "size_returns"]
     assert [(p.key, p.value, p.column) for p in size] == [("RG-TST-002", 2, "Ring Size")]
+
+
+# --- drafts a copywriter would keep -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def describe_mod(project):
+    return project.module("describe")
+
+
+def settings_for(describe_mod, config, market=None):
+    from types import SimpleNamespace
+
+    cfg = config
+    if market:
+        from sheetsync.project.config import freeze
+
+        cfg = dataclasses.replace(config, brand=freeze({**dict(config.brand), "market": market}))
+    return describe_mod.Settings.load(SimpleNamespace(config=cfg))
+
+
+def draft(describe_mod, project, config, row, market=None):
+    drafts, failure = describe_mod.render_drafts(
+        project.templates, row, row["SKU"], settings_for(describe_mod, config, market)
+    )
+    assert failure is None, failure
+    return drafts
+
+
+PAIR = sku_row(
+    "ER-MER-001",
+    **{
+        "Product Name": "Meridian Climber Earrings",
+        "Collection": "Meridian",
+        "Category": "Earrings",
+        "Ring Size": None,
+        "Stone Count": 2,
+        "Dimensions (mm)": "12 x 4",
+        "Brief": "Story: inspired by the line where the sun stands highest at noon; Mood: modern; Keywords: everyday",
+    },
+)
+
+
+def test_a_pair_reads_as_plural_and_its_name_is_said_once(describe_mod, project, config):
+    text = draft(describe_mod, project, config, PAIR)["draft"]
+    assert "The Meridian Climber Earrings are " in text and "They are crafted in 14K yellow gold" in text
+    assert " is crafted" not in text and text.count("Meridian Climber Earrings") == 1
+    assert "set with two oval-cut lab-grown diamonds (0.50 ct tw; F color, VS1 clarity)" in text
+    assert "Sold as a pair, each 12 x 4 mm." in text
+
+
+def test_one_stone_is_ct_several_are_ct_tw(describe_mod, project, config):
+    one = draft(describe_mod, project, config, sku_row())["draft"]
+    assert "set with a 0.50 ct oval-cut lab-grown diamond" in one and "ct tw" not in one
+    tennis = sku_row(
+        "BR-TST-001",
+        Category="Bracelet",
+        Shape="Round",
+        **{"Ring Size": None, "Chain Length (in)": Decimal("7"), "Stone Count": 12, "Carat Weight": Decimal("1.25")},
+    )
+    many = draft(describe_mod, project, config, tennis)
+    assert "set with twelve round lab-grown diamonds (1.25 ct tw; F color, VS1 clarity, Excellent cut)" in many["draft"]
+    assert many["title"].endswith("| 1.25 ct tw")
+
+
+@pytest.mark.parametrize("inches, said", [("18", "an 18 in (45.7 cm) chain"), ("16", "a 16 in (40.6 cm) chain")])
+def test_articles_before_numbers(describe_mod, project, config, inches, said):
+    row = sku_row("NK-TST-001", Category="Necklace", **{"Ring Size": None, "Chain Length (in)": Decimal(inches)})
+    assert said in draft(describe_mod, project, config, row)["draft"]
+
+
+def test_fit_and_care_follow_the_category_and_metal(describe_mod, project, config):
+    anklet = sku_row(
+        "AK-TST-001",
+        Category="Anklet",
+        Metal="Gold Vermeil",
+        Purity="925",
+        Stone="None",
+        **{
+            "Stone Origin": None, "Treatment": None, "Shape": None, "Carat Weight": None, "Stone Count": None,
+            "Color": None, "Clarity": None, "Cut": None, "Ring Size": None, "Chain Length (in)": Decimal("10"),
+            "Layer Karat": "18K", "Layer Thickness (microns)": Decimal("2.5"),
+        },
+    )  # fmt: skip
+    text = draft(describe_mod, project, config, anklet)["draft"]
+    assert "wrist" not in text and "around the ankle" in text and "Measure" in text
+    assert "18K gold vermeil over sterling silver" in text and "Plated finishes soften with wear" in text
+    ring = draft(describe_mod, project, config, sku_row())["draft"]
+    assert "Made in US size 6.5 (16.9 mm inner diameter)." in ring and "ankle" not in ring
+
+
+def test_made_to_order_only_when_the_piece_is(describe_mod, project, config):
+    in_stock = draft(describe_mod, project, config, sku_row(Stock=31))
+    assert "made to order" not in in_stock["draft"].lower() and "made to order" not in in_stock["tags"]
+    made = draft(describe_mod, project, config, sku_row(Stock=0, **{"Made to Order": "Yes"}))
+    assert "Made to order in our New York studio" in made["draft"] and "made to order" in made["tags"]
+    engraved = draft(describe_mod, project, config, sku_row(Stock=5, **{"Engraved / Custom": "Yes"}))
+    assert "made to order" not in engraved["draft"].lower()  # final sale, but made and in stock
+
+
+def test_spelling_follows_the_market(describe_mod, project, config):
+    us = draft(describe_mod, project, config, sku_row())["draft"]
+    uk = draft(describe_mod, project, config, sku_row(), market="UK")["draft"]
+    assert "F color" in us and "colour" not in us
+    assert "F colour" in uk and " color" not in uk
+
+
+def test_the_brief_shapes_the_copy(describe_mod, project, config):
+    text = draft(describe_mod, project, config, PAIR)["draft"]
+    assert text.startswith("Inspired by the line where the sun stands highest at noon. ")
+    voice = config.brand["voice"]
+    assert any(line in text for line in voice["moods"]["modern"])  # the mood's line
+    assert any(line in text for line in voice["keyword_lines"]["everyday"])  # the keyword's line
+
+
+def test_a_brief_that_breaks_a_rule_is_left_out_with_a_warning(config, run_jobs):
+    row = sku_row(Brief="Story: a real diamond straight from the earth; Keywords: yellow gold, stacking")
+    backend = memory_workbook(config, {"SKUs": [row]})
+    result = run_jobs(backend, ["describe"])
+    text = by_sku(backend)["RG-TST-001"]["Draft Description"]
+    assert "real diamond" not in text and "yellow gold" not in text.replace("14K yellow gold", "")
+    notes = [p for p in problems(result, "RG-TST-001") if p.code == "brief_not_used"]
+    assert [p.column for p in notes] == ["Brief"] and "23.27" in notes[0].message
+    assert str(notes[0].severity) == "warning"
+
+
+def test_pieces_of_one_collection_vary_and_each_stays_the_same(describe_mod, project, config):
+    rows = [sku_row(f"RG-AUR-{n:03d}", **{"Product Name": f"Aurora Ring {n}"}) for n in range(8)]
+    first = [draft(describe_mod, project, config, r)["draft"] for r in rows]
+    again = [draft(describe_mod, project, config, r)["draft"] for r in rows]
+    assert first == again  # chosen by the SKU, not at random: a rerun writes nothing
+    openings = {t.split("\n\n")[0].split(". ", 1)[0] for t in first}
+    closings = {t.rsplit(". ", 1)[-1] for t in first}
+    assert len(openings) >= 2 and len(closings) >= 2
+
+
+def test_etsy_fields_use_13_relevant_tags_and_no_shop_name(describe_mod, project, config):
+    drafts = draft(describe_mod, project, config, PAIR)
+    tags = drafts["tags"].split(", ")
+    assert len(tags) == 13 and len(set(tags)) == 13 and all(0 < len(t) <= 20 for t in tags)
+    assert "lab-grown diamond" in tags and "climber earrings" in tags and "meridian collection" in tags
+    assert "diamond earrings" not in tags  # a lab-grown stone's tag keeps its qualifier (16 CFR 23.25(b))
+    assert config.brand["name"] not in drafts["title"]
+    opal = sku_row(
+        "BC-TST-001",
+        Category="Brooch",
+        Stone="Opal",
+        Shape="Emerald",
+        **{"Stone Origin": "Natural", "Color": None, "Clarity": None, "Cut": None, "Ring Size": None},
+    )
+    opal_drafts = draft(describe_mod, project, config, opal)
+    assert "emerald" not in opal_drafts["tags"] and "emerald" not in opal_drafts["draft"].lower()
+    assert len(opal_drafts["tags"].split(", ")) == 13

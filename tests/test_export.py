@@ -73,6 +73,7 @@ def approved(sku, **extra):
         "Wholesale Price": 490,
         "Stock": 3,
         "Channels": "Shopify, Etsy, NOTHS, Wholesale",
+        "Hallmarked": "Yes",  # sold on NOTHS (UK) as gold over 1 g
         "Description Status": "Published",
         "Approved On": "10/1/2026",
         "Final Description": "Crafted in 14K yellow gold with 0.75 ct tw of oval natural sapphire, heat-treated.",
@@ -166,20 +167,25 @@ def test_cross_channel_check_reports_differences(config, tmp_path, now):
         "noths": [ExportRow("A", {}, {"price": "10.00", "karat": frozenset()})],
     }
     assert [(k, f) for k, f, _ in consistency(rows_)] == [("A", "price")]
-    # a channel template that states other facts than the rest is caught end to end
+    # end to end: facts as each channel file states them
+    backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001")]})
+    result = export(config, "shopify", None, now=now, backend=backend)
+    seen = {channel: rows[0].facts for channel, rows in result.channels.items()}
+    assert {f["stone"] for f in seen.values()} == {frozenset({"natural sapphire"})}
+    assert {f["karat"] for f in seen.values()} == {frozenset({"14K"})} and len({f["copy"] for f in seen.values()}) == 1
+    assert not consistency(result.channels)
+    # a channel template that states a stone the piece does not have: that text breaks a copy rule, so the
+    # SKU is left out of that channel (with the reason) and no channel file states the wrong fact
     folder = tmp_path / "templates"
     shutil.copytree(config.templates_dir, folder)
     noths = folder / "channels" / "noths.txt.j2"
     noths.write_text(noths.read_text() + "\nAccented with a tiny diamond.\n")
     cfg = dataclasses.replace(config, templates_dir=folder)
-    backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001")]})
-    result = export(cfg, "shopify", None, now=now, backend=backend)
-    mismatch = [p for p in result.problems if p.code == "channel_mismatch"]
-    assert [(p.key, p.row) for p in mismatch] == [("PD-TST-001", 2)]
-    differs = consistency(result.channels)  # the fact that differs, by channel (not the message's wording)
-    assert [(key, fact) for key, fact, _ in differs] == [("PD-TST-001", "stone")]
-    seen = differs[0][2]
-    assert seen["noths"] == {"natural sapphire", "natural diamond"} and seen["shopify"] == {"natural sapphire"}
+    result = export(cfg, "noths", None, now=now, backend=backend)
+    assert result.rows == [] and "PD-TST-001" in [r.key for r in result.channels["shopify"]]
+    assert [str(p.code) for p in result.left_out["PD-TST-001"]] == ["stone_mismatch"]
+    assert "23.12" in result.left_out["PD-TST-001"][0].message
+    assert not [p for p in result.problems if p.code == "channel_mismatch"]
 
 
 def test_cli_export(config, tmp_path, monkeypatch):
@@ -213,3 +219,164 @@ def test_cli_export(config, tmp_path, monkeypatch):
     assert res.exit_code == 2 and "no exporter for channel 'amazon'" in res.output
     res = runner.invoke(main, ["--config", str(config.path), "export", "--list"])
     assert res.exit_code == 0 and "shopify" in res.output and "wholesale" in res.output
+
+
+# --- blocking at export: errors, stale approvals, the reasons per channel ---------------------------------
+
+CHANNELS = ("shopify", "etsy", "noths", "wholesale")
+
+
+def _export_all(cfg, backend, now, tmp_path=None):
+    return {ch: export(cfg, ch, None, now=now, backend=backend) for ch in CHANNELS}
+
+
+def test_a_copy_rule_error_keeps_the_sku_out_of_every_channel_with_the_reason(config, now):
+    lab = {"Stone Origin": "Lab-Grown", "Treatment": "None"}
+    rows = [
+        approved("PD-TST-001"),
+        approved(
+            "PD-TST-002",
+            **lab,
+            **{"Final Description": "Crafted in 14K yellow gold with a 0.75 ct oval sapphire."},  # not "lab-created"
+        ),
+        approved(
+            "PD-TST-003",
+            **{
+                "Carat Weight": Decimal("0.71"),
+                "Final Description": "14K yellow gold, a 0.7 ct oval natural sapphire, heat-treated.",
+            },  # 0.7 ct means 0.695 to 0.704 (16 CFR 23.18(c))
+        ),
+    ]
+    backend = memory_workbook(config, {"SKUs": rows})
+    got = _export_all(config, backend, now)
+    for channel, result in got.items():
+        assert [r.key for r in result.rows] == ["PD-TST-001"], channel
+        left = result.left_out
+        assert {"PD-TST-002", "PD-TST-003"} <= set(left), channel
+        assert "lab_grown_undisclosed" in left["PD-TST-002"][0].message and "23.25(b)" in left["PD-TST-002"][0].message
+        assert "carat_mismatch" in left["PD-TST-003"][0].message and "23.18(c)" in left["PD-TST-003"][0].message
+        assert all(p.column == "Final Description" for k in ("PD-TST-002", "PD-TST-003") for p in left[k])
+
+
+def test_stale_approved_copy_is_blocked_until_re_approved(config, run_jobs, now):
+    backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001"), approved("PD-TST-002")]})
+    run_jobs(backend, ["validate", "describe"])  # records the fingerprints of the approved copy
+    headers = backend.values("SKUs")[0]
+    cells = backend.tabs["SKUs"].values[2]  # PD-TST-002: the piece gets a larger stone after approval
+    cells[headers.index("Carat Weight")] = 0.9
+    # even copy that matches the new specs is not approved yet
+    cells[headers.index("Final Description")] = (
+        "Crafted in 14K yellow gold with 0.90 ct of oval natural sapphire, heat-treated."
+    )
+    got = _export_all(config, backend, now)  # before any run: the row still says Published
+    for channel, result in got.items():
+        assert [r.key for r in result.rows] == ["PD-TST-001"], channel
+        reasons = result.left_out["PD-TST-002"]
+        assert [p.column for p in reasons] == ["Description Status"] and "specs_changed" in reasons[0].message
+        assert "Carat Weight 0.75 -> 0.9" in reasons[0].message
+    run_jobs(backend, ["validate", "describe"])  # the job sets Needs Update
+    assert backend.values("SKUs")[2][headers.index("Description Status")] == "Needs Update"
+    got = _export_all(config, backend, now)
+    for result in got.values():
+        assert [r.key for r in result.rows] == ["PD-TST-001"]
+        assert [str(p.code) for p in result.left_out["PD-TST-002"]] == ["copy_not_approved"]
+        assert "Needs Update" in result.left_out["PD-TST-002"][0].message
+    cells = backend.tabs["SKUs"].values[2]
+    cells[headers.index("Description Status")] = "Approved"
+    cells[headers.index("Approved On")] = "11/20/2026"  # re-approved
+    run_jobs(backend, ["validate", "describe"])
+    got = _export_all(config, backend, now)
+    for result in got.values():
+        assert sorted(r.key for r in result.rows) == ["PD-TST-001", "PD-TST-002"]
+        assert not result.left_out
+
+
+def test_channel_rules_leave_a_sku_out_of_that_channel_only(config, now):
+    rows = [
+        approved(
+            "PD-TST-001",
+            Metal="Gold Filled",
+            **{
+                "Layer Fraction": "1/20",
+                "Final Description": (
+                    "Crafted in 1/20 14K gold filled with 0.75 ct of oval natural sapphire, heat-treated."
+                ),
+            },
+        ),
+    ]
+    backend = memory_workbook(config, {"SKUs": rows})
+    got = _export_all(config, backend, now)
+    assert [r.key for r in got["shopify"].rows] == ["PD-TST-001"]
+    assert got["noths"].rows == []  # "gold filled" is not a UK description (Hallmarking Act 1973 Sch. 1)
+    assert [str(p.code) for p in got["noths"].left_out["PD-TST-001"]] == ["uk_description"]
+
+
+def test_noths_text_is_spelled_for_the_uk(config, now):
+    diamond = {
+        "Stone": "Diamond",
+        "Treatment": "None",
+        "Color": "G",
+        "Clarity": "VS1",
+        "Certificate": "GIA 2141438171",
+        "Final Description": "Crafted in 14K yellow gold with a 0.75 ct oval natural diamond (G color, VS1 clarity).",
+    }
+    backend = memory_workbook(config, {"SKUs": [approved("PD-TST-001", **diamond)]})
+    uk = export(config, "noths", None, now=now, backend=backend).rows[0].cells
+    us = export(config, "shopify", None, now=now, backend=backend).rows[0].cells["Description"]
+    assert "G colour" in uk["Description"] and "- Colour: G" in uk["Description"] and "color" not in uk["Description"]
+    assert "G color" in us and "<li>Color: G</li>" in us and "colour" not in us
+    assert uk["Hallmark Required"] is True  # 2.4 g of gold, over the 1 g exemption (Hallmarking Act 1973)
+
+
+def test_the_library_leaves_out_rows_with_errors_an_exporter_yields(tmp_path, now):
+    from fresh import ORDERS, fresh_book, fresh_project
+
+    config, project = fresh_project(
+        tmp_path,
+        {
+            "orders": """
+            from sheetsync import job, exporter
+            from sheetsync.export import ExportRow
+
+            @job("check")
+            def check(ctx):
+                cs = ctx.changes()
+                tab = ctx.tab("Orders")
+                for row in tab:
+                    if row["Status"] == "Shipped":
+                        cs.report(tab, row, "Status", "held", "held for review", "error")
+                return cs
+
+            @exporter("feed", tab="Orders", headers=["Order ID"])
+            def feed(ctx):
+                for row in ctx.tab("Orders"):
+                    yield ExportRow(row.key, {"Order ID": row.key})
+            """
+        },
+    )
+    result = export(config, "feed", None, now=now, backend=fresh_book(ORDERS), project=project)
+    assert [r.key for r in result.rows] == ["A-1"]
+    assert set(result.left_out) == {"A-2", "A-3"}  # a job's error, and an amount that is not money
+    assert "held for review" in result.left_out["A-2"][0].message
+
+
+def test_cli_export_says_why_each_sku_is_left_out(config, tmp_path):
+    rows = [
+        approved("PD-TST-001"),
+        approved("PD-TST-002", **{"Final Description": "Crafted in 18K yellow gold with a sapphire, heat-treated."}),
+        approved("PD-TST-003", **{"Description Status": "Drafting"}),
+    ]
+    backend = MemoryBackend.named("memory:export-why")
+    backend.tabs.clear()
+    backend.tabs.update(memory_workbook(config, {"SKUs": rows}).tabs)
+    out = tmp_path / "etsy.csv"
+    args = ["--config", str(config.path), "--workbook", "memory:export-why", "export", "etsy", "--out", str(out)]
+    res = CliRunner().invoke(main, args + ["--now", "2026-11-26T09:00"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert "Left out of etsy (2):" in lines
+    why = {line.split()[0]: line for line in lines if line.startswith("  PD-TST-")}
+    assert "[export_skipped]" in why["PD-TST-002"] and "karat_mismatch" in why["PD-TST-002"]
+    assert "16 CFR 23.3" in why["PD-TST-002"]
+    assert "[copy_not_approved]" in why["PD-TST-003"] and "Drafting" in why["PD-TST-003"]
+    assert "Wrote 1 row(s)" in res.output and "2 left out" in res.output

@@ -72,7 +72,12 @@ S = "SKUs"
 SKU_CASES = [
     ("purity_metal", "Purity", "purity_metal_mismatch", clean_sku(Metal="Sterling Silver", Purity="14K")),
     ("platinum_karat", "Purity", "purity_metal_mismatch", clean_sku(Metal="Platinum", Purity="18K")),
-    ("vermeil_not_925", "Purity", "purity_metal_mismatch", clean_sku(Metal="Gold Vermeil", Purity="14K")),
+    (
+        "vermeil_not_925",
+        "Purity",
+        "purity_metal_mismatch",
+        clean_sku(Metal="Gold Vermeil", Purity="14K", **{"Layer Karat": "18K", "Layer Thickness (microns)": 2.5}),
+    ),
     ("karat_us", "Purity", "karat_below_market", clean_sku(Purity="9K")),
     ("none_has_carat", "Carat Weight", "stone_none_has_details", plain_sku(**{"Carat Weight": 0.1})),
     ("none_has_clarity", "Clarity", "stone_none_has_details", plain_sku(Clarity="VS2")),
@@ -85,6 +90,47 @@ SKU_CASES = [
         clean_sku(Stone="Sapphire", Treatment="Heat", Clarity=None, Cut=None, Certificate=None),
     ),
     ("carat_3_places", "Carat Weight", "carat_decimals", clean_sku(**{"Carat Weight": "0.755"})),
+    ("cultured_diamond", "Stone Origin", "stone_origin_not_allowed", clean_sku(**{"Stone Origin": "Cultured"})),
+    (
+        "cz_natural",
+        "Stone Origin",
+        "stone_origin_not_allowed",
+        plain_sku(Stone="Cubic Zirconia", **{"Stone Origin": "Natural"}),
+    ),
+    ("cut_grade_oval", "Cut", "cut_not_graded", clean_sku(Shape="Oval")),
+    (
+        "shape_on_pearl",
+        "Shape",
+        "shape_not_for_stone",
+        clean_sku(Stone="Pearl", Shape="Round", Color=None, Clarity=None, Cut=None, Certificate=None),
+    ),
+    (
+        "princess_opal",
+        "Shape",
+        "shape_not_for_stone",
+        clean_sku(Stone="Opal", Shape="Princess", Color=None, Clarity=None, Cut=None, Certificate=None),
+    ),
+    (
+        "vermeil_no_karat",
+        "Layer Karat",
+        "layer_missing",
+        clean_sku(Metal="Gold Vermeil", Purity="925", **{"Layer Thickness (microns)": 2.5}),
+    ),
+    ("filled_no_fraction", "Layer Fraction", "layer_missing", plain_sku(Metal="Gold Filled", Purity="14K")),
+    (
+        "vermeil_thin",
+        "Layer Thickness (microns)",
+        "layer_below_minimum",
+        clean_sku(Metal="Gold Vermeil", Purity="925", **{"Layer Karat": "14K", "Layer Thickness (microns)": 1.0}),
+    ),
+    (
+        "filled_thin",
+        "Layer Fraction",
+        "layer_below_minimum",
+        plain_sku(Metal="Gold Filled", Purity="14K", **{"Layer Fraction": "1/40"}),
+    ),
+    ("layer_on_solid_gold", "Layer Karat", "layer_not_layered", clean_sku(**{"Layer Karat": "14K"})),
+    ("uk_no_hallmark", "Hallmarked", "hallmark_missing", clean_sku(Channels="Shopify, NOTHS")),
     ("carat_zero", "Carat Weight", "not_positive", clean_sku(**{"Carat Weight": 0})),
     ("gia_digits", "Certificate", "certificate_format", clean_sku(Certificate="GIA 12345")),
     ("unknown_lab", "Certificate", "certificate_format", clean_sku(Certificate="ACME 2141438171")),
@@ -395,6 +441,8 @@ def people_style(config):
             Purity="925",
             Stone="None",
             **{
+                "Layer Karat": "18kt",
+                "Layer Thickness (microns)": "2.5",
                 "Stone Origin": None,
                 "Treatment": None,
                 "Shape": None,
@@ -423,6 +471,7 @@ def people_style(config):
             Cut=None,
             Certificate=None,
             **{
+                "Layer Fraction": "1/20",
                 "Ring Size": None,
                 "Chain Length (in)": 16,
                 "Carat Weight": "1.25",
@@ -762,3 +811,44 @@ def test_the_same_reason_at_the_same_cell_from_two_jobs_shows_once():
     )
     other = Problem("Gifts", "negative", "-3 is below zero", key="GFT-0001", column="Likes", job="validate")
     assert distinct(sheetsync.Report([one, two, other])) == [one, other]
+
+
+def test_new_vocabulary_words_and_aliases_parse(vconfig):
+    """583 and 917 purity marks, Cultured pearls, cubic zirconia typed as CZ, rolled gold plate as RGP, layer
+    karats, a Hallmarked flag and Made to Order: typed as people type them, read as the allowed words."""
+    rows = [
+        clean_sku(SKU="A-583", Purity="583"),
+        clean_sku(SKU="A-917", Purity="917", Certificate="GIA 2141438172"),
+        clean_sku(
+            SKU="A-PRL",
+            Stone="Pearl",
+            Shape=None,
+            Color=None,
+            Clarity=None,
+            Cut=None,
+            Certificate=None,
+            **{"Stone Origin": "cultivated", "Made to Order": "yes", "Stock": 0},
+        ),
+        plain_sku(SKU="A-CZ", Stone="CZ", **{"Stone Origin": "Imitation", "Carat Weight": 0.5, "Stone Count": 1}),
+        plain_sku(SKU="A-RGP", Metal="RGP", Purity="12 kt", **{"Layer Fraction": "1/40"}),
+        plain_sku(
+            SKU="A-VER",
+            Metal="Vermeil",
+            Purity="925",
+            Channels="Shopify, NOTHS",
+            **{"Layer Karat": "750", "Layer Thickness (microns)": "3", "Hallmarked": "Yes"},
+        ),
+    ]
+    backend = memory_workbook(vconfig, {S: rows})
+    result = go(vconfig, backend)
+    assert [p.line for p in ours(result)] == []
+    from sheetsync.model.grid import TabData
+    from sheetsync.model.tab import build_tab
+
+    tab = build_tab(TabData(S, backend.values(S)), vconfig.schema(S), vconfig.parse)
+    got = {r.key: r for r in tab}
+    assert got["A-583"]["Purity"] == "14K" and got["A-917"]["Purity"] == "22K"
+    assert got["A-PRL"]["Stone Origin"] == "Cultured" and got["A-PRL"]["Made to Order"] is True
+    assert (got["A-CZ"]["Stone"], got["A-CZ"]["Stone Origin"]) == ("Cubic Zirconia", "Simulated")
+    assert (got["A-RGP"]["Metal"], got["A-RGP"]["Purity"]) == ("Rolled Gold Plate", "12K")
+    assert got["A-VER"]["Layer Karat"] == "18K" and got["A-VER"]["Hallmarked"] is True

@@ -280,11 +280,14 @@ def test_a_formula_without_a_calculated_value_is_reported_never_read_as_blank(co
     for line in rows:
         book.active.append(line)
     headers = rows[0]
-    book.active.cell(2, headers.index("Wholesale Price") + 1, "=U2*0.5")  # saved by openpyxl: no cached result
+    from sheetsync.model.a1 import a1
+
+    price, cost, trade = (a1(2, headers.index(h) + 1) for h in ("Price", "Cost", "Wholesale Price"))
+    book.active.cell(2, headers.index("Wholesale Price") + 1, f"={price}*0.5")  # saved by openpyxl: no cached result
     book.active.cell(1, len(headers) + 1, "Margin")
-    book.active.cell(2, len(headers) + 1, "=U2-V2")  # the team's own column: not ours to judge
+    book.active.cell(2, len(headers) + 1, f"={price}-{cost}")  # the team's own column: not ours to judge
     book.save(path)
     result = sheetsync.run(dataclasses.replace(config, target=str(path)), ["validate"], now=now)
     found = [(p.column, p.code, p.cell) for p in result.report if p.code == "formula_not_calculated"]
-    assert found == [("Wholesale Price", "formula_not_calculated", "W2")]
-    assert openpyxl.load_workbook(path)["SKUs"]["W2"].value == "=U2*0.5"  # the formula itself is kept
+    assert found == [("Wholesale Price", "formula_not_calculated", trade)]
+    assert openpyxl.load_workbook(path)["SKUs"][trade].value == f"={price}*0.5"  # the formula itself is kept

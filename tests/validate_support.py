@@ -12,7 +12,7 @@ from conftest import config_for_jobs
 from sheetsync.project.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-JOB_MODULES = ("validate", "demo")  # packages of the jobs folder
+JOB_MODULES = ("validate", "demo", "wording")  # packages of the jobs folder (validate reads wording.reference)
 
 
 def validate_only_config(folder: Path) -> Config:

@@ -11,8 +11,9 @@ from sheetsync import policies, setting
 @policies("export")
 @dataclass(frozen=True)
 class ExportPolicy:
-    """Which SKUs go out, the wholesale ceiling and the UK hallmarking exemption weights (grams, per metal)."""
+    """Which SKUs go out, the wholesale ceiling, each channel's market and Etsy's when_made."""
 
     statuses: tuple[str, ...] = setting(("Approved", "Published"), refers="values:SKUs.Description Status")
     wholesale_max_ratio: float = setting(0.6, min=0, max=1)  # a share of retail: keystone is 0.5, not 50
-    hallmark_exemption_g: Mapping[str, float] = setting({}, min=0, refers="values:SKUs.Metal")
+    channel_markets: Mapping[str, str] = setting({}, refers="values:SKUs.Channels")  # NOTHS = "UK"
+    etsy_when_made: str = "2020_2026"  # Etsy renews its when_made ranges each year

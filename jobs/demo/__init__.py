@@ -40,19 +40,38 @@ PREFIX = {"Ring": "RG", "Necklace": "NK", "Pendant": "PD", "Earrings": "ER", "Br
 METALS = [("Yellow Gold", "14K"), ("White Gold", "18K"), ("Rose Gold", "14K"), ("Platinum", "950"),
           ("Sterling Silver", "925"), ("Palladium", "950"), ("Gold Vermeil", "925"), ("Gold Filled", "14K"),
           ("Gold Plated", "925"), ("Yellow Gold", "18K"), ("Yellow Gold", "10K")]
-# stone -> (origin, treatment)
+# stone -> (origin, treatment); some are lab-grown on alternate rows (see _origin)
 STONES = {
     "None": (None, None), "Diamond": ("Natural", "None"), "Sapphire": ("Natural", "Heat"),
-    "Ruby": ("Natural", "Heat"), "Emerald": ("Natural", "Oiled"), "Pearl": ("Natural", "None"),
-    "Moissanite": ("Lab-Grown", "None"), "Topaz": ("Natural", "Irradiated"), "Amethyst": ("Natural", "None"),
-    "Aquamarine": ("Natural", "Heat"), "Morganite": ("Natural", "Heat"), "Opal": ("Natural", "None"),
-    "Garnet": ("Natural", "None"), "Peridot": ("Natural", "None"), "Tanzanite": ("Natural", "Heat"),
-    "Other": ("Simulated", "None"),
+    "Ruby": ("Natural", "Heat"), "Emerald": ("Natural", "Oiled"), "Pearl": ("Cultured", "None"),
+    "Moissanite": ("Lab-Grown", "None"), "Topaz": ("Natural", "Irradiated"), "Citrine": ("Natural", "Heat"),
+    "Onyx": ("Natural", "Dyed"), "Spinel": ("Lab-Grown", "None"), "Opal": ("Natural", "None"),
+    "Turquoise": ("Natural", "Stabilized"), "Tourmaline": ("Natural", "None"), "Tanzanite": ("Natural", "Heat"),
+    "Cubic Zirconia": ("Simulated", "None"),
 }
 STONE_CYCLE = ["Diamond", "None", "Sapphire", "Diamond", "Ruby", "None", "Emerald", "Pearl", "Moissanite",
-               "Diamond", "Topaz", "Amethyst", "Aquamarine", "None", "Morganite", "Opal", "Garnet", "Peridot",
-               "Tanzanite", "Other", "Diamond"]
+               "Diamond", "Topaz", "Citrine", "Onyx", "None", "Spinel", "Opal", "Turquoise", "Tourmaline",
+               "Tanzanite", "Cubic Zirconia", "Diamond"]
 SHAPES = ["Round", "Oval", "Cushion", "Pear", "Princess", "Emerald", "Marquise", "Radiant", "Asscher", "Heart"]
+CABOCHON = {"Opal", "Onyx", "Turquoise"}  # cut en cabochon: no faceting style
+CABOCHON_SHAPES = ["Oval", "Round", "Pear", "Cushion"]
+HALLMARKABLE = {"Yellow Gold", "White Gold", "Rose Gold", "Platinum", "Sterling Silver", "Palladium", "Gold Vermeil"}
+# The layer of each layered metal: (Layer Karat, Layer Fraction, Layer Thickness (microns))
+LAYERS = {"Gold Vermeil": ("18K", None, Decimal("2.5")), "Gold Filled": (None, "1/20", None),
+          "Gold Plated": ("14K", None, Decimal("0.5"))}
+STORIES = {
+    "Aurora": "the first light over a northern sky",
+    "Solstice": "the longest day of the year, when the sun seems to stand still",
+    "Tidal": "the lines the tide leaves on wet sand",
+    "Heirloom": "the pieces our grandmothers kept in a velvet-lined drawer",
+    "Meridian": "the line where the sun stands highest at noon",
+    "Ember": "the last glow of a fire on a winter night",
+    "Luna": "a full moon rising over still water",
+    "Petal": "a garden in early summer",
+}
+MOODS = ["quiet luxury", "sunlit", "heirloom", "modern", "romantic", "minimalist"]
+KEYWORDS = {"Ring": "stacking", "Necklace": "layering", "Pendant": "layering", "Earrings": "everyday",
+            "Bracelet": "stacking", "Anklet": "everyday", "Charm": "gift", "Brooch": "gift"}
 STATUSES = ["Brief", "Drafting", "Brief", "In Review", "Approved", "Published", "Published", "Published",
             "Changes Requested", "Needs Update", "Drafting"]
 WRITERS = ["Priya Shah", "Tom Ellery", "Ava Brooks"]
@@ -69,6 +88,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
     influencers = _influencers(rng, today)
     returns = _returns(rng, today, skus)
     gifts = _gifts(rng, today, skus, influencers)
+    _showcase(skus)
     _plant_mistakes(skus, returns, influencers, gifts)
     _plant_follow_ups(skus, returns, gifts)
     return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts}
@@ -83,7 +103,7 @@ def _skus(rng: random.Random, today: date) -> list[dict[str, Any]]:
         stone = STONE_CYCLE[i % len(STONE_CYCLE)]
         if category == "Ring" and i % 3 == 0:
             stone = "Diamond"
-        origin = "Lab-Grown" if stone == "Diamond" and i % 4 == 1 else STONES[stone][0]
+        origin = _origin(stone, i)
         collection = COLLECTIONS[(i + i // 8) % len(COLLECTIONS)]
         piece = PIECES[category][i % len(PIECES[category])]
         sku = f"{PREFIX[category]}-{collection[:3].upper()}-{100 + i:03d}"
@@ -94,17 +114,34 @@ def _skus(rng: random.Random, today: date) -> list[dict[str, Any]]:
     return rows
 
 
+def _origin(stone: str, i: int) -> str | None:
+    """Most stones are mined; some diamonds and opals are lab-grown (a lab-created opal), every spinel is."""
+    if stone in ("Diamond", "Opal") and i % 4 == 1:
+        return "Lab-Grown"
+    return STONES[stone][0]
+
+
+def _shape(stone: str, i: int) -> str | None:
+    if stone == "Pearl":
+        return None  # pearls take no cut shape
+    return CABOCHON_SHAPES[i % len(CABOCHON_SHAPES)] if stone in CABOCHON else SHAPES[i % len(SHAPES)]
+
+
 def _spec_row(rng, i, sku, name, collection, category, metal, purity, stone, origin) -> dict[str, Any]:
     row: dict[str, Any] = {"SKU": sku, "Product Name": name, "Collection": collection, "Category": category,
                            "Metal": metal, "Purity": purity, "Stone": stone}
+    karat, fraction, microns = LAYERS.get(metal, (None, None, None))
+    row.update({"Layer Karat": karat, "Layer Fraction": fraction, "Layer Thickness (microns)": microns})
     if stone != "None":
         count = 1 if category in ("Ring", "Pendant", "Charm") else (2 if category == "Earrings" else 12)
         carat = Decimal(rng.choice(["0.25", "0.33", "0.50", "0.75", "1.00", "1.25", "2.10"]))
-        row.update({"Stone Origin": origin, "Treatment": STONES[stone][1], "Shape": SHAPES[i % len(SHAPES)],
+        treatment = STONES[stone][1] if origin == "Natural" else "None"
+        shape = _shape(stone, i)
+        row.update({"Stone Origin": origin, "Treatment": treatment, "Shape": shape,
                     "Carat Weight": carat, "Stone Count": count})
         if stone == "Diamond":
             row.update({"Color": "DEFGHIJ"[i % 7], "Clarity": ["VVS1", "VVS2", "VS1", "VS2", "SI1"][i % 5],
-                        "Cut": ["Excellent", "Very Good"][i % 2]})
+                        "Cut": ["Excellent", "Very Good"][i % 2] if shape == "Round" else None})
             if origin == "Natural" and carat >= Decimal("0.50"):
                 row["Certificate"] = f"GIA {2141438000 + i * 7919:010d}"
             elif origin == "Lab-Grown":
@@ -143,8 +180,13 @@ def _copy_fields(rng, row: dict[str, Any], i: int, today: date) -> None:
     row["Launch Date"] = today + timedelta(days=rng.randint(-300, -20) if live else rng.randint(-6, 45))
     row["Channels"] = CHANNEL_SETS[i % len(CHANNEL_SETS)]
     row["Engraved / Custom"] = "Yes" if i % 13 == 5 else "No"
-    row["Brief"] = f"{row['Collection']} mood: {rng.choice(['quiet luxury', 'sunlit', 'heirloom', 'modern'])}; " \
-                   f"keywords: {row['Category'].lower()}, {row['Metal'].lower()}, gift"
+    row["Made to Order"] = "Yes" if i % 9 == 4 and i % 2 == 0 else "No"  # made after it is ordered: none in stock
+    if "NOTHS" in row["Channels"] and row["Metal"] in HALLMARKABLE:
+        row["Hallmarked"] = "Yes"  # sold in the UK as precious metal (Hallmarking Act 1973)
+    rng.choice(["quiet luxury", "sunlit", "heirloom", "modern"])  # (kept: the draw the older Brief used)
+    mood = MOODS[(i + i // 3) % len(MOODS)]
+    row["Brief"] = f"Story: inspired by {STORIES[row['Collection']]}; Mood: {mood}; " \
+                   f"Keywords: {KEYWORDS[row['Category']]}, {row['Category'].lower()}, {row['Metal'].lower()}, gift"
     row["Copywriter"] = WRITERS[i % len(WRITERS)]
     row["Copy Due"] = row["Launch Date"] - timedelta(days=14)
     row["Description Status"] = status
@@ -154,27 +196,60 @@ def _copy_fields(rng, row: dict[str, Any], i: int, today: date) -> None:
         row["Approved On"] = row["Copy Due"]
 
 
-def metal_phrase(metal: str, purity: str) -> str:
+def metal_phrase(row: dict[str, Any]) -> str:
+    """The metal as a careful person writes it: karat before gold, the layer's fraction and karat, fineness."""
+    metal, purity = row["Metal"], row["Purity"]
+    layer = f"{row['Layer Karat']} " if row.get("Layer Karat") else ""
     if metal in ("Yellow Gold", "White Gold", "Rose Gold"):
         return f"{purity} {metal.lower()}"
     return {"Platinum": f"{purity} platinum", "Sterling Silver": "sterling silver", "Palladium": f"{purity} palladium",
-            "Gold Vermeil": "gold vermeil over sterling silver", "Gold Filled": f"1/20 {purity} gold filled",
-            "Gold Plated": "gold plated sterling silver"}[metal]
+            "Gold Vermeil": f"{layer}gold vermeil over sterling silver",
+            "Gold Filled": f"{row.get('Layer Fraction') or '1/20'} {purity} gold filled",
+            "Rolled Gold Plate": f"{row.get('Layer Fraction') or '1/40'} {purity} rolled gold plate",
+            "Gold Plated": f"{layer}gold plated sterling silver"}[metal]
+
+
+STONE_WORDS = {"Cubic Zirconia": ("cubic zirconia", "cubic zirconias"), "Ruby": ("ruby", "rubies"),
+               "Topaz": ("topaz", "topazes"), "Onyx": ("onyx", "onyxes")}
+ORIGIN_WORDS = {"Natural": "natural", "Lab-Grown": "lab-created", "Simulated": "simulated", "Cultured": "cultured"}
+# How a careful writer discloses each treatment (16 CFR 23.24: permanence and special care included)
+TREATED = {"Heat": "heat-treated, a permanent enhancement",
+           "Oiled": "oiled, an enhancement that is not permanent and needs special care (no ultrasonic cleaners)",
+           "Irradiated": "irradiated, a permanent enhancement that gives the color",
+           "Dyed": "dyed, a color treatment that is not permanent and needs special care (no solvents)",
+           "Stabilized": "stabilized, a permanent treatment that hardens the stone",
+           "Fracture-Filled": "fracture-filled, an enhancement that is not permanent and needs special care",
+           "Diffusion": "diffusion-treated, an enhancement that needs special care (never recut it)",
+           "Coated": "coated, a treatment that is not permanent and needs special care",
+           "Other": "treated, an enhancement that may not be permanent and needs special care"}
 
 
 def final_description(row: dict[str, Any]) -> str:
     """Approved copy as a careful person writes it: the facts exactly as specified."""
-    text = f"The {row['Product Name']} is crafted in {metal_phrase(row['Metal'], row['Purity'])}."
+    text = f"The {row['Product Name']} is crafted in {metal_phrase(row)}."
     stone = row.get("Stone")
     if stone and stone != "None":
-        origin = {"Natural": "natural", "Lab-Grown": "lab-grown", "Simulated": "simulated"}[row["Stone Origin"]]
-        text += f" It is set with {row['Carat Weight']:.2f} ct tw of {row['Shape'].lower()} {origin} {stone.lower()}"
-        if stone == "Diamond":
+        one, many = STONE_WORDS.get(stone, (stone.lower(), stone.lower() + "s"))
+        count = int(row.get("Stone Count") or 1)
+        origin = row["Stone Origin"]
+        word = "" if stone == "Cubic Zirconia" else ORIGIN_WORDS[origin] + " "
+        if origin == "Lab-Grown" and stone == "Diamond":
+            word = "lab-grown "
+        name = many if count > 1 else one
+        shape = f"{row['Shape'].lower()}-cut " if row.get("Shape") and stone not in CABOCHON else ""
+        weight = row.get("Carat Weight")
+        if weight is not None:
+            total = "ct tw" if count > 1 else "ct"
+            text += f" It is set with {weight:.2f} {total} of {shape}{word}{name}"
+        else:
+            text += f" It is set with {shape}{word}{name}"
+        if stone == "Diamond" and row.get("Color"):
             text += f" ({row['Color']} color, {row['Clarity']} clarity)"
         text += "."
         treatment = row.get("Treatment")
         if treatment and treatment != "None":
-            text += f" The {stone.lower()} is {treatment.lower()}-treated, a common and stable enhancement."
+            subject = name if origin == "Natural" else f"{word}{name}"
+            text += f" The {subject} {'are' if count > 1 else 'is'} {TREATED[treatment]}."
     return text + " Presented in our signature box."
 
 
@@ -317,7 +392,22 @@ MISTAKES: list[Mistake] = [
             ("disclosure_missing",)),
     Mistake("Returns", "RMA-2026-0020", "Resolved On", "a Resolved return without its Resolved On date",
             ("resolution_incomplete",)),
+    Mistake("SKUs", "BC-HEI-139", "Layer Thickness (microns)", "vermeil plated 1 micron thick (23.4 needs 2.5)",
+            ("layer_below_minimum",)),
+    Mistake("SKUs", "CH-TID-138", "Hallmarked", "a 13 g palladium charm sold on NOTHS without a UK hallmark",
+            ("hallmark_missing",)),
+    Mistake("SKUs", "NK-PET-149", "Stone Origin", "a pearl entered as lab-grown (pearls are cultured or natural)",
+            ("stone_origin_not_allowed",)),
 ]
+
+
+def _showcase(skus) -> None:
+    """Values the cycles above do not reach, so the demo shows them too."""
+    by_sku = {row["SKU"]: row for row in skus}
+    rolled = by_sku["ER-EMB-119"]  # rolled gold plate: a gold layer under 1/20 of the weight
+    rolled.update({"Metal": "Rolled Gold Plate", "Purity": "12K", "Layer Fraction": "1/40"})
+    if rolled.get("Final Description"):
+        rolled["Final Description"] = final_description(rolled)
 
 
 def _plant_mistakes(skus, returns, influencers, gifts) -> None:
@@ -334,6 +424,9 @@ def _plant_mistakes(skus, returns, influencers, gifts) -> None:
     by_sku["CH-LUN-106"]["Ring Size"] = Decimal("6")
     by_sku["BC-PET-107"]["Wholesale Price"] = float(str(by_sku["BC-PET-107"]["Price"]).strip("$").replace(",", "")) + 50
     by_sku["PD-HEI-110"]["Stock"] = -2
+    by_sku["BC-HEI-139"]["Layer Thickness (microns)"] = Decimal("1.0")
+    by_sku["CH-TID-138"]["Hallmarked"] = "No"
+    by_sku["NK-PET-149"]["Stone Origin"] = "Lab-Grown"
     duplicate = dict(by_sku["ER-HEI-103"], **{"Product Name": "Heirloom Stud Earrings (copy)"})
     skus.insert(30, duplicate)
     returns[2]["Customer Email"] = "sofia.reyes@"

@@ -19,7 +19,6 @@ class DescribePolicy:
     approved_statuses: tuple[str, ...] = setting(("Approved", "Published"), refers=STATUSES)
     needs_update_status: str = setting("Needs Update", refers=STATUSES)
     fingerprint_specs: tuple[str, ...] = setting((), refers="columns:SKUs")
-    gold_filled_fraction: str = "1/20"
     copy_return_reasons: tuple[str, ...] = setting(("Not As Described", "Color", "Style"), refers=REASONS)
     copy_return_threshold: int = setting(2, min=1)
     size_return_reasons: tuple[str, ...] = setting(("Size Too Small", "Size Too Large"), refers=REASONS)

@@ -22,6 +22,8 @@ from sheetsync.errors import ConfigError
 from sheetsync.model.checks import Rule
 from sheetsync.model.values import describe
 
+from ..wording.reference import Reference, load_reference
+
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
@@ -40,6 +42,14 @@ class Reason(StrEnum):
     CERTIFICATE_FORMAT = "certificate_format"
     CERTIFICATE_ORIGIN_MISMATCH = "certificate_origin_mismatch"
     CERTIFICATE_MISSING = "certificate_missing"
+    STONE_ORIGIN_NOT_ALLOWED = "stone_origin_not_allowed"
+    CUT_NOT_GRADED = "cut_not_graded"
+    SHAPE_NOT_FOR_STONE = "shape_not_for_stone"
+    # SKUs: gold layers and UK hallmarking
+    LAYER_MISSING = "layer_missing"
+    LAYER_BELOW_MINIMUM = "layer_below_minimum"
+    LAYER_NOT_LAYERED = "layer_not_layered"
+    HALLMARK_MISSING = "hallmark_missing"
     # SKUs: sizes
     RING_SIZE_NOT_RING = "ring_size_not_ring"
     RING_SIZE_INVALID = "ring_size_invalid"
@@ -107,6 +117,7 @@ class Settings:
     non_negative: Mapping[str, tuple[str, ...]]
     do_not_gift: tuple[str, ...]
     disabled: frozenset[str]
+    reference: Reference
     severity: Mapping[str, Severity] = field(default_factory=dict)
 
     def severity_of(self, rule: Rule) -> Severity:
@@ -231,6 +242,7 @@ def _load(config: Config) -> Settings:
         non_negative=dict(pol.non_negative),
         do_not_gift=pol.do_not_gift_statuses,
         disabled=frozenset(pol.disabled),
+        reference=load_reference(config),
         severity=severity,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 ETSY_TITLE_LENGTH = 140
 ETSY_TAG_LIMIT = 13
@@ -49,3 +50,18 @@ def etsy_tags(text: str) -> list[str]:
         if tag and len(tag) <= ETSY_TAG_LENGTH and ETSY_TAG_CHARS.match(tag) and tag not in out:
             out.append(tag)
     return out[:ETSY_TAG_LIMIT]
+
+
+def choose_tags(candidates: str, acceptable: Callable[[str], bool] = lambda tag: True) -> list[str]:
+    """The first 13 candidate tags (comma separated, most relevant first) that Etsy accepts and `acceptable`
+    passes (the copy rules, one tag at a time), each once."""
+    out: list[str] = []
+    for raw in str(candidates or "").split(","):
+        tag = " ".join(raw.split()).lower()
+        if not tag or tag in out or len(tag) > ETSY_TAG_LENGTH or not ETSY_TAG_CHARS.match(tag):
+            continue
+        if acceptable(tag):
+            out.append(tag)
+        if len(out) == ETSY_TAG_LIMIT:
+            break
+    return out

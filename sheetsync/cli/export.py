@@ -37,12 +37,29 @@ def export(state, channel: str | None, out: str | None, list_channels: bool, str
             sys.exit(EXIT_USAGE)
         return
     result = run_export(config, channel, out or f"{channel}.csv", now=parse_now(now, config), project=state.project)
+    reasons = {id(p) for problems in result.left_out.values() for p in problems}
     for p in result.problems:
-        where = p.where if p.row is not None else f"{p.tab} {p.sheet_key or ''}".rstrip()
-        click.echo(f"  {p.severity:<7} {where:<40} [{p.code}] {p.message}")
-    left_out = {p.key for p in result.problems if p.severity == Severity.ERROR or p.code == "export_skipped"}
+        if id(p) not in reasons:
+            where = p.where if p.row is not None else f"{p.tab} {p.sheet_key or ''}".rstrip()
+            click.echo(f"  {p.severity:<7} {where:<40} [{p.code}] {p.message}")
+    if result.left_out:
+        click.echo(f"Left out of {channel} ({len(result.left_out)}):")
+        for key, problems in result.left_out.items():
+            first = problems[0]
+            row = f"{first.tab} row {first.row}" if first.row is not None else first.tab
+            for p in problems:
+                click.echo(f"  {key:<14} {row:<14} [{p.code}] {_why(p.message, channel)}")
+    left_out = set(result.left_out) | {p.key for p in result.problems if p.severity == Severity.ERROR}
     click.echo(
         f"Wrote {len(result.rows)} row(s) to {result.path}"
-        + (f"; {len(left_out)} SKU(s) left out (see above)" if left_out else "")
+        + (f"; {len(left_out)} left out (see above)" if left_out else "")
     )
     sys.exit(EXIT_STRICT if strict and len(result.problems) else 0)
+
+
+def _why(message: str, channel: str) -> str:
+    """The reason without the channel prefix and "left out:" (the heading says both)."""
+    for prefix in (f"{channel}: ", "left out: "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return message
