@@ -13,6 +13,7 @@ so a job can report it on the rows that hit it and carry on with the rest.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ConfigError, SheetSyncError
@@ -46,13 +48,60 @@ class TemplateFailure(SheetSyncError):
         return f"{where}: {what}"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one rendering may take: a template that hits a limit fails for its row only, with a message."""
+
+    output_chars: int = 200_000  # copy for one row is a few thousand characters
+    range_items: int = 10_000  # range(n) in a template
+    repeat_chars: int = 100_000  # "x" * n and [..] * n
+    seconds: float = 5.0
+
+
+class LimitExceeded(jinja2.sandbox.SecurityError):
+    """A template went past one of its Limits."""
+
+
+class _LimitedSandbox(SandboxedEnvironment):
+    """The sandbox with limits on repetition (`*`, `**`) and on range() sizes."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    limits = Limits()
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise LimitExceeded(f"a power of {right} is past the limit of 64")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(seq) * count > self.limits.repeat_chars
+                ):
+                    raise LimitExceeded(
+                        f"repeating {len(seq)} items {count} times is past the limit of {self.limits.repeat_chars:,}"
+                    )
+        return super().call_binop(context, operator, left, right)
+
+
+def _limited_range(limit: int) -> Callable[..., range]:
+    def limited(*args: int) -> range:
+        made = range(*args)
+        if len(made) > limit:
+            raise LimitExceeded(f"range of {len(made):,} items is past the limit of {limit:,}")
+        return made
+
+    return limited
+
+
 @dataclass(frozen=True, eq=False)
 class Templates:
-    """The templates of one folder, with the project's filters; rendering is sandboxed and strict."""
+    """The templates of one folder, with the project's filters; rendering is sandboxed, strict and limited."""
 
     directory: Path
     filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     globals: Mapping[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         if not Path(self.directory).is_dir():
@@ -61,7 +110,7 @@ class Templates:
     @cached_property
     def env(self) -> SandboxedEnvironment:
         """One environment per Templates, so compiled templates are reused for every row of a run."""
-        env = SandboxedEnvironment(
+        env = _LimitedSandbox(
             loader=jinja2.FileSystemLoader(str(self.directory)),
             undefined=jinja2.StrictUndefined,
             autoescape=_is_markup,
@@ -70,8 +119,10 @@ class Templates:
             keep_trailing_newline=False,
             auto_reload=True,
         )
+        env.limits = self.limits
         env.filters.update(self.filters)
         env.globals.update(self.globals)
+        env.globals["range"] = _limited_range(self.limits.range_items)
         return env
 
     def names(self) -> list[str]:
@@ -99,7 +150,7 @@ class Templates:
         name = self.first(names)
         env = self.env
         try:
-            return env.get_template(name).render(**context).strip()
+            return self._limited(env.get_template(name), context).strip()
         except TemplateFailure:
             raise
         except jinja2.TemplateSyntaxError as ex:
@@ -115,6 +166,18 @@ class Templates:
         except Exception as ex:  # UndefinedError, SecurityError, a filter's own error: all name the line
             template_name, line = _where(ex, self.directory, name)
             raise TemplateFailure(template_name, line, _variable(ex), _reason(ex)) from None
+
+    def _limited(self, template: jinja2.Template, context: Mapping[str, Any]) -> str:
+        """Render piece by piece, stopping as soon as the output or the time goes past the limits."""
+        limits, began, size, parts = self.limits, time.monotonic(), 0, []
+        for part in template.generate(**context):
+            size += len(part)
+            parts.append(part)
+            if size > limits.output_chars:
+                raise LimitExceeded(f"the output passed {limits.output_chars:,} characters")
+            if time.monotonic() - began > limits.seconds:
+                raise LimitExceeded(f"rendering took more than {limits.seconds:g} s")
+        return "".join(parts)
 
 
 def _relative(directory: Path, filename: str | None) -> str | None:
@@ -155,6 +218,8 @@ def _variable(ex: BaseException) -> str | None:
 
 
 def _reason(ex: BaseException) -> str:
+    if isinstance(ex, LimitExceeded):
+        return f"stopped, {ex} (make the template smaller)"
     if isinstance(ex, jinja2.UndefinedError):
         name = _variable(ex)
         return f"'{name}' is undefined" if name else f"undefined value: {ex}"

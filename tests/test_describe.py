@@ -427,3 +427,23 @@ def test_etsy_fields_use_13_relevant_tags_and_no_shop_name(describe_mod, project
     opal_drafts = draft(describe_mod, project, config, opal)
     assert "emerald" not in opal_drafts["tags"] and "emerald" not in opal_drafts["draft"].lower()
     assert len(opal_drafts["tags"].split(", ")) == 13
+
+
+def test_a_template_past_its_limits_fails_only_its_rows(tmp_path):
+    from sheetsync.templates import Limits, TemplateFailure, Templates
+
+    (tmp_path / "huge.txt.j2").write_text('{{ "x" * n }}')
+    (tmp_path / "loop.txt.j2").write_text("{% for i in range(n) %}{{ i }}{% endfor %}")
+    (tmp_path / "nested.txt.j2").write_text(
+        "{% for i in range(900) %}{% for j in range(900) %}ab{% endfor %}{% endfor %}"
+    )
+    templates = Templates(tmp_path, limits=Limits(output_chars=50_000, range_items=1_000, repeat_chars=10_000))
+    assert templates.render("huge.txt.j2", n=10) == "x" * 10 and templates.render("loop.txt.j2", n=3) == "012"
+    for name, n, said in (
+        ("huge.txt.j2", 200_000_000, "repeating"),
+        ("loop.txt.j2", 10**7, "range of"),
+        ("nested.txt.j2", 0, "output passed"),
+    ):
+        with pytest.raises(TemplateFailure, match=said) as failed:
+            templates.render(name, n=n)
+        assert failed.value.template == name and "make the template smaller" in str(failed.value)

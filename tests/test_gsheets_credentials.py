@@ -73,3 +73,31 @@ def test_bad_credentials_files_are_config_errors_naming_the_file(tmp_path, monke
     with pytest.raises(ConfigError) as caught:
         credentials_session({})
     assert str(path) in str(caught.value) and words in str(caught.value)
+
+
+@pytest.mark.parametrize("mode, warned", [(0o644, True), (0o640, True), (0o600, False)])
+def test_a_credentials_file_others_can_read_is_warned_about_once(tmp_path, private_key, caplog, mode, warned):
+    import logging
+    import os
+
+    path = tmp_path / f"google-{mode:o}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "shop",
+                "private_key_id": "k1",
+                "private_key": private_key,
+                "client_email": "s@shop.iam.gserviceaccount.com",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
+    os.chmod(path, mode)
+    with caplog.at_level(logging.WARNING, "sheetsync"):
+        credentials_session({"credentials": str(path)})
+        credentials_session({"credentials": str(path)})
+    said = [r.getMessage() for r in caplog.records if "can be read by other users" in r.getMessage()]
+    assert len(said) == (1 if warned else 0)
+    if warned:
+        assert f"chmod 600 {path}" in said[0]

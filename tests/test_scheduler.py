@@ -417,6 +417,37 @@ def test_a_config_mistake_is_one_clear_line_not_a_traceback(make_config, tmp_pat
     assert "window_days" in caplog.text and "Traceback" not in caplog.text
 
 
+def test_the_same_config_or_credentials_mistake_again_and_again_stops_the_loop_with_exit_2(
+    make_config, tmp_path, caplog
+):
+    from sheetsync.errors import ConfigError
+
+    cfg = make_config({"quiet": "every 15 minutes", "stamp": "every hour"})
+    clock = FakeClock(at(2026, 11, 26, 9))
+    broken = ConfigError("Google credentials file /srv/google.json is not readable JSON")
+
+    def no_credentials():
+        raise broken
+
+    with caplog.at_level(logging.INFO, "sheetsync"):
+        result = runner(cfg, clock, tmp_path, backend_factory=no_credentials, until=at(2026, 11, 27, 9)).run()
+    assert result.exit_code == 2 and result.stopped_by == "config-error"
+    assert len(result.attempts) == 3  # not a day of failed runs
+    assert "the same configuration error 3 times in a row" in caplog.text and "google.json" in caplog.text
+
+
+def test_a_config_mistake_that_is_fixed_meanwhile_does_not_stop_the_loop(make_config, tmp_path):
+    from sheetsync.errors import ConfigError
+
+    cfg = make_config({"quiet": "every 15 minutes"})
+    clock = FakeClock(at(2026, 11, 26, 9))
+    mistake = ConfigError("sheetsync.toml: [policies.returns] window_days = 'x'")
+    flaky = fake_run(clock, fail={"quiet": [mistake, mistake, None, mistake]})
+    result = runner(cfg, clock, tmp_path, run_fn=flaky, until=at(2026, 11, 26, 11)).run()
+    assert result.exit_code == 0 and result.stopped_by == "until"
+    assert result.outcomes("quiet")[:4] == ["failed", "failed", "ok", "failed"]
+
+
 def test_a_failing_job_leaves_the_others_on_schedule_for_a_day(make_config, tmp_path, caplog):
     """Real runs on a memory workbook: every failure is in _Runs and in the log; the writer keeps writing."""
     cfg = make_config({"stamp": "every 15 minutes", "broken": "every hour", "quiet": "every day at 07:00"})

@@ -240,3 +240,18 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(book, now, tmp_path):
         (p.tab, p.key, p.column, str(p.code)) for p in before.report
     )
     assert after.planned == [] or all(c.tab == "_Meta" for c in after.planned)
+
+
+def test_freezes_filters_and_widths_people_set_are_kept(book, now):
+    cfg, path, _ = book
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["SKUs"]
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = "A1:F3"
+    sheet.column_dimensions["B"].width = 41
+    sheet.row_dimensions[2].height = 30
+    workbook.save(path)
+    assert run(cfg, now).cells_written > 0
+    kept = openpyxl.load_workbook(path)["SKUs"]
+    assert kept.freeze_panes == "C2" and kept.auto_filter.ref == "A1:F3"
+    assert kept.column_dimensions["B"].width == 41 and kept.row_dimensions[2].height == 30

@@ -52,6 +52,8 @@ UNREACHABLE = (TransientError, LockHeld, WorkbookChanged, WorkbookInUse, OSError
 BACKOFF = (30.0, 900.0)  # first wait, longest wait (seconds); doubles in between
 MAX_NAP = 60.0  # never sleep longer in one go: a suspended laptop or a changed clock is noticed soon
 EXIT_HARD_STOP = 128  # + the signal number, as shells report a process ended by a signal
+EXIT_CONFIG = 2  # a config or credentials mistake (the CLI's usage and config exit code)
+FATAL_REPEATS = 3  # the same config mistake this many runs in a row stops the loop
 
 
 class HardStop(BaseException):
@@ -225,6 +227,7 @@ class Attempt:
     conflicts: int = 0
     requests: int = 0
     message: str = ""
+    fatal: bool = False  # failed on a config or credentials mistake: running again will not fix it
 
 
 @dataclass
@@ -233,7 +236,7 @@ class ScheduleResult:
 
     attempts: list[Attempt] = field(default_factory=list)
     skipped: list[tuple[str, datetime]] = field(default_factory=list)
-    stopped_by: str = ""  # max-runs | until | signal | hard-stop
+    stopped_by: str = ""  # max-runs | until | signal | hard-stop | config-error
     exit_code: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -322,6 +325,7 @@ def _take_result(attempt: Attempt, result: Any) -> None:
     attempt.run_id = result.run_id
     attempt.outcome = "failed" if outcome is None or outcome.status == "failed" else "ok"
     attempt.message = (outcome.error or "") if outcome else "the job did not run"
+    attempt.fatal = bool(outcome is not None and outcome.config_error)
     if outcome is not None:
         attempt.cells, attempt.problems, attempt.conflicts = outcome.cells, outcome.problems, outcome.conflicts
     attempt.requests = result.requests
@@ -372,6 +376,7 @@ class Runner:
         self._saving = 0
         self._hard_stop: int | None = None
         self._failures = 0
+        self._fatal_repeats, self._last_fatal = 0, ""
         self._blocked_until: datetime | None = None
 
     # -- the loop
@@ -439,7 +444,26 @@ class Runner:
             return "max-runs"
         if self.until is not None and self.now() >= self.until:
             return "until"
+        if self._fatal_repeats >= FATAL_REPEATS:
+            return "config-error"
         return ""
+
+    def _count_fatal(self, attempt: Attempt) -> None:
+        """The same config or credentials mistake again and again stops the loop: waiting will not fix it."""
+        if not attempt.fatal:
+            self._fatal_repeats, self._last_fatal = 0, ""
+            return
+        self._fatal_repeats = self._fatal_repeats + 1 if attempt.message == self._last_fatal else 1
+        self._last_fatal = attempt.message
+        if self._fatal_repeats >= FATAL_REPEATS:
+            self.result.exit_code = EXIT_CONFIG
+            self._event(
+                "error",
+                logging.ERROR,
+                job=attempt.job,
+                message=f"stopping: the same configuration error {FATAL_REPEATS} times in a row "
+                f"({attempt.message}); fix it, then start the schedule again",
+            )
 
     def _blocked(self) -> bool:
         return self._blocked_until is not None and self.now() < self._blocked_until
@@ -468,6 +492,7 @@ class Runner:
             job._schedule_next_run()
             return
         attempt = self._execute(job)
+        self._count_fatal(attempt)
         if attempt.outcome == "unreachable":
             self._back_off(job, attempt)
             return
@@ -496,6 +521,7 @@ class Runner:
             raise
         except SheetSyncError as ex:  # a problem a person can fix (config, workbook): one clear line
             attempt.outcome, attempt.message = "failed", str(ex)
+            attempt.fatal = ex.exit_code == EXIT_CONFIG
             self._event("error", logging.ERROR, job=job.name, message=f"{job.name} failed: {ex}")
         except Exception as ex:  # the loop never dies from a job: log the traceback, record, go on
             attempt.outcome, attempt.message = "failed", f"{type(ex).__name__}: {ex}"

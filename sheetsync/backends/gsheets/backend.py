@@ -20,6 +20,7 @@ as `sheetsync emulator`), every call goes there and no credentials are needed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -109,6 +110,7 @@ def credentials_session(settings: Mapping[str, Any], root: Path | None = None) -
     path = Path(str(name)).expanduser()
     if not path.is_absolute() and root is not None:
         path = root / path
+    _warn_if_shared(path)
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as ex:
@@ -131,6 +133,27 @@ def credentials_session(settings: Mapping[str, Any], root: Path | None = None) -
     except ValueError as ex:
         raise ConfigError(f"Google credentials file {path} is incomplete ({ex})") from ex
     return AuthorizedSession(creds)
+
+
+def _warn_if_shared(path: Path) -> None:
+    """A credentials file others on the machine can read is a key anyone there can use: say so, once."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return  # the read below says what is wrong with the file
+    if os.name == "posix" and mode & 0o077:
+        _warn_once(str(path), mode)
+
+
+@functools.cache
+def _warn_once(path: str, mode: int) -> None:
+    log.warning(
+        "Google credentials file %s can be read by other users of this machine (mode %s): "
+        "anyone who reads it can edit your spreadsheets. Run `chmod 600 %s`.",
+        path,
+        oct(mode)[2:],
+        path,
+    )
 
 
 class RetryingHTTPClient(HTTPClient):
