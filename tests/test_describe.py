@@ -447,3 +447,58 @@ def test_a_template_past_its_limits_fails_only_its_rows(tmp_path):
         with pytest.raises(TemplateFailure, match=said) as failed:
             templates.render(name, n=n)
         assert failed.value.template == name and "make the template smaller" in str(failed.value)
+
+
+def test_a_rerun_renders_and_checks_only_what_changed(config, project, demo_rows, run_jobs, monkeypatch, tmp_path):
+    """describe keeps a memo per SKU in _Meta: unchanged rows are neither rendered nor checked again."""
+    import dataclasses
+    import shutil
+
+    drafts_module, checks_module = project.module("describe.drafts"), project.module("describe")
+    counts = {"render": 0, "check": 0}
+    real_render, real_check = drafts_module.render_drafts, checks_module.check_row_copy
+
+    def counting_render(*args, **kw):
+        counts["render"] += 1
+        return real_render(*args, **kw)
+
+    def counting_check(*args, **kw):
+        counts["check"] += 1
+        return real_check(*args, **kw)
+
+    monkeypatch.setattr(drafts_module, "render_drafts", counting_render)
+    monkeypatch.setattr(checks_module, "check_row_copy", counting_check)
+    templates = tmp_path / "templates"
+    shutil.copytree(config.templates_dir, templates)
+    cfg = dataclasses.replace(config, templates_dir=templates)
+    backend = memory_workbook(cfg, demo_rows)
+    first = run_jobs(backend, ["validate", "describe"], cfg=cfg)
+    assert counts["render"] > 15 and counts["check"] > 40
+    found = sorted(str((p.key, p.column, p.code)) for p in first.report if p.job == "describe")
+    counts.update(render=0, check=0)
+    again = run_jobs(backend, ["validate", "describe"], cfg=cfg)
+    assert counts == {"render": 0, "check": 0} and again.planned == []
+    assert sorted(str((p.key, p.column, p.code)) for p in again.report if p.job == "describe") == found
+    drafted = next(k for k, v in first.output("describe", "drafts").items() if v)
+    sku_col, brief = backend.values("SKUs")[0].index("SKU"), backend.values("SKUs")[0].index("Brief")
+    line = next(r for r in backend.tabs["SKUs"].values[1:] if r[sku_col] == drafted)
+    line[brief] = "A new story for this piece. Mood: bright. Keywords: sunrise"
+    run_jobs(backend, ["validate", "describe"], cfg=cfg)
+    assert counts["render"] == 1 and counts["check"] == 1  # only the edited row
+    counts.update(render=0, check=0)
+    (templates / "drafts" / "base.txt.j2").write_text((templates / "drafts" / "base.txt.j2").read_text() + "\n")
+    run_jobs(backend, ["validate", "describe"], cfg=cfg)
+    assert counts["render"] > 15  # a template changed: every draft is made again
+
+
+def test_identical_rows_without_a_key_are_flagged_and_get_no_id(config, run_jobs):
+    from conftest import memory_workbook, records
+
+    gift = {"Handle": "@lena.gems", "Campaign": "Spring", "SKU": "RG-001"}
+    backend = memory_workbook(config, {"Gifts": [gift, dict(gift)]})
+    result = run_jobs(backend, ["validate", "overdue"])
+    assert [(p.row, p.code) for p in result.report if p.code == "duplicate_row"] == [(3, "duplicate_row")]
+    assert [r["Gift ID"] for r in records(backend, "Gifts")] == [None, None]
+    again = run_jobs(backend, ["validate", "overdue"])
+    assert not [c for c in again.planned if c.tab == "_Meta" or c.column == "Gift ID"]  # no id used up each run
+    assert all("a copy of the row was pasted" in p.message for p in again.conflicts)

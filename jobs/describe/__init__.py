@@ -11,13 +11,17 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from sheetsync import ChangeSet, Context, Severity, job
 from sheetsync.model.system import META
 
 from .approvals import changed_specs, fingerprint, read_fingerprint, spec_value
 from .approvals import guard_approval as _guard_approval
-from .checks import check_row_copy
-from .drafts import META_PREFIX, render_drafts, text_hash, write_drafts
+from .checks import KINDS, check_row_copy
+from .drafts import FIELDS, META_PREFIX, render_drafts, report_notes, text_hash, write_drafts
+from .memo import MEMO, Memo, cells_unchanged, kept, replay, row_digest, run_digest, save
 from .returns import returns_by_sku, returns_feed
 from .settings import SKUS, DescribeCode, Settings
 
@@ -45,10 +49,11 @@ def describe(ctx: Context) -> ChangeSet:
     if not skus.usable:
         return cs
     settings = Settings.load(ctx)
-    templates = ctx.templates
     meta = ctx.tab(META)
     blocked = _blocking_problems(ctx)
     returns = returns_by_sku(ctx)
+    run = run_digest(ctx, _code())
+    stamp = ctx.now.replace(tzinfo=None, microsecond=0)
     for row in skus:
         if not row.has_key or row.repeated:
             continue
@@ -59,13 +64,46 @@ def describe(ctx: Context) -> ChangeSet:
         status = returns_feed(cs, skus, row, status, settings, returns.get(row.key, []), ctx.today)
         if not valid:
             continue
-        written = (
-            write_drafts(cs, skus, meta, row, templates, settings, ctx, drafts)
-            if status in settings.draft_statuses
-            else {}
-        )
-        check_row_copy(cs, skus, row, settings, written)
+        record = meta.row(MEMO.format(row.key))
+        memo = Memo.read(record)
+        written = _drafts(cs, skus, meta, row, status, settings, ctx, drafts, memo, run)
+        _checks(cs, skus, row, settings, written, memo, run, status)
+        save(cs, meta, row.key, memo, record, stamp)
     return cs
+
+
+def _drafts(cs, skus, meta, row, status, settings, ctx, drafts, memo: Memo, run: str) -> dict[str, str]:
+    """The row's drafts: rendered and written, or (inputs and cells as last time) left as they are."""
+    if status not in settings.draft_statuses:
+        return {}
+    inputs = row_digest(row, run, now={"Description Status": status})
+    if memo.inputs == inputs and cells_unchanged(row, meta, dict(FIELDS), text_hash):
+        report_notes(cs, skus, row, memo.notes)
+        drafts[row.key] = {name: row[column] for name, column in FIELDS}
+        return {}
+    written, notes = write_drafts(cs, skus, meta, row, ctx.templates, settings, ctx, drafts)
+    memo.inputs, memo.notes = (inputs, notes) if notes is not None else ("", [])
+    return written
+
+
+def _checks(cs, skus, row, settings, written, memo: Memo, run: str, status: str | None) -> None:
+    """Every copy cell checked, or (copy and rules as last time) the last check's findings reported again."""
+    texts = [row["Product Name"], *(written.get(column, row[column]) for column, _ in KINDS)]
+    checked = row_digest(row, run, texts, now={"Description Status": status})
+    if memo.checked == checked:
+        replay(cs, skus, row, memo.findings)
+        return
+    found = ChangeSet(job=cs.job)
+    check_row_copy(found, skus, row, settings, written)
+    cs.problems += found.problems
+    memo.checked, memo.findings = checked, kept(found.problems)
+
+
+@functools.cache
+def _code() -> tuple[Path, ...]:
+    """The code a row's drafts and checks depend on: this package and the brand's wording package."""
+    here = Path(__file__).resolve().parent
+    return tuple(sorted([*here.glob("*.py"), *(here.parent / "wording").rglob("*.py")]))
 
 
 def _blocking_problems(ctx: Context) -> set[str]:

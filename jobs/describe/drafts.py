@@ -69,8 +69,11 @@ def write_drafts(
     settings: Settings,
     ctx: Context,
     out: dict[str, dict[str, str]],
-) -> dict[str, str]:
-    """Write the row's drafts where the cells are the job's own; returns the cells written (column -> text)."""
+) -> tuple[dict[str, str], list[str] | None]:
+    """Write the row's drafts where the cells are the job's own.
+
+    Returns the cells written (column -> text) and the Brief lines the drafts could not use (None when no
+    draft could be made)."""
     drafts, failure = render_drafts(templates, row.values, row.key, settings)
     if failure is not None or drafts is None:
         cs.report(
@@ -81,9 +84,8 @@ def write_drafts(
             f"no draft written: {failure.describe() if failure else 'no template'} (fix it in config/templates)",
             Severity.ERROR,
         )
-        return {}
-    for note in drafts["notes"]:
-        cs.report(skus, row, "Brief", DescribeCode.BRIEF_NOT_USED, note, Severity.WARNING)
+        return {}, None
+    report_notes(cs, skus, row, drafts["notes"])
     out[row.key] = {name: drafts[name] for name, _ in FIELDS}
     written = {}
     stamp = ctx.now.replace(tzinfo=None, microsecond=0)
@@ -107,7 +109,13 @@ def write_drafts(
                 "(clear the cell to get a fresh draft from the specs)",
                 Severity.WARNING,
             )
-    return written
+    return written, list(drafts["notes"])
+
+
+def report_notes(cs: ChangeSet, skus: Tab, row: Row, notes: list[str]) -> None:
+    """The Brief lines the drafts could not use, as warnings on the Brief cell."""
+    for note in notes:
+        cs.report(skus, row, "Brief", DescribeCode.BRIEF_NOT_USED, note, Severity.WARNING)
 
 
 def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: str, stamp: Any) -> None:

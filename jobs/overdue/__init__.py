@@ -76,8 +76,11 @@ class Scope:
         self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key))
 
     def key(self, tab: Tab, row: Row) -> str:
-        """The row's key; a row without one gets the next issued id (written in this run)."""
-        if row.has_key:
+        """The row's key; a row without one gets the next issued id (written in this run).
+
+        Rows that are exact copies of each other get none: no write could tell them apart (the guard skips
+        them), so an id would be used up on every run; validate flags the copies for a person."""
+        if row.has_key or row.repeated:
             return row.key
         issued = self.ctx.issue_id(tab.name)
         self.cs.set(tab, row, tab.schema.key, issued)

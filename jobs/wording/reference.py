@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,15 @@ class Stone:
     def plural(self) -> str:
         return self.names[1] if len(self.names) > 1 else self.names[0]
 
-    @property
+    @cached_property
     def pattern(self) -> str:
         """A regular expression for every name of the stone, longest first (so "cubic zirconias" wins)."""
         return "|".join(re.escape(n).replace(r"\ ", r"[\s-]") for n in sorted(self.names, key=len, reverse=True))
+
+    @cached_property
+    def mention(self) -> re.Pattern[str]:
+        """The stone named as a word of its own, compiled once."""
+        return re.compile(rf"(?<![\w-])(?:{self.pattern})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,23 @@ class Reference:
 
     def stone(self, name: str | None) -> Stone | None:
         return self.stones.get(name or "")
+
+    @cached_property
+    def named_stones(self) -> tuple[Stone, ...]:
+        """The stones copy names by their own names ("Other" is generic: "gemstone")."""
+        return tuple(s for s in self.stones.values() if s.name != "Other")
+
+    @cached_property
+    def stone_names(self) -> str:
+        """A regular expression for any named stone's name."""
+        return "|".join(s.pattern for s in self.named_stones)
+
+    @cached_property
+    def stone_words(self) -> str:
+        """A regular expression for any stone's name, or the generic words for a stone."""
+        from .compliance.stones import GENERIC
+
+        return "|".join([*(s.pattern for s in self.stones.values()), GENERIC])
 
     def min_karat(self, market: str) -> int:
         """The lowest karat that may be called gold in a market (US 10, UK 9); unknown markets use the US's."""

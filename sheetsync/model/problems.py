@@ -23,6 +23,7 @@ class Code(StrEnum):
     MISSING_TAB = "missing_tab"
     REQUIRED = "required"
     DUPLICATE_KEY = "duplicate_key"
+    DUPLICATE_ROW = "duplicate_row"  # two rows without a key hold the same cells: nothing can tell them apart
     NOT_A_NUMBER = "not_a_number"
     NOT_AN_INTEGER = "not_an_integer"
     NOT_MONEY = "not_money"

@@ -443,7 +443,7 @@ def _limits(col: Column, value: Any) -> tuple[str, str] | None:
 
 
 def _required_and_unique(schema: Schema, columns: Mapping[str, int], rows: list[Row]) -> list[Problem]:
-    problems = []
+    problems = _copies_without_key(schema, columns, rows)
     for col in schema.columns:
         c = columns.get(col.header)
         is_key = col.header == schema.key
@@ -475,6 +475,29 @@ def _required_and_unique(schema: Schema, columns: Mapping[str, int], rows: list[
                     Code.DUPLICATE_KEY,
                     f"{value} is already used in row {first.sheet_row}: each {col.header} must be unique",
                     value,
+                )
+            )
+    return problems
+
+
+def _copies_without_key(schema: Schema, columns: Mapping[str, int], rows: list[Row]) -> list[Problem]:
+    """Rows with a blank key whose cells are all the same as an earlier one's: a paste to delete."""
+    first: dict[str, Row] = {}
+    problems = []
+    for row in rows:
+        if row.has_key:
+            continue
+        earlier = first.setdefault(row.key, row)
+        if earlier is not row:
+            problems.append(
+                _at(
+                    row,
+                    schema.key_column,
+                    columns[schema.key],
+                    Code.DUPLICATE_ROW,
+                    f"(blank) and every other cell the same as row {earlier.sheet_row}: delete the copy, "
+                    f"or fill in its {schema.key}",
+                    None,
                 )
             )
     return problems

@@ -76,8 +76,7 @@ def check_copy(
 
 
 def _stone_words(subject: Subject) -> str:
-    names = [s.pattern for s in subject.rules.reference.stones.values()]
-    return "|".join([*names, stones.GENERIC])
+    return subject.rules.reference.stone_words
 
 
 def stated_facts(text: str | None, specs: Mapping[str, Any] | None = None, rules: CopyRules | None = None):

@@ -60,10 +60,10 @@ def check(copy: str, subject: Subject) -> list[Finding]:
 
 def mentions(copy: str, subject: Subject) -> Iterator[Mention]:
     """Every stone named in the copy; a shape word ("emerald-cut", "Shape: Emerald") is not a stone."""
-    stones = [s for s in subject.rules.reference.stones.values() if s.name != "Other"]  # "gemstone" is generic
-    named = "|".join(s.pattern for s in stones)
+    stones = subject.rules.reference.named_stones
+    named = subject.rules.reference.stone_names
     for stone in stones:
-        for m in re.finditer(rf"(?<![\w-])(?:{stone.pattern})\b", copy, re.I):
+        for m in stone.mention.finditer(copy):
             if stone.name == "Emerald" and _is_shape(copy, m, named):
                 continue
             if stone.name == "Diamond" and re.match(r"^-cut\b", copy[m.end() :], re.I):
