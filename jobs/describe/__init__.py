@@ -89,7 +89,7 @@ def _drafts(cs, skus, meta, row, status, settings, ctx, drafts, memo: Memo, run:
 def _checks(cs, skus, row, settings, written, memo: Memo, run: str, status: str | None) -> None:
     """Every copy cell checked, or (copy and rules as last time) the last check's findings reported again."""
     texts = [row["Product Name"], *(written.get(column, row[column]) for column, _ in KINDS)]
-    checked = row_digest(row, run, texts, now={"Description Status": status})
+    checked = row_digest(row, run, texts, now={"Description Status": status}, of=memo.inputs or None)
     if memo.checked == checked:
         replay(cs, skus, row, memo.findings)
         return

@@ -94,9 +94,14 @@ def _digest(names: tuple[str, ...], stamps: tuple[tuple[int, int], ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def row_digest(row: Row, run: str, extra: Iterable[Any] = (), now: Mapping[str, Any] | None = None) -> str:
+def row_digest(
+    row: Row, run: str, extra: Iterable[Any] = (), now: Mapping[str, Any] | None = None, of: str | None = None
+) -> str:
     """The row's inputs: its person-owned cells (as typed values, or as `now` says this run leaves them)
-    with the run digest and anything `extra`."""
+    with the run digest and anything `extra`; `of`: the digest of the row's cells already made this run."""
+    if of is not None:
+        text = json.dumps([of, [spec_value(v) for v in extra]], ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
     values = {c.header: spec_value(row[c.header]) for c in row.schema.columns if c.owner == "person"}
     values.update({h: spec_value(v) for h, v in (now or {}).items()})
     text = json.dumps([run, values, [spec_value(v) for v in extra]], sort_keys=True, ensure_ascii=False, default=str)

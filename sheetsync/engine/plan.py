@@ -13,12 +13,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from ..backends.base import NoteWrite
 from ..errors import OwnershipError
 from ..model.changes import CellChange, ChangeSet, RowAppend
 from ..model.grid import TabData, trim
 from ..model.ids import Issuer
-from ..model.keys import KeyIndex
 from ..model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
 from ..model.problems import Problem, Report, Severity
 from ..model.schema import Column, Schema
@@ -26,7 +24,7 @@ from ..model.system import META, META_SCHEMA
 from ..model.tab import Tab
 from ..model.values import PARSERS, BadValue, ParseOptions, date_to_serial, describe, is_blank, to_cell
 from ..project.config import Config
-from .locate import Annotation, RowFinder, place_annotations
+from .locate import Annotation
 
 Annotations = Mapping[str, Mapping[tuple[int, str], tuple[str, Annotation]]]  # tab -> (row, column) -> (key, note)
 
@@ -81,7 +79,7 @@ def build_plan(
     if issues_ok:
         plan.cells += issue_cells(config, tabs, report)
         wanted = wanted_annotations(config, tabs, report)
-        if annotation_writes(wanted, data, tabs, config.schemas):
+        if annotation_writes(wanted, data, tabs):
             plan.annotations = wanted
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
@@ -227,12 +225,20 @@ def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) 
     return out
 
 
-def annotation_writes(
-    wanted: Annotations, data: Mapping[str, TabData], tabs: Mapping[str, Tab], schemas: Mapping[str, Schema]
-) -> list[NoteWrite]:
-    """The note changes `wanted` would make to the tabs as read (empty: nothing to do)."""
-    indexes = {name: KeyIndex(data[name].values, schemas[name]) for name in wanted if name in data and name in schemas}
-    return place_annotations(wanted, data, indexes, RowFinder(tabs, indexes))
+def annotation_writes(wanted: Annotations, data: Mapping[str, TabData], tabs: Mapping[str, Tab]) -> bool:
+    """Whether `wanted` differs from sheetsync's notes in the tabs as read (rows are where they were read)."""
+    for name, cells in wanted.items():
+        tab, read = tabs.get(name), data.get(name)
+        if tab is None or read is None:
+            continue
+        target = {
+            (row, tab.columns[column]): text
+            for (row, column), (_, (text, _fill)) in cells.items()
+            if column in tab.columns
+        }
+        if target != read.notes:
+            return True
+    return False
 
 
 # --- whole tabs and counters ----------------------------------------------------------------------------

@@ -97,6 +97,7 @@ class KeyIndex:
         self.case_insensitive = bool(schema and schema.key_case_insensitive)
         self.rows: list[KeyedRow] = []
         self.person: dict[str, int] = {}
+        self._prints: dict[int, dict[str, Any]] = {}
         key_col = self.columns.get(fold(schema.key)) if schema is not None else None
         if schema is None or key_col is None:
             return
@@ -135,8 +136,12 @@ class KeyIndex:
 
     def fingerprint(self, sheet_row: int) -> dict[str, Any]:
         """The person-owned cells of a row by header, normalised: what must be as read for a write to land."""
-        cells = self._by_row[sheet_row].cells
-        return {h: cell_norm(cells[c - 1] if c - 1 < len(cells) else None) for h, c in self.person.items()}
+        found = self._prints.get(sheet_row)
+        if found is None:
+            cells = self._by_row[sheet_row].cells
+            found = {h: cell_norm(cells[c - 1] if c - 1 < len(cells) else None) for h, c in self.person.items()}
+            self._prints[sheet_row] = found
+        return found
 
     def col(self, header: str) -> int | None:
         """The 1-based column of a header, matched as headers are (case and spacing ignored)."""

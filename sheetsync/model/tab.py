@@ -96,13 +96,17 @@ class Row:
     def has_key(self) -> bool:
         return not is_fallback(self.key)
 
-    def fingerprint(self) -> dict[str, Any]:
-        """The person-owned cells as read, by header: with the key, what identifies this row at write time."""
+    @cached_property
+    def _fingerprint(self) -> dict[str, Any]:
         return {
             c.header: cell_norm(self.read_raw(c.header))
             for c in self.schema.columns
             if c.owner == "person" and c.header in self.columns
         }
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The person-owned cells as read, by header: with the key, what identifies this row at write time."""
+        return self._fingerprint
 
     @property
     def shown_key(self) -> str | None:

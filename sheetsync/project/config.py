@@ -51,6 +51,8 @@ class Config:
     templates_dir: Path = Path("templates")
     demo: Mapping[str, Any] = field(default_factory=dict)
     brand: Mapping[str, Any] = field(default_factory=dict)
+    # policy tables read so far, by declaration: the config is frozen, so each is read and checked once
+    _tables: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -66,8 +68,10 @@ class Config:
         """A declared policy table as its dataclass (`config.policy(ReturnPolicy)`: typed, checked, defaults
         filled in), or one value such as 'returns.window_days' (a missing one without default names file and key)."""
         if isinstance(dotted, type):
-            declared = declaration(dotted)
-            return read_table(self.path, declared, self.policies.get(declared.name), self.schemas)
+            if dotted not in self._tables:
+                declared = declaration(dotted)
+                self._tables[dotted] = read_table(self.path, declared, self.policies.get(declared.name), self.schemas)
+            return self._tables[dotted]
         node: Any = self.policies
         for part in dotted.split("."):
             if not isinstance(node, Mapping) or part not in node:
