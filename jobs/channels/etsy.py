@@ -19,8 +19,8 @@ from sheetsync.model.tab import Row
 from ..wording.compliance import check_copy, errors
 from ..wording.etsy import choose_tags, etsy_tags, etsy_title
 from ..wording.filters import Piece
+from ..wording.images import alt_text, good_urls
 from .common import SKUS, facts, market, materials, money, render, rules, shipping_grams
-from .images import alt_text, good_urls
 from .leave import fits_variant, grouped, needs_for
 from .policy import ExportPolicy
 from .requirements import etsy_quantity

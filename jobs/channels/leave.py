@@ -10,8 +10,8 @@ from sheetsync.model.tab import Row
 
 from ..wording.compliance import check_copy, errors
 from ..wording.filters import Piece
+from ..wording.products import Product, products
 from .common import SKUS, ExportCode, eligible, rules
-from .products import Product, products
 from .requirements import Needs, blocking
 
 

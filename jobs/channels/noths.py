@@ -16,11 +16,11 @@ from sheetsync import exporter
 from sheetsync.export import ExportContext, ExportRow
 
 from ..wording.filters import metal_phrase
+from ..wording.images import alt_text, good_urls
+from ..wording.products import group_of
 from .common import SKUS, facts, market, render
-from .images import alt_text, good_urls
 from .leave import needs_for, ready
 from .policy import ExportPolicy
-from .products import group_of
 from .requirements import gbp_price
 from .sizes import uk_size
 

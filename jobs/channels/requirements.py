@@ -19,9 +19,9 @@ from typing import Any
 from sheetsync import Config
 from sheetsync.model.problems import Problem
 
+from ..wording.images import good_urls
 from ..wording.reference import Reference, load_reference
 from .common import ExportCode
-from .images import good_urls
 from .policy import ExportPolicy
 from .sizes import uk_chart, uk_size
 

@@ -20,11 +20,11 @@ from sheetsync.model.tab import Row
 
 from ..wording.compliance import plain_text
 from ..wording.filters import Piece, metal_phrase, stone_phrase
+from ..wording.images import alt_text, good_urls
+from ..wording.products import Product
 from .common import SKUS, category_names, facts, market, money, render, shipping_grams, slug
-from .images import alt_text, good_urls
 from .leave import fits_variant, grouped
 from .policy import ExportPolicy
-from .products import Product
 
 JEWELRY_MATERIAL = "Jewelry material (product.metafields.shopify.jewelry-material)"
 RING_SIZE = "Ring size (product.metafields.shopify.ring-size)"

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from .images import url_problem
+from ..wording.images import url_problem
 from .policy import ETSY_WHEN_MADE, ETSY_WHO_MADE
 
 HANDLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -15,11 +15,11 @@ from decimal import Decimal
 from sheetsync import exporter
 from sheetsync.export import ExportContext, ExportRow
 
+from ..wording.images import good_urls
+from ..wording.products import group_of
 from .common import SKUS, ExportCode, facts, money, render
-from .images import good_urls
 from .leave import ready
 from .policy import ExportPolicy
-from .products import group_of
 
 WHOLESALE_HEADERS = [
     "Product Name",

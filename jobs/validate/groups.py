@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from sheetsync.model.checks import Env, Hit, Rule, View
 
-from ..channels.images import image_urls, url_problem
-from ..channels.products import GROUP, MAX_OPTIONS, OPTIONS, differing, group_of, option_value, shared_mismatches
+from ..wording.images import image_urls, url_problem
+from ..wording.products import GROUP, MAX_OPTIONS, OPTIONS, differing, group_of, option_value, shared_mismatches
 from .rules import ERROR, Reason, Settings, words
 
 TAB = "SKUs"

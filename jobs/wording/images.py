@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..wording.filters import Piece, metal_phrase, stone_phrase
+from .filters import Piece, metal_phrase, stone_phrase
 
 SPLIT = re.compile(r"[\n,]+")
 
