@@ -7,7 +7,9 @@ The business marks one exporter per channel in its jobs folder (found by `load_p
 
 `export(config, "shop", "out.csv")` evaluates every issue-reporting job (nothing is written to the
 workbook) so exporters can skip rows with errors, runs every exporter (for the cross-channel check),
-writes the chosen channel's CSV with formula-like text neutralised, and returns what it did.
+writes the chosen channel's file (CSV with formula-like text neutralised, or JSON lines for an exporter
+marked `format="jsonl"`), and returns what it did. `build(...)` does the same from tabs a job already
+has, for every channel at once (a job that writes the files on a schedule).
 
 A row the jobs found an error on never reaches a channel file: an exporter leaves it out with its reasons
 (`ctx.leave_out(...)`, using `ctx.errors(tab, key)`), and any such row an exporter yields anyway is left out
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,9 +128,15 @@ class ExportResult:
     path: Path | None = None
     channels: dict[str, list[ExportRow]] = field(default_factory=dict)
     left_out: dict[str, list[Problem]] = field(default_factory=dict)  # key -> why it is not in the file
+    format: str = "csv"
 
     def csv(self) -> str:
         return to_csv(self.headers, [r.cells for r in self.rows])
+
+    def text(self) -> str:
+        """The file's text in its format (CSV, or JSON lines)."""
+        cells = [r.cells for r in self.rows]
+        return to_jsonl(self.headers, cells) if self.format == "jsonl" else to_csv(self.headers, cells)
 
 
 def neutralise(value: Any) -> Any:
@@ -167,14 +176,48 @@ def to_csv(headers: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_csv(path: str | os.PathLike, headers: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
-    """Write the CSV atomically (a half-written file never replaces a good one); UTF-8 with BOM for Excel."""
+def to_jsonl(headers: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """One JSON object per line, keys in `headers` order; blank (None) values are left out, money and
+    decimals are JSON numbers, dates ISO text. Unknown keys are an error, as for CSV."""
+    lines = []
+    for row in rows:
+        extra = set(row) - set(headers)
+        if extra:
+            raise ValueError(f"cells for unknown headers {sorted(extra)}")
+        obj = {h: row[h] for h in headers if row.get(h) is not None}
+        lines.append(json.dumps(obj, ensure_ascii=False, default=_json_value))
+    return "".join(line + "\n" for line in lines)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
+    """Write a file atomically: a half-written file never replaces a good one."""
     path = Path(path)
-    text = to_csv(headers, rows)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8-sig", newline="")
+    tmp.write_text(text, encoding=encoding, newline="")
     os.replace(tmp, path)
     return path
+
+
+def write_csv(path: str | os.PathLike, headers: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write the CSV atomically; UTF-8 with BOM for Excel."""
+    return write_text(path, to_csv(headers, rows), encoding="utf-8-sig")
+
+
+def write_result(path: str | os.PathLike, result: ExportResult) -> Path:
+    """Write a channel file in its format (CSV with a BOM for Excel; JSON lines as plain UTF-8)."""
+    if result.format == "jsonl":
+        return write_text(path, result.text())
+    return write_csv(path, result.headers, [r.cells for r in result.rows])
 
 
 def channels(config: Config, project: Project | None = None) -> Mapping[str, Exporter]:
@@ -223,40 +266,58 @@ def export(
         known = ", ".join(sorted(registered)) or "none registered"
         raise UsageError(f"no exporter for channel {channel!r} (channels: {known})")
     snapshot = inspect(config, now=now, backend=backend, project=project)  # problems only: nothing is written
-    tabs = snapshot.tabs
-    problems = Report()
-    by_channel: dict[str, list[ExportRow]] = {}
-    left_out: dict[str, list[Problem]] = {}
-    for name, spec in registered.items():
-        ctx = ExportContext(config, now, tabs, snapshot.report, snapshot.outputs, name, project)
-        by_channel[name] = _without_errors(ctx, spec, list(spec.fn(ctx)))
-        if name == channel:
-            problems.extend(ctx.problems)
-            left_out = ctx.left_out
-    spec = registered[channel]
-    source = tabs.get(spec.tab)
-    for key, fact, seen in consistency(by_channel):
-        if channel not in seen:
-            continue
-        said = "; ".join(f"{c}: {_show(v)}" for c, v in sorted(seen.items()))
-        row = source.row(key) if source is not None else None
-        problems.add(
-            Problem(
-                spec.tab,
-                CHANNEL_MISMATCH,
-                f"{fact} differs between channels ({said})",
-                Severity.WARNING,
-                row=row.sheet_row if row else None,
-                key=key,
-                job=EXPORT_TAB,
-            )
-        )
-    export_result = ExportResult(
-        channel, spec.headers, by_channel[channel], problems, channels=by_channel, left_out=left_out
-    )
+    result = build(config, snapshot.tabs, snapshot.report, snapshot.outputs, now, project)[channel]
     if out is not None:
-        export_result.path = write_csv(out, spec.headers, [r.cells for r in export_result.rows])
-    return export_result
+        result.path = write_result(out, result)
+    return result
+
+
+def build(
+    config: Config,
+    tabs: Mapping[str, Tab],
+    report: Report,
+    outputs: Mapping[str, Mapping[str, Any]],
+    now: datetime,
+    project: Project,
+) -> dict[str, ExportResult]:
+    """Every channel's file from tabs as read and the problems the jobs found; nothing is read or written."""
+    by_channel: dict[str, list[ExportRow]] = {}
+    contexts: dict[str, ExportContext] = {}
+    for name, spec in project.exporters.items():
+        ctx = ExportContext(config, now, tabs, report, outputs, name, project)
+        by_channel[name] = _without_errors(ctx, spec, list(spec.fn(ctx)))
+        contexts[name] = ctx
+    disagreements = consistency(by_channel)
+    out = {}
+    for name, spec in project.exporters.items():
+        problems = Report(list(contexts[name].problems))
+        source = tabs.get(spec.tab)
+        for key, fact, seen in disagreements:
+            if name not in seen:
+                continue
+            said = "; ".join(f"{c}: {_show(v)}" for c, v in sorted(seen.items()))
+            row = source.row(key) if source is not None else None
+            problems.add(
+                Problem(
+                    spec.tab,
+                    CHANNEL_MISMATCH,
+                    f"{fact} differs between channels ({said})",
+                    Severity.WARNING,
+                    row=row.sheet_row if row else None,
+                    key=key,
+                    job=EXPORT_TAB,
+                )
+            )
+        out[name] = ExportResult(
+            name,
+            spec.headers,
+            by_channel[name],
+            problems,
+            channels=by_channel,
+            left_out=contexts[name].left_out,
+            format=spec.format,
+        )
+    return out
 
 
 def _without_errors(ctx: ExportContext, spec: Exporter, rows: list[ExportRow]) -> list[ExportRow]:

@@ -172,7 +172,7 @@ def test_validate_reports_validation_findings_only(book):
 def test_init_demo_fills_only_empty_tabs(tmp_path):
     target = tmp_path / "fresh.xlsx"
     code, out = invoke("--workbook", str(target), "init", "--demo", "--now", NOW)
-    assert code == 0 and "SKUs: wrote 65 demo rows" in out
+    assert code == 0 and "SKUs: wrote 68 demo rows" in out
     before = digest(target)
     code, out = invoke("--workbook", str(target), "init", "--demo", "--now", NOW)
     assert code == 0 and "demo rows" not in out and digest(target) == before  # data is never written over

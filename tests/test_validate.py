@@ -131,6 +131,15 @@ SKU_CASES = [
     ),
     ("layer_on_solid_gold", "Layer Karat", "layer_not_layered", clean_sku(**{"Layer Karat": "14K"})),
     ("uk_no_hallmark", "Hallmarked", "hallmark_missing", clean_sku(Channels="Shopify, NOTHS")),
+    # product groups: each case row joins an anchor row of violations_workbook (RG-GRP-001, RG-GRP-002)
+    ("group_repeat", "Product Group", "group_option_repeated", clean_sku(**{"Product Group": "Case A"})),
+    (
+        "group_differs",
+        "Collection",
+        "group_specs_differ",
+        clean_sku(**{"Product Group": "Case B", "Collection": "Aurora", "Ring Size": 7}),
+    ),
+    ("image_not_a_link", "Image URLs", "image_url_invalid", clean_sku(**{"Image URLs": "www.example.com/a.jpg"})),
     ("carat_zero", "Carat Weight", "not_positive", clean_sku(**{"Carat Weight": 0})),
     ("gia_digits", "Certificate", "certificate_format", clean_sku(Certificate="GIA 12345")),
     ("unknown_lab", "Certificate", "certificate_format", clean_sku(Certificate="ACME 2141438171")),
@@ -293,7 +302,9 @@ CASES = _keyed(SKU_CASES, S) + _keyed(RETURN_CASES, R) + _keyed(INFLUENCER_CASES
 
 def violations_workbook(config) -> MemoryBackend:
     rows = {
-        S: [clean_sku(), plain_sku()] + [c[5] for c in CASES if c[1] == S],
+        S: [clean_sku(), plain_sku()]
+        + [clean_sku(SKU=f"RG-GRP-00{n}", **{"Product Group": f"Case {g}"}) for n, g in ((1, "A"), (2, "B"))]
+        + [c[5] for c in CASES if c[1] == S],
         R: [clean_return()] + [c[5] for c in CASES if c[1] == R],
         I: [
             clean_influencer(),

@@ -55,7 +55,8 @@ STONE_CYCLE = ["Diamond", "None", "Sapphire", "Diamond", "Ruby", "None", "Emeral
 SHAPES = ["Round", "Oval", "Cushion", "Pear", "Princess", "Emerald", "Marquise", "Radiant", "Asscher", "Heart"]
 CABOCHON = {"Opal", "Onyx", "Turquoise"}  # cut en cabochon: no faceting style
 CABOCHON_SHAPES = ["Oval", "Round", "Pear", "Cushion"]
-HALLMARKABLE = {"Yellow Gold", "White Gold", "Rose Gold", "Platinum", "Sterling Silver", "Palladium", "Gold Vermeil"}
+HALLMARKABLE = {"Yellow Gold", "White Gold", "Rose Gold", "Platinum", "Sterling Silver", "Palladium", "Gold Vermeil",
+                "Gold Plated"}  # the brand plates sterling silver: a silver article in the UK
 # The layer of each layered metal: (Layer Karat, Layer Fraction, Layer Thickness (microns))
 LAYERS = {"Gold Vermeil": ("18K", None, Decimal("2.5")), "Gold Filled": (None, "1/20", None),
           "Gold Plated": ("14K", None, Decimal("0.5"))}
@@ -91,6 +92,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
     _showcase(skus)
     _plant_mistakes(skus, returns, influencers, gifts)
     _plant_follow_ups(skus, returns, gifts)
+    _channel_data(skus)
     return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts}
 
 
@@ -398,7 +400,11 @@ MISTAKES: list[Mistake] = [
             ("hallmark_missing",)),
     Mistake("SKUs", "NK-PET-149", "Stone Origin", "a pearl entered as lab-grown (pearls are cultured or natural)",
             ("stone_origin_not_allowed",)),
+    Mistake("SKUs", "PD-AUR-150", "Hallmarked", "a 9 g vermeil pendant on NOTHS without a UK hallmark (left out "
+            "of NOTHS only)", ("hallmark_missing",)),
 ]
+RING_GROUP = ("RG-LUN-148", ("6", "7", "8"))  # one ring in four sizes: one product, four variants
+IMAGE_HOST = "https://cdn.maisonaurelle.example/products"
 
 
 def _showcase(skus) -> None:
@@ -454,3 +460,22 @@ def _plant_follow_ups(skus, returns, gifts) -> None:
     by_sku = {row["SKU"]: row for row in skus}
     by_sku["RG-SOL-108"]["Engraved / Custom"] = "Yes"  # RMA-2026-0025 asks to return an engraved ring
     returns[19]["Resolved On"] = None  # RMA-2026-0020: resolved, date never filled in
+
+
+def _channel_data(skus: list[dict[str, Any]]) -> None:
+    """Product groups, photos and pound prices for some SKUs (appended rows only: the others keep their places)."""
+    by_sku = {row["SKU"]: row for row in skus}
+    lead_sku, sizes = RING_GROUP
+    lead = by_sku[lead_sku]
+    lead["Product Group"] = lead["Product Name"]
+    for n, size in enumerate(sizes, start=1):
+        variant = dict(lead, SKU=f"{lead_sku}-{size}", **{"Ring Size": Decimal(size), "Stock": 3 + n})
+        variant["Metal Weight (g)"] = (lead["Metal Weight (g)"] + Decimal("0.12") * n).quantize(Decimal("0.01"))
+        skus.append(variant)
+    for i, row in enumerate(skus):
+        if row["SKU"].startswith(lead_sku) or i % 3 == 0:
+            row["Image URLs"] = "\n".join(f"{IMAGE_HOST}/{row['SKU'].lower()}-{n}.jpg" for n in (1, 2))
+        if "NOTHS" in row["Channels"] and i % 2 == 0 and isinstance(row["Price"], float):
+            row["GBP Price"] = round(row["Price"] * 0.78 / 5) * 5.0  # priced for the UK by hand
+    pendant = by_sku["PD-AUR-150"]  # a 9 g vermeil pendant: a silver article, hallmarked from 7.78 g
+    pendant.update({"Metal Weight (g)": Decimal("9.00"), "Hallmarked": None})

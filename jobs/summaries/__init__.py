@@ -28,7 +28,12 @@ SOURCES = {"returns": "Returns and SKUs", "gifting": "Gifts, Influencers and SKU
 SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
 
-@job("summaries", after=["validate", "describe", "overdue"], reports_issues=False, publishes={"figures": dict})
+@job(
+    "summaries",
+    after=["validate", "describe", "overdue", "completeness"],
+    reports_issues=False,
+    publishes={"figures": dict},
+)
 def summaries(ctx: Context) -> ChangeSet:
     """Rewrite the Summary - Returns, Gifting and Catalog tabs (figures, tables and charts) when they change."""
     cs = ctx.changes()
@@ -51,7 +56,13 @@ def figures(ctx: Context, policy: Policy | None = None) -> dict[str, pd.DataFram
     return {
         **returns_figures(skus, returns, policy),
         **gifting_figures(skus, influencers, gifts, policy),
-        **catalog_figures(skus, ctx.report, policy, statuses.values if statuses else ()),
+        **catalog_figures(
+            skus,
+            ctx.report,
+            policy,
+            statuses.values if statuses else (),
+            completeness=ctx.result("completeness", "by_channel", None),
+        ),
     }
 
 

@@ -1,4 +1,5 @@
-"""Catalog health figures: copy status, problems by column and code, channels, late copy, stock-outs."""
+"""Catalog health figures: copy status, completeness by channel, problems by column and code, channels, late
+copy, stock-outs."""
 
 from __future__ import annotations
 
@@ -11,18 +12,22 @@ from sheetsync.summary_tab import Chart, Section, key_figures
 
 from .common import DONE_COPY_STATUSES, Policy, label, sku_link, today_ts
 
-ETSY_TITLE_MAX = 140
-ETSY_TAGS_MAX = 13
+COMPLETENESS_COLUMNS = ["Channel", "SKUs", "Complete", "Average", "Left Out", "Most Missing"]
 
 
 def catalog_figures(
-    skus: pd.DataFrame, problems: Iterable[Problem], policy: Policy, statuses: Sequence[str] = ()
+    skus: pd.DataFrame,
+    problems: Iterable[Problem],
+    policy: Policy,
+    statuses: Sequence[str] = (),
+    completeness: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every catalog figure as a DataFrame, keyed 'catalog.<name>'."""
     s = skus.assign(_link=skus["_row"].map(sku_link))
     problems = list(problems)
     out = {
         "catalog.by_status": by_status(s, statuses),
+        "catalog.completeness": by_channel(completeness),
         "catalog.problems": problem_counts(problems),
         "catalog.copy_late": copy_late(s, policy),
         "catalog.stock_outs": stock_outs(s),
@@ -42,6 +47,28 @@ def by_status(s: pd.DataFrame, statuses: Sequence[str]) -> pd.DataFrame:
     out = pd.DataFrame({"Description Status": order, "SKUs": [int(counts[x]) for x in order]})
     out["Share"] = out["SKUs"] / len(s)
     return out
+
+
+def by_channel(found: pd.DataFrame | None) -> pd.DataFrame:
+    """Per channel: SKUs on it, how many have everything, the average score, how many a need keeps out of
+    the channel's file, and the attribute missing most often."""
+    if found is None or found.empty:
+        return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
+    rows = []
+    for channel, part in found.groupby("Channel", sort=True):
+        missing = [m for text in part["Missing"] for m in text.split(", ") if m]
+        common = pd.Series(missing).value_counts() if missing else pd.Series(dtype=int)
+        rows.append(
+            {
+                "Channel": channel,
+                "SKUs": len(part),
+                "Complete": int((part["Score"] == 100).sum()),
+                "Average": float(part["Score"].mean()) / 100,
+                "Left Out": int(part["Left Out"].sum()),
+                "Most Missing": f"{common.index[0]} ({int(common.iloc[0])})" if len(common) else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=COMPLETENESS_COLUMNS)
 
 
 def problem_counts(problems: list[Problem]) -> pd.DataFrame:
@@ -125,7 +152,7 @@ def missing_channels(s: pd.DataFrame) -> pd.DataFrame:
 
 
 def channel_mismatch(s: pd.DataFrame) -> pd.DataFrame:
-    """SKUs whose channel data disagree: wholesale without a usable wholesale price, Etsy data out of bounds."""
+    """SKUs whose channel data disagree: wholesale without a usable wholesale price."""
     cols = ["SKU", "Product Name", "Channels", "Problem", "_link"]
     rows = []
     for _, row in s.iterrows():
@@ -144,25 +171,13 @@ def channel_mismatch(s: pd.DataFrame) -> pd.DataFrame:
 
 
 def _mismatches(row: pd.Series, channels: tuple) -> list[str]:
+    """What a person can fix in the sheet (job-filled Etsy Title and Tags are the exporters' to fix)."""
     out = []
     price, wholesale = row["Price"], row["Wholesale Price"]
     if "Wholesale" in channels and pd.isna(wholesale):
         out.append("listed on Wholesale without a Wholesale Price")
     if not pd.isna(price) and not pd.isna(wholesale) and wholesale >= price:
         out.append("Wholesale Price is not below Price")
-    if "Etsy" in channels and row["Description Status"] == "Published" and pd.isna(row["Etsy Title"]):
-        out.append("published on Etsy without an Etsy Title")
-    title = row["Etsy Title"]
-    if not pd.isna(title) and len(str(title)) > ETSY_TITLE_MAX:
-        out.append(f"Etsy Title is {len(str(title))} characters (Etsy allows {ETSY_TITLE_MAX})")
-    tags = row["Etsy Tags"]
-    count = (
-        len(tags)
-        if isinstance(tags, tuple)
-        else (len([t for t in str(tags).split(",") if t.strip()]) if not pd.isna(tags) else 0)
-    )
-    if count > ETSY_TAGS_MAX:
-        out.append(f"{count} Etsy Tags (Etsy allows {ETSY_TAGS_MAX})")
     return out
 
 
@@ -196,6 +211,14 @@ def catalog_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
             {"SKUs": "int", "Share": "percent"},
             empty="The SKUs tab is empty.",
             chart=Chart("bar", "SKUs by description status", "Description Status", ("SKUs",), "SKUs"),
+        ),
+        Section(
+            "Completeness by channel",
+            f["catalog.completeness"],
+            {"SKUs": "int", "Complete": "int", "Average": "percent", "Left Out": "int"},
+            note="From the Completeness column of SKUs: Complete has everything the channel takes; Left Out lacks "
+            "something that keeps it out of the channel's file (marked * in the column).",
+            empty="No SKU is on a channel.",
         ),
         Section(
             "Copy late for launch",

@@ -11,11 +11,12 @@ from sheetsync import ChangeSet, Context, job
 from sheetsync.model.checks import Rule, active_rules, run_checks
 
 from .activity import RULES as ACTIVITY_RULES
+from .groups import RULES as GROUP_RULES
 from .materials import RULES as MATERIAL_RULES
 from .rules import Reason, settings
 from .skus import RULES as SKU_RULES
 
-RULES: list[Rule] = [*SKU_RULES, *MATERIAL_RULES, *ACTIVITY_RULES]
+RULES: list[Rule] = [*SKU_RULES, *MATERIAL_RULES, *GROUP_RULES, *ACTIVITY_RULES]
 
 __all__ = ["RULES", "Reason", "validate"]
 

@@ -152,8 +152,8 @@ def hallmark(v: View, s: Settings, env: Env) -> Iterator[Hit]:
             i,
             "Hallmarked",
             f"{'No' if marked is False else '(blank)'} but the piece is sold in the UK ({sold}) as {kind} with "
-            f"{said} (exempt below {show(limit)} g): have it hallmarked and set Yes, or take it off the UK channel "
-            "(Hallmarking Act 1973 s.1)",
+            f"{said} (exempt below {show(limit)} g): it is left out of {sold} until it is hallmarked and set Yes, "
+            "or taken off the UK channel (Hallmarking Act 1973 s.1, Sch. 1 Part II para 12)",
             marked,
         )
 
@@ -207,11 +207,11 @@ RULES = [
         "Layer columns only on layered gold",
         layer_not_layered,
     ),
-    Rule(
+    Rule(  # a warning: it keeps the piece out of the UK channels only (the exporters), not out of every channel
         Reason.HALLMARK_MISSING,
         TAB,
         ("Metal", "Metal Weight (g)", "Channels"),
-        ERROR,
+        WARNING,
         "Pieces sold in the UK as precious metal above the exemption weight are hallmarked",
         hallmark,
     ),

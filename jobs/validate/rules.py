@@ -50,6 +50,11 @@ class Reason(StrEnum):
     LAYER_BELOW_MINIMUM = "layer_below_minimum"
     LAYER_NOT_LAYERED = "layer_not_layered"
     HALLMARK_MISSING = "hallmark_missing"
+    # SKUs: product groups and photos
+    GROUP_SPECS_DIFFER = "group_specs_differ"
+    GROUP_OPTION_REPEATED = "group_option_repeated"
+    GROUP_TOO_MANY_OPTIONS = "group_too_many_options"
+    IMAGE_URL_INVALID = "image_url_invalid"
     # SKUs: sizes
     RING_SIZE_NOT_RING = "ring_size_not_ring"
     RING_SIZE_INVALID = "ring_size_invalid"

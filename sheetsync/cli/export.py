@@ -1,4 +1,4 @@
-"""`sheetsync export CHANNEL --out FILE.csv`: write a channel file (calls sheetsync.export)."""
+"""`sheetsync export CHANNEL --out FILE`: write a channel file, CSV or JSON lines (calls sheetsync.export)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from ..model.problems import Severity
     "--out",
     "out",
     type=click.Path(dir_okay=False, writable=True),
-    metavar="FILE.csv",
-    help="Where to write the CSV (default: <channel>.csv).",
+    metavar="FILE",
+    help="Where to write the file (default: <channel>.csv, or <channel>.jsonl for API payloads).",
 )
 @click.option("--list", "list_channels", is_flag=True, help="List the channels and exit.")
 @click.option("--strict", is_flag=True, help="Exit 3 when rows were left out or channels disagree.")
@@ -31,12 +31,14 @@ def export(state, channel: str | None, out: str | None, list_channels: bool, str
     known = state.project.exporters
     if list_channels or not channel:
         for name, spec in sorted(known.items()):
-            click.echo(f"{name:<12} {spec.description}")
+            click.echo(f"{name:<12} {spec.format:<6} {spec.description}")
         if not channel and not list_channels:
             click.echo("sheetsync: name a channel, e.g. `sheetsync export CHANNEL --out CHANNEL.csv`", err=True)
             sys.exit(EXIT_USAGE)
         return
-    result = run_export(config, channel, out or f"{channel}.csv", now=parse_now(now, config), project=state.project)
+    spec = known.get(channel)
+    default = f"{channel}{spec.suffix if spec is not None else '.csv'}"
+    result = run_export(config, channel, out or default, now=parse_now(now, config), project=state.project)
     reasons = {id(p) for problems in result.left_out.values() for p in problems}
     for p in result.problems:
         if id(p) not in reasons:

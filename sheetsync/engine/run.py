@@ -220,7 +220,11 @@ def _take(result: RunResult, found: Evaluation, project: Project, jobs: Sequence
 
 def _select(config: Config, project: Project, jobs: Sequence[str] | None) -> list[str]:
     available = project.jobs
-    enabled = [j for j in available if not config.jobs_enabled or j in config.jobs_enabled]
+    enabled = [
+        j
+        for j, spec in available.items()
+        if (not config.jobs_enabled or j in config.jobs_enabled) and not spec.on_demand
+    ]
     if jobs is None:
         return enabled
     unknown = [j for j in jobs if j not in available and j not in project.broken]

@@ -31,6 +31,7 @@ class Job:
     validates: bool = False  # its findings are what `sheetsync validate` reports
     publishes: Mapping[str, type] = field(default_factory=dict)
     module: str = ""
+    on_demand: bool = False  # runs only when named or scheduled, never as part of "every job"
 
     @property
     def after_all(self) -> bool:
@@ -47,6 +48,11 @@ class Exporter:
     headers: tuple[str, ...]
     description: str = ""
     module: str = ""
+    format: str = "csv"  # "csv", or "jsonl" (one JSON object per line: API payloads)
+
+    @property
+    def suffix(self) -> str:
+        return ".jsonl" if self.format == "jsonl" else ".csv"
 
 
 @dataclass(frozen=True)
@@ -70,11 +76,13 @@ def job(
     reports_issues: bool = True,
     validates: bool = False,
     publishes: Mapping[str, type] | None = None,
+    on_demand: bool = False,
 ):
     """Mark `fn(ctx) -> ChangeSet` as a job.
 
     `after` names jobs whose results it reads (or AFTER_ALL); `validates` makes its findings part of
-    `sheetsync validate`; `publishes` declares outputs ({"figures": dict}) it hands to later jobs.
+    `sheetsync validate`; `publishes` declares outputs ({"figures": dict}) it hands to later jobs;
+    `on_demand` keeps it out of runs of every job (it runs when named, or on its [schedule] cadence).
     """
     after = (after,) if isinstance(after, str) else tuple(after)
 
@@ -91,6 +99,7 @@ def job(
                 validates,
                 MappingProxyType(dict(publishes or {})),
                 fn.__module__,
+                on_demand,
             ),
         )
         return fn
@@ -98,11 +107,15 @@ def job(
     return mark
 
 
-def exporter(name: str, *, tab: str, headers: Sequence[str], description: str = ""):
-    """Mark `fn(ctx) -> Iterable[ExportRow]` as the exporter for channel `name`, one line per row of `tab`."""
+def exporter(name: str, *, tab: str, headers: Sequence[str], description: str = "", format: str = "csv"):
+    """Mark `fn(ctx) -> Iterable[ExportRow]` as the exporter for channel `name`, lines built from rows of `tab`;
+    `format` is "csv" (a spreadsheet file) or "jsonl" (one JSON object per line, keys in `headers` order)."""
+    if format not in ("csv", "jsonl"):
+        raise ValueError(f"@exporter({name!r}): format is 'csv' or 'jsonl', not {format!r}")
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(fn, MARK, Exporter(name, fn, tab, tuple(headers), description or _first_line(fn), fn.__module__))
+        spec = Exporter(name, fn, tab, tuple(headers), description or _first_line(fn), fn.__module__, format)
+        setattr(fn, MARK, spec)
         return fn
 
     return mark
