@@ -181,6 +181,9 @@ def test_the_exports_job_writes_every_file_and_a_manifest(config, run_jobs, tmp_
     before = backend.values("SKUs")
     result = run_jobs(backend, None, cfg=cfg)
     assert "exports" not in result.outcomes and not (tmp_path / "out").exists()  # on demand: not in "every job"
+    dry = run_jobs(backend, ["exports"], cfg=cfg, dry_run=True)
+    assert dry.outcomes["exports"].status == "ok" and not (tmp_path / "out").exists()  # a dry run writes no file
+    assert set(dry.output("exports", "manifest")["channels"]) == set(CHANNELS)
     result = run_jobs(backend, ["exports"], cfg=cfg)
     assert result.outcomes["exports"].status == "ok", result.outcomes["exports"].error
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())

@@ -26,11 +26,12 @@ from .validators import check_file
 def exports(ctx: Context) -> ChangeSet:
     """Write every channel's file and manifest.json into the configured folder (the workbook is not written)."""
     policy = ctx.config.policy(ExportsPolicy)
-    project = ctx.templates_source
+    project = ctx.project
     if project is None:
         raise ConfigError("the exports job needs the project's exporters (run it through sheetsync)")
     folder = (ctx.config.root / policy.folder).resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    if not ctx.dry_run:
+        folder.mkdir(parents=True, exist_ok=True)
     results = build(ctx.config, ctx.tabs, ctx.report, ctx.outputs, ctx.now, project)
     chosen = [c for c in results if not policy.channels or c in policy.channels]
     manifest: dict[str, Any] = {"written_at": ctx.now.isoformat(), "folder": str(folder), "channels": {}}
@@ -38,9 +39,12 @@ def exports(ctx: Context) -> ChangeSet:
         result = results[channel]
         spec = project.exporters[channel]
         text = result.text()
-        path = write_text(folder / f"{channel}{spec.suffix}", text, "utf-8-sig" if spec.format == "csv" else "utf-8")
+        path = folder / f"{channel}{spec.suffix}"
+        if not ctx.dry_run:  # a dry run says what it would write, and writes nothing
+            write_text(path, text, "utf-8-sig" if spec.format == "csv" else "utf-8")
         manifest["channels"][channel] = _entry(path, text, result, check_file(channel, spec.headers, text))
-    write_text(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    if not ctx.dry_run:
+        write_text(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     ctx.publish("manifest", manifest)
     return ctx.changes()
 

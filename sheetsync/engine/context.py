@@ -41,7 +41,8 @@ class Context:
     outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # visible job -> its outputs
     visible_actions: tuple[Action, ...] = ()
     failed_jobs: frozenset[str] = frozenset()  # jobs it runs after that failed (their results are missing)
-    templates_source: Any = None  # the project, whose templates carry its filters
+    project: Any = None  # the project the job belongs to (its templates carry its filters, its exporters)
+    dry_run: bool = False  # nothing is written: a job that writes files itself (exports) must not either
     published: dict[str, Any] = field(default_factory=dict)  # this job's own outputs, filled by publish()
 
     @property
@@ -73,11 +74,11 @@ class Context:
     @property
     def templates(self) -> Templates:
         """The project's templates (the config's folder, with the filters the jobs folder marks)."""
-        if self.templates_source is None:
+        if self.project is None:
             from ..templates import Templates
 
             return Templates(self.config.templates_dir)
-        return self.templates_source.templates
+        return self.project.templates
 
     def publish(self, name: str, value: Any) -> None:
         """Hand `value` to later jobs and to callers as this job's output `name` (declared in @job publishes)."""

@@ -71,6 +71,7 @@ def evaluate(
     tabs: Mapping[str, Tab],
     issuers: Mapping[str, Issuer],
     selected: Iterable[str],
+    dry_run: bool = False,
 ) -> Evaluation:
     """Run the jobs `to_evaluate` names over frozen tabs; collect changes, problems, outputs and actions."""
     chosen = set(selected)
@@ -93,6 +94,7 @@ def evaluate(
             tuple(a for n in visible if n in ran for a in ran[n].actions),
             frozenset(failed & set(visible)),
             project,
+            dry_run=dry_run,
         )
         outcome = JobOutcome(name, "ok" if name in chosen else "not run")
         # Ids issued by a job whose writes are not applied (not chosen: run for its problems only; or failed)

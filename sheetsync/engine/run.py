@@ -118,7 +118,7 @@ def run(
         )
         began = time.monotonic()
         issuers = _issuers(config, tabs, now)
-        found = evaluate(project, config, now, tabs, issuers, selected)
+        found = evaluate(project, config, now, tabs, issuers, selected, dry_run)
         _take(result, found, project, jobs)
         log.debug(
             "evaluated %d job(s) in %.2fs: %d problem(s)",
@@ -187,7 +187,7 @@ def inspect(
     backend = backend or open_backend(config.target, config)
     data = backend.read(backend.tab_names())
     tabs = build_tabs(config, data)
-    found = evaluate(project, config, now, tabs, _issuers(config, tabs, now), [])
+    found = evaluate(project, config, now, tabs, _issuers(config, tabs, now), [], dry_run=True)
     result = RunResult(run_id="inspect", started=now, dry_run=True, target=backend.target)
     _take(result, found, project, None)
     return Snapshot(tabs, result.report, result.outputs, now, project)
