@@ -49,6 +49,7 @@ class Evaluation:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # every evaluated job's outputs
     actions: list[Action] = field(default_factory=list)  # every evaluated job's To Do actions
     issues_ok: bool = True  # every issue-reporting job ran, so Issues can be composed in full
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds each evaluated job took
 
 
 def to_evaluate(project: Project, selected: Iterable[str]) -> list[str]:
@@ -100,7 +101,7 @@ def evaluate(
         # Ids issued by a job whose writes are not applied (not chosen: run for its problems only; or failed)
         # are never written, so they are given back instead of leaving gaps in the sequence.
         issued = {tab: issuer.last for tab, issuer in issuers.items()}
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.process_time()
         try:
             produced = _call_job(context)
         except Exception as ex:  # a job's bug must not stop the others; it is recorded
@@ -109,6 +110,7 @@ def evaluate(
             _record_failure(found, outcome, ex)
             continue
         finally:
+            found.seconds[name] = time.process_time() - cpu
             if name not in chosen or name in failed:
                 for tab, last in issued.items():
                     issuers[tab].last = last

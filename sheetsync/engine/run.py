@@ -62,6 +62,7 @@ class RunResult:
     target: str = ""
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # job -> its published outputs
     actions: list[Action] = field(default_factory=list)  # every evaluated job's To Do actions
+    job_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds each evaluated job took
     clock: float = field(default_factory=time.monotonic, repr=False)  # when the run began, for its duration
 
     def elapsed_now(self) -> datetime:
@@ -212,6 +213,7 @@ def _take(result: RunResult, found: Evaluation, project: Project, jobs: Sequence
     result.outcomes.update(found.outcomes)
     result.outputs.update(found.outputs)
     result.actions += found.actions
+    result.job_seconds.update(found.seconds)
     for name, message in project.broken.items():
         if jobs is None or name in jobs:
             result.outcomes[name] = JobOutcome(name, "failed", message)

@@ -13,8 +13,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...errors import WorkbookChanged, WorkbookError, WorkbookNotFound
 from ...model.a1 import column_letter, quote_sheet_name, split_ref
-from ...model.grid import TabData, trim
+from ...model.grid import TabData
 from ...model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
-from ...model.values import Formula, Uncalculated
+from ...model.values import Formula
 from ..base import NOTE_AUTHOR, Backend, WriteBatch
-from . import cache
+from . import cache, fastread
 from .charts import add_chart
 from .locks import RunLock, refuse_if_open_elsewhere
 
@@ -48,6 +47,9 @@ class XlsxBackend(Backend):
         self.target = str(self.path)
         self.requests = 0
         self._book: openpyxl.Workbook | None = None
+        self._bytes: bytes | None = None
+        self._names: list[str] = []
+        self._all: dict[str, TabData] = {}
         self._seen: tuple[str | None, tuple[int, int, int] | None] = (None, None)  # (digest, identity) as read
         self._data: dict[str, TabData] = {}
         self._formulas: dict[str, dict[tuple[int, int], str]] = {}  # tab -> cell -> formula, as read
@@ -66,23 +68,14 @@ class XlsxBackend(Backend):
     def tab_names(self) -> list[str]:
         if not self.exists:
             return []
-        self._load()
-        assert self._book is not None
-        return list(self._book.sheetnames)
+        self._read_file()
+        return list(self._names)
 
     def read(self, tabs: Sequence[str]) -> dict[str, TabData]:
         if not self.exists:
             raise WorkbookNotFound(f"{self.path}: no such workbook (sheetsync init creates one)")
-        self._load()
-        assert self._book is not None
-        scans = {name: _scan(self._book[name]) for name in tabs if name in self._book.sheetnames}
-        # Formula results are only in a second, values-only load; skip it for tabs without formulas.
-        cached = self._cached_values([name for name, scan in scans.items() if scan.formulas])
-        self._data = {}
-        self._formulas = {name: scan.formulas for name, scan in scans.items() if scan.formulas}
-        for name, scan in scans.items():
-            values = _mark_uncalculated(cached[name], scan.formulas) if name in cached else scan.grid()
-            self._data[name] = TabData(name, values, scan.notes)
+        self._read_file()
+        self._data = {name: data for name, data in self._all.items() if name in tabs}
         return self._data
 
     def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
@@ -94,7 +87,7 @@ class XlsxBackend(Backend):
             return
         refuse_if_open_elsewhere(self.path)
         self._check_unchanged()  # early: no point building a save that would be refused
-        book = self._book if self._book is not None else self._new_book()
+        book = self._open_book() if self.exists else self._new_book()
         for new in batch.new_tabs:
             _add_tab(book, new)
         for cell in batch.cells:
@@ -105,33 +98,34 @@ class XlsxBackend(Backend):
             _replace_tab(book, content)
         self._save(book, self._results(book, batch))
 
-    def _load(self) -> None:
-        if self._book is not None:
+    def _read_file(self) -> None:
+        """One read of the file: its bytes (kept, so a write edits exactly what was read), names and values."""
+        if self._bytes is not None:
             return
         self.requests += 1
-        self._seen = (_digest(self.path), _identity(self.path))
+        identity = _identity(self.path)
+        data = self.path.read_bytes()
+        self._seen = (hashlib.sha256(data).hexdigest(), identity)
         try:
-            self._book = openpyxl.load_workbook(self.path, rich_text=False)
-        except Exception as ex:  # openpyxl raises many types for a damaged or non-xlsx file
+            self._names, self._all = fastread.read_book(data, None, NOTE_PREFIX)
+        except Exception as ex:  # a damaged or non-xlsx file raises many kinds of errors
             raise WorkbookError(
                 f"{self.path}: cannot open as .xlsx ({type(ex).__name__}: {ex}); is it really an "
-                "Excel workbook? Restore it, or point workbook.target / --workbook at the right "
-                "file"
+                "Excel workbook? Restore it, or point workbook.target / --workbook at the right file"
             ) from ex
+        self._bytes = data
 
-    def _cached_values(self, tabs: Sequence[str]) -> dict[str, list[list[Any]]]:
-        """Cell values as last calculated (formula results), via a fast read-only load."""
-        if not tabs:
-            return {}
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            return {
-                name: trim([list(r) for r in book[name].iter_rows(values_only=True)])
-                for name in tabs
-                if name in book.sheetnames
+    def _open_book(self) -> openpyxl.Workbook:
+        """The full workbook, loaded only for a write, from the very bytes the run read."""
+        if self._book is None:
+            self._read_file()
+            assert self._bytes is not None
+            self._book = openpyxl.load_workbook(io.BytesIO(self._bytes), rich_text=False)
+            self._formulas = {
+                sheet.title: {(c.row, c.column): str(c.value) for c in sheet._cells.values() if c.data_type == "f"}
+                for sheet in self._book.worksheets
             }
-        finally:
-            book.close()
+        return self._book
 
     def _new_book(self) -> openpyxl.Workbook:
         if self.exists:
@@ -175,6 +169,7 @@ class XlsxBackend(Backend):
                 os.unlink(tmp)
             raise
         self._seen = (hashlib.sha256(data).hexdigest(), _identity(self.path))
+        self._bytes, self._book = None, None  # a later read (a next run on this backend) reads the new file
 
     def _results(self, book: openpyxl.Workbook, batch: WriteBatch) -> dict[str, dict[tuple[int, int], Any]]:
         """Each formula's result to keep in the file: as read, or recomputed where this batch changed its inputs."""
@@ -184,7 +179,9 @@ class XlsxBackend(Backend):
         for cell in batch.cells:
             if isinstance(cell.value, Formula):
                 formulas.setdefault(cell.tab, {})[(cell.row, cell.col)] = str(cell.value)
-        changed = {(t.upper(), r, c) for t, r, c in written}
+        changed: dict[str, set[tuple[int, int]]] = {}
+        for t, r, c in written:
+            changed.setdefault(t.upper(), set()).add((r, c))
         names = {name.upper(): name for name in book.sheetnames}
         results: dict[str, dict[tuple[int, int], Any]] = {}
         for content in batch.contents:  # sheetsync's own formulas: their results are known
@@ -238,12 +235,18 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return found.st_ino, found.st_size, found.st_mtime_ns
 
 
-def _reads_changed(formula: str, tab: str, changed: set[tuple[str, int, int]]) -> bool:
-    """Whether a formula reads a cell this batch wrote."""
+def _reads_changed(formula: str, tab: str, changed: Mapping[str, set[tuple[int, int]]]) -> bool:
+    """Whether a formula reads a cell this batch wrote (`changed`: sheet, upper case -> cells written)."""
     if not changed:
         return False
     for sheet, r0, c0, r1, c1 in cache.references(formula, tab):
-        if any(t == sheet.upper() and r0 <= r <= r1 and c0 <= c <= c1 for t, r, c in changed):
+        cells = changed.get(sheet.upper())
+        if not cells:
+            continue
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= len(cells):  # a small range: look its cells up
+            if any((r, c) in cells for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)):
+                return True
+        elif any(r0 <= r <= r1 and c0 <= c <= c1 for r, c in cells):
             return True
     return False
 
@@ -252,54 +255,6 @@ def _sheet(book: openpyxl.Workbook, name: str) -> Worksheet:
     if name not in book.sheetnames:
         raise WorkbookError(f"the workbook has no tab {name!r}")
     return book[name]
-
-
-@dataclass
-class _Scan:
-    """One tab's stored cells: plain values, formulas, and sheetsync's own notes, by (row, col)."""
-
-    values: dict[tuple[int, int], Any] = field(default_factory=dict)
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    notes: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    def grid(self) -> list[list[Any]]:
-        """The plain values row-major from sheet row 1, trimmed (for a tab without formulas)."""
-        rows = max((r for r, _ in self.values), default=0)
-        grid: list[list[Any]] = [[] for _ in range(rows)]
-        for (r, c), value in self.values.items():
-            line = grid[r - 1]
-            line.extend([None] * (c - len(line)))
-            line[c - 1] = value
-        return trim(grid)
-
-
-def _scan(sheet: Worksheet) -> _Scan:
-    """Values, formulas and sheetsync notes in one pass over the cells that exist.
-
-    Walks the sheet's stored cells rather than iter_rows(), which would create every empty cell in the
-    used range (slow and memory-hungry on a big tab)."""
-    scan = _Scan()
-    for cell in sheet._cells.values():
-        where = (cell.row, cell.column)
-        if cell.comment is not None and _ours(cell.comment):
-            scan.notes[where] = cell.comment.text
-        if cell.data_type == "f":
-            scan.formulas[where] = str(cell.value)
-        elif cell.value is not None:
-            scan.values[where] = cell.value
-    return scan
-
-
-def _mark_uncalculated(values: list[list[Any]], formulas: dict[tuple[int, int], str]) -> list[list[Any]]:
-    """A formula cell without a cached result reads as Uncalculated, never as blank."""
-    for (row, col), formula in formulas.items():
-        while len(values) < row:
-            values.append([])
-        line = values[row - 1]
-        line.extend([None] * (col - len(line)))
-        if line[col - 1] is None:
-            line[col - 1] = Uncalculated(formula)
-    return values
 
 
 def _set_value(cell: Any, value: Any) -> None:

@@ -13,6 +13,7 @@ import html
 import io
 import re
 import zipfile
+from functools import lru_cache
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
@@ -108,25 +109,30 @@ def recompute(formula: str, sheet: str, lookup: Any) -> Any:
     return _plain(value)
 
 
-def references(formula: str, sheet: str) -> list[tuple[str, int, int, int, int]]:
-    """(sheet, first row, first col, last row, last col) of every cell range a formula reads (needs `formulas`)."""
-    try:
-        import formulas
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_REFERENCE = re.compile(
+    r"(?<![A-Za-z0-9_.!$])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"  # an optional sheet name
+    r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)"
+    r"(?![\w(!])"
+)
 
-        names = list(formulas.Parser().ast(formula)[1].compile().inputs)
-    except Exception:
-        return []
+
+@lru_cache(maxsize=65536)
+def references(formula: str, sheet: str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """(sheet, first row, first col, last row, last col) of every cell range a formula may read.
+
+    Read from the formula's text (strings left out), so it may name a range the formula does not really
+    read (at worst a formula is recomputed for nothing), never miss one."""
     out = []
-    for name in names:
-        where, _, ref = name.rpartition("!")
+    for match in _REFERENCE.finditer(_STRING.sub('""', formula)):
+        where, ref = match.group(1), match.group(2).replace("$", "")
         try:
-            min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
         except ValueError:
             continue
-        out.append(
-            (where.strip("'") or sheet.upper(), min_row or 1, min_col or 1, max_row or 1048576, max_col or 16384)
-        )
-    return out
+        name = where[:-1].strip("'").replace("''", "'") if where else sheet
+        out.append((name.upper(), min_row or 1, min_col or 1, max_row or 1048576, max_col or 16384))
+    return tuple(out)
 
 
 def _inputs(name: str, sheet: str, lookup: Any) -> Any:
