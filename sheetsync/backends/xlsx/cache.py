@@ -13,9 +13,9 @@ import html
 import io
 import re
 import zipfile
-from functools import lru_cache
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
