@@ -1,0 +1,40 @@
+"""The benchmark script runs (its figures are the machine's, never asserted: see benchmarks/run.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+@pytest.mark.slow
+def test_the_run_benchmark_runs_at_size_s(tmp_path):
+    out = tmp_path / "figures.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--sizes",
+            "S",
+            "--backends",
+            "memory,xlsx",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text())["sizes"]["S"]
+    for backend in ("memory", "xlsx"):
+        runs = figures[backend]["runs"]
+        assert set(runs) == {"first run", "identical rerun", "rerun after 1% changed"}
+        assert runs["first run"]["cells"] > 0 and runs["identical rerun"]["cells"] == 0
+        assert not any(run["failed"] for run in runs.values())
+        assert "describe" in runs["first run"]["jobs"]
+    assert "load_cpu" in figures["xlsx"]["openpyxl"]
+    assert "x one openpyxl load" in done.stdout
