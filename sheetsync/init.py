@@ -8,14 +8,18 @@ from typing import Any
 
 from .backends import open_backend
 from .backends.base import Backend, CellWrite, WriteBatch
-from .model.layout import NewTab
-from .model.schema import Schema
+from .model.grid import SheetView
+from .model.layout import ColumnLook, NewTab
+from .model.schema import Column, Schema
 from .model.system import SYSTEM_TABS
 from .model.tab import renamed_tab
 from .model.values import Formula, fold, is_blank, to_cell
 from .project.config import Config
 
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "percent": "0.0%"}
+ISSUES_LOOK = ColumnLook(width=60, wrap=True)  # several lines per cell: wide, wrapped, read from the top
+MIN_WIDTH, MAX_WIDTH = 12, 40  # a column without a declared width fits its header within these
+MAX_FROZEN_COLS = 3  # a key further right than this is not frozen: the frozen part would fill the screen
 
 
 @dataclass
@@ -25,10 +29,11 @@ class InitResult:
     added_headers: dict[str, list[str]] = field(default_factory=dict)
     rows_written: dict[str, int] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # missing tab -> the tab that has its headers
+    restyled: dict[str, list[str]] = field(default_factory=dict)  # tab -> what was put back ("frozen panes", ...)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created_tabs or self.added_headers or self.rows_written)
+        return bool(self.created_tabs or self.added_headers or self.rows_written or self.restyled)
 
 
 def header_note(schema: Schema, header: str) -> str:
@@ -45,39 +50,90 @@ def header_note(schema: Schema, header: str) -> str:
     return f"{column.description or header} ({kind}).{allowed} {owner}".strip()
 
 
-def plan_init(config: Config, existing_headers: Mapping[str, list[Any]]) -> tuple[list[NewTab], InitResult]:
-    """NewTab entries for tabs that are missing and for headers missing from existing tabs."""
+def look(schema: Schema, column: Column) -> ColumnLook:
+    """How a column shows: as declared, the Issues column wide and wrapped, else wide enough for its header."""
+    if column.look.width is not None:
+        return column.look
+    if column.header == schema.issues_column:
+        return ColumnLook(ISSUES_LOOK.width, True, column.look.hidden)
+    width = max(MIN_WIDTH, min(MAX_WIDTH, len(column.header) + 4))
+    return ColumnLook(width, column.look.wrap, column.look.hidden)
+
+
+def frozen_columns(schema: Schema, headers: list[Any]) -> int:
+    """Columns to freeze: as declared, else through the key column when it is among the first few."""
+    folded = [fold(str(h)) for h in headers]
+    key_at = folded.index(schema.key_column.folded) + 1 if schema.key_column.folded in folded else 0
+    if schema.freeze_columns is not None:
+        return max(schema.freeze_columns, key_at) if key_at <= MAX_FROZEN_COLS else schema.freeze_columns
+    return key_at if key_at <= MAX_FROZEN_COLS else 0
+
+
+def plan_init(
+    config: Config, existing_headers: Mapping[str, list[Any]], views: Mapping[str, SheetView] | None = None
+) -> tuple[list[NewTab], InitResult]:
+    """NewTab entries for missing tabs, headers missing from existing tabs, and the view people lost.
+
+    On an existing tab, init puts back the frozen header row and key column, and the looks (width, wrap,
+    hidden) of sheetsync's own columns where they were lost; people's columns keep the widths people chose.
+    """
     result = InitResult(config.target)
+    views = views or {}
     out = []
     for name, schema in config.schemas.items():
         present = existing_headers.get(name)
         have = {fold(str(h)) for h in present or [] if not is_blank(h)}
         missing = [c for c in schema.columns if c.folded not in have]
-        if present is not None and not missing:
-            continue
         first = len(present) + 1 if present else 1
-        out.append(
-            NewTab(
-                name=name,
-                headers=[c.header for c in missing],
-                first_new_col=first,
-                dropdowns={i: list(c.allowed) for i, c in enumerate(missing, 1) if c.type == "enum"},
-                header_notes={i: header_note(schema, c.header) for i, c in enumerate(missing, 1)},
-                protected_cols=[i for i, c in enumerate(missing, 1) if c.owner == "job"],
-                number_formats={
-                    i: NUMBER_FORMATS[c.type] for i, c in enumerate(missing, 1) if c.type in NUMBER_FORMATS
-                },
-            )
+        headers = [*(present or []), *(c.header for c in missing)]
+        new = NewTab(
+            name=name,
+            headers=[c.header for c in missing],
+            first_new_col=first,
+            dropdowns={i: list(c.allowed) for i, c in enumerate(missing, 1) if c.type == "enum"},
+            header_notes={i: header_note(schema, c.header) for i, c in enumerate(missing, 1)},
+            protected_cols=[i for i, c in enumerate(missing, 1) if c.owner == "job"],
+            number_formats={i: NUMBER_FORMATS[c.type] for i, c in enumerate(missing, 1) if c.type in NUMBER_FORMATS},
+            looks={first + i: look(schema, c) for i, c in enumerate(missing)},
         )
+        restored = _restore_view(schema, present or [], views.get(name, SheetView()), new) if present else []
+        freeze = (1, frozen_columns(schema, headers))
+        if present is None:
+            new.freeze = freeze
+        if present is not None and not missing and not restored:
+            continue
+        out.append(new)
         if present is None:
             result.created_tabs.append(name)
         else:
-            result.added_headers[name] = [c.header for c in missing]
+            if missing:
+                result.added_headers[name] = [c.header for c in missing]
+            if restored:
+                result.restyled[name] = restored
     for name, headers in SYSTEM_TABS.items():
         if name not in existing_headers:
-            out.append(NewTab(name, list(headers), hidden=True))
+            out.append(NewTab(name, list(headers), hidden=True, freeze=(1, 0)))
             result.created_tabs.append(name)
     return out, result
+
+
+def _restore_view(schema: Schema, present: list[Any], view: SheetView, new: NewTab) -> list[str]:
+    """Put back on `new` what an existing tab lost: frozen panes, and the looks of sheetsync's columns."""
+    restored = []
+    want = (1, frozen_columns(schema, present))
+    if view.frozen_rows < want[0] or view.frozen_cols < want[1]:
+        new.freeze = (max(view.frozen_rows, want[0]), max(view.frozen_cols, want[1]))
+        restored.append("frozen header row" + (" and key column" if want[1] else ""))
+    for col, header in enumerate(present, start=1):
+        if is_blank(header) or not schema.has(str(header)) or schema.column(str(header)).owner != "job":
+            continue
+        wanted = look(schema, schema.column(str(header)))
+        width = view.widths.get(col)
+        narrow = wanted.width is not None and not wanted.hidden and (width is None or width < wanted.width * 0.75)
+        if narrow or wanted.hidden != (col in view.hidden_cols):
+            new.looks[col] = wanted
+            restored.append(f"{header} {'hidden' if wanted.hidden else 'width and wrap'}")
+    return restored
 
 
 def init(
@@ -89,7 +145,7 @@ def init(
         names = backend.tab_names()
         data = backend.read(names) if names else {}
         existing = {n: (d.values[0] if d.values else []) for n, d in data.items()}
-        new_tabs, result = plan_init(config, existing)
+        new_tabs, result = plan_init(config, existing, {n: d.view for n, d in data.items()})
         # A tab a person renamed is not recreated empty beside it (its rows would then be ignored for good).
         spare = {n: d for n, d in data.items() if n not in config.schemas}
         for name, schema in config.schemas.items():

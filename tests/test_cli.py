@@ -130,7 +130,7 @@ def test_init_creates_tabs_then_is_idempotent(tmp_path):
     code, out = invoke("--workbook", str(target), "init")
     assert code == 0 and "nothing to do" in out and digest(target) == before
     sheet = openpyxl.load_workbook(target)["Returns"]
-    assert sheet.freeze_panes == "A2" and sheet.data_validations.dataValidation  # dropdowns for enums
+    assert sheet.freeze_panes == "B2" and sheet.data_validations.dataValidation  # header row and key; dropdowns
     assert openpyxl.load_workbook(target)["_Log"].sheet_state == "hidden"
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import WorkbookError
-from ..model.grid import Grid, TabData, trim
-from ..model.layout import TabLayout
+from ..model.grid import Grid, SheetView, TabData, trim
+from ..model.layout import ColumnLook, TabLayout
 from ..model.values import to_cell
 from .base import Backend, WriteBatch
 
@@ -21,6 +21,17 @@ class MemoryTab:
     hidden: bool = False
     layout: TabLayout = field(default_factory=TabLayout)
     dropdowns: dict[int, list[str]] = field(default_factory=dict)
+    looks: dict[int, ColumnLook] = field(default_factory=dict)  # column -> width, wrap, hidden
+    frozen: tuple[int, int] = (0, 0)  # (rows, columns)
+
+    @property
+    def view(self) -> SheetView:
+        return SheetView(
+            self.frozen[0],
+            self.frozen[1],
+            {c: look.width for c, look in self.looks.items() if look.width is not None},
+            frozenset(c for c, look in self.looks.items() if look.hidden),
+        )
 
 
 class MemoryBackend(Backend):
@@ -65,7 +76,7 @@ class MemoryBackend(Backend):
         for name in tabs:
             tab = self.tabs.get(name)
             if tab is not None:
-                out[name] = TabData(name, trim(tab.values), dict(tab.notes))  # trim copies rows; cells are scalars
+                out[name] = TabData(name, trim(tab.values), dict(tab.notes), tab.view)  # trim copies rows
         return out
 
     def write(self, batch: WriteBatch) -> None:
@@ -74,10 +85,13 @@ class MemoryBackend(Backend):
         self._event("write")
         self.writes += 1
         for new in batch.new_tabs:
-            tab = self.tabs.setdefault(new.name, MemoryTab(hidden=new.hidden))
+            tab = self.tabs.setdefault(new.name, MemoryTab(hidden=new.hidden, frozen=new.freeze or (1, 0)))
             for offset, header in enumerate(new.headers):
                 _put(tab.values, 1, new.first_new_col + offset, header)
             tab.dropdowns.update({new.first_new_col + c - 1: v for c, v in new.dropdowns.items()})
+            tab.looks.update(new.looks)
+            if new.freeze is not None:
+                tab.frozen = new.freeze
         for cell in batch.cells:
             self._tab(cell.tab, cell)
             _put(self.tabs[cell.tab].values, cell.row, cell.col, cell.value)

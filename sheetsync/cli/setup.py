@@ -39,7 +39,7 @@ def demo(state: State, directory: str, fresh: bool, now: str | None) -> None:
 @NOW
 @click.pass_obj
 def init(state: State, with_demo: bool, now: str | None) -> None:
-    """Create missing tabs and headers (with dropdowns and a frozen header row); never touches data."""
+    """Create missing tabs and headers, put back frozen panes and sheetsync's column looks; never touches data."""
     from ..init import init as run_init
 
     project = state.project  # the config is checked against the jobs before anything is created
@@ -52,6 +52,8 @@ def init(state: State, with_demo: bool, now: str | None) -> None:
         click.echo(f"created tab {tab}")
     for tab, headers in result.added_headers.items():
         click.echo(f"{tab}: added columns {', '.join(headers)}")
+    for tab, what in result.restyled.items():
+        click.echo(f"{tab}: put back {', '.join(what)}")
     for tab, count in result.rows_written.items():
         click.echo(f"{tab}: wrote {count} demo rows")
     for tab, other in result.renamed.items():

@@ -174,9 +174,9 @@ def distinct(report: Iterable[Problem]) -> list[Problem]:
 
 
 def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list[CellChange]:
-    """Each row's Issues cell: one line per problem found on the row, in the order found."""
+    """Each row's Issues cell: one line per problem found on the row, errors first, else in the order found."""
     lines: dict[tuple[str, int], list[str]] = {}
-    for p in distinct(report):
+    for p in sorted(distinct(report), key=lambda p: p.severity != Severity.ERROR):
         if p.key is not None and p.row is not None and p.tab in tabs:
             bucket = lines.setdefault((p.tab, p.row), [])
             if p.line not in bucket:

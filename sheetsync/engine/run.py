@@ -275,7 +275,7 @@ def _apply(
     first_request: int = 0,
 ) -> None:
     plan.new_tabs += [
-        NewTab(name, headers, hidden=True)
+        NewTab(name, headers, hidden=True, freeze=(1, 0))
         for name, headers in ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
         if name not in existing
     ]

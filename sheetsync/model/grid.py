@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,16 @@ def trim(values: Grid) -> Grid:
     return rows
 
 
+@dataclass(frozen=True)
+class SheetView:
+    """A tab's view as read: frozen header rows and columns, column widths (characters) and hidden columns."""
+
+    frozen_rows: int = 0
+    frozen_cols: int = 0
+    widths: Mapping[int, float] = field(default_factory=dict)
+    hidden_cols: frozenset[int] = frozenset()
+
+
 @dataclass
 class TabData:
     """Raw cells of one tab as read: values row-major from sheet row 1, and sheetsync's own notes."""
@@ -28,6 +39,7 @@ class TabData:
     name: str
     values: Grid
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    view: SheetView = field(default_factory=SheetView)
 
     def cell(self, row: int, col: int) -> Any:
         if row - 1 < len(self.values) and col - 1 < len(self.values[row - 1]):

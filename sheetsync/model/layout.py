@@ -50,9 +50,21 @@ class TabContent:
     job: str | None = None  # the job that wrote it (set by the runner)
 
 
+@dataclass(frozen=True)
+class ColumnLook:
+    """How a column shows in the sheet: width in characters, text wrapped (top-aligned), hidden."""
+
+    width: float | None = None
+    wrap: bool = False
+    hidden: bool = False
+
+
 @dataclass
 class NewTab:
-    """A tab to create (or complete) with its header row and sheet-native helpers."""
+    """A tab to create (or complete) with its header row and sheet-native helpers.
+
+    With no headers it only restyles an existing tab: its frozen panes and the looks of some columns.
+    """
 
     name: str
     headers: list[str]
@@ -62,6 +74,8 @@ class NewTab:
     protected_cols: list[int] = field(default_factory=list)  # job-owned: warning-only protection
     number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for data cells
     first_new_col: int = 1  # when completing an existing tab, headers start here
+    looks: dict[int, ColumnLook] = field(default_factory=dict)  # sheet column number -> how it shows
+    freeze: tuple[int, int] | None = None  # (rows, columns) to freeze; None: the header row on a new tab, else as is
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from .layout import ColumnLook
 from .values import TYPES, fold
 
 OWNERS = ("person", "job")
@@ -52,6 +53,7 @@ class Column:
     # Columns whose words people also type into this one ("14 kt yellow gold" in Metal holds a Purity):
     # a value that does not parse is split, and the message suggests both parts.
     compound_with: tuple[str, ...] = ()
+    look: ColumnLook = field(default_factory=ColumnLook)  # applied when sheetsync creates or restyles the column
 
     @cached_property
     def lookup(self) -> dict[str, str]:
@@ -85,6 +87,7 @@ class Schema:
     issues_column: str | None = None
     issued_id: str | None = None  # e.g. "RMA-{year}-{seq:04d}": blank keys get one issued
     key_case_insensitive: bool = False
+    freeze_columns: int | None = None  # columns kept in view when scrolling right (None: through the key)
     source: str = ""
 
     def column(self, header: str) -> Column:
@@ -137,6 +140,14 @@ def load_schema(path: Path, vocabularies: Mapping[str, Vocabulary] | None = None
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, list) or not raw_columns:
         raise ConfigError(f"{path}: 'columns' must list at least one [[columns]] table")
+    unknown = set(data) - SCHEMA_KEYS
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))}{_did_you_mean(sorted(unknown), SCHEMA_KEYS)}"
+        )
+    freeze_columns = data.get("freeze_columns")
+    if freeze_columns is not None and (type(freeze_columns) is not int or not 0 <= freeze_columns <= 5):
+        raise ConfigError(f"{path}: freeze_columns must be a whole number from 0 to 5, not {freeze_columns!r}")
     columns = tuple(_column(path, i, c, vocabularies) for i, c in enumerate(raw_columns))
     schema = Schema(
         tab=data["tab"],
@@ -144,7 +155,8 @@ def load_schema(path: Path, vocabularies: Mapping[str, Vocabulary] | None = None
         columns=columns,
         issues_column=data.get("issues_column"),
         issued_id=data.get("issued_id"),
-        key_case_insensitive=bool(data.get("key_case_insensitive", False)),
+        key_case_insensitive=_flag(str(path), data, "key_case_insensitive"),
+        freeze_columns=freeze_columns,
         source=str(path),
     )
     _check_schema(path, schema)
@@ -169,6 +181,7 @@ def _check_schema(path: Path, schema: Schema) -> None:
                 )
 
 
+SCHEMA_KEYS = {"tab", "key", "columns", "issues_column", "issued_id", "key_case_insensitive", "freeze_columns"}
 COLUMN_KEYS = {
     "header",
     "type",
@@ -189,6 +202,9 @@ COLUMN_KEYS = {
     "job_fills_blank",
     "daily",
     "compound_with",
+    "width",
+    "wrap",
+    "hidden",
 }
 
 
@@ -226,8 +242,8 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
     return Column(
         header=raw["header"],
         type=ctype,
-        required=bool(raw.get("required", False)),
-        unique=bool(raw.get("unique", False)),
+        required=_flag(where, raw, "required"),
+        unique=_flag(where, raw, "unique"),
         owner=owner,
         allowed=tuple(allowed),
         aliases=aliases,
@@ -239,10 +255,25 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
         max_length=raw.get("max_length"),
         description=raw.get("description", ""),
         job_transitions=transitions,
-        job_fills_blank=bool(raw.get("job_fills_blank", False)),
-        daily=bool(raw.get("daily", False)),
+        job_fills_blank=_flag(where, raw, "job_fills_blank"),
+        daily=_flag(where, raw, "daily"),
         compound_with=tuple(raw.get("compound_with", ())),
+        look=_look(where, raw),
     )
+
+
+def _flag(where: str, raw: Mapping[str, Any], key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
+
+
+def _look(where: str, raw: Mapping[str, Any]) -> ColumnLook:
+    width = raw.get("width")
+    if width is not None and (isinstance(width, bool) or not isinstance(width, int | float) or not 2 <= width <= 255):
+        raise ConfigError(f"{where}: width is in characters, a number from 2 to 255, not {width!r}")
+    return ColumnLook(width, _flag(where, raw, "wrap"), _flag(where, raw, "hidden"))
 
 
 def _did_you_mean(words: list[str], known: Any) -> str:

@@ -35,12 +35,12 @@ from gspread.http_client import HTTPClient
 
 from ...errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
 from ...model.a1 import quote_sheet_name
-from ...model.grid import TabData, trim
+from ...model.grid import SheetView, TabData, trim
 from ...model.layout import NOTE_PREFIX
 from ...model.system import META
 from ..base import LEASE_SECONDS, Backend, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import Renderer, SheetInfo, hex_of
+from .render import PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -51,8 +51,9 @@ GOOGLE_PREFIXES = ("https://sheets.googleapis.com", "https://www.googleapis.com"
 MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying under ~2 MB
 _KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _METADATA_FIELDS = (
-    "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
-    "charts(chartId),data(rowData(values(note,userEnteredFormat(backgroundColor)))))"
+    "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,frozenRowCount,"
+    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser),"
+    "rowData(values(note,userEnteredFormat(backgroundColor)))))"
 )
 _GUARD_FIELDS = (
     "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
@@ -343,7 +344,7 @@ class GoogleSheetsBackend(Backend):
         for name, value_range in zip(names, body.get("valueRanges", [])):
             values = trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
             self._values[name] = values
-            out[name] = TabData(name, values, self._our_notes(self._sheets[name]))
+            out[name] = TabData(name, values, self._our_notes(self._sheets[name]), self._sheets[name].view)
         if self._lease is not None and META in self._values:
             check_free(self._values[META], self._lease, self.target)  # busy: stop before doing the work
         return out
@@ -366,6 +367,7 @@ class GoogleSheetsBackend(Backend):
             if known is not None:
                 known.rows, known.cols, known.notes, known.fills = info.rows, info.cols, info.notes, info.fills
                 known.charts = info.charts
+                info.view = known.view  # the guard read does not ask for the view again
             values = trim(
                 [
                     [_effective(cell) for cell in row.get("values", [])]
@@ -373,7 +375,7 @@ class GoogleSheetsBackend(Backend):
                     for row in data.get("rowData", [])
                 ]
             )
-            out[info.title] = TabData(info.title, values, self._our_notes(info))
+            out[info.title] = TabData(info.title, values, self._our_notes(info), info.view)
         if self._lease is not None and self._lease.taken:
             try:
                 confirm(out[META].values if META in out else [], self._lease, self.target)
@@ -449,6 +451,15 @@ def _sheet_info(sheet: Mapping[str, Any]) -> SheetInfo:
         bool(props.get("hidden")),
         [c["chartId"] for c in sheet.get("charts", []) if "chartId" in c],
     )
+    widths: dict[int, float] = {}
+    hidden: set[int] = set()
+    for data in sheet.get("data", [])[:1]:
+        for c, column in enumerate(data.get("columnMetadata", []), start=data.get("startColumn", 0) + 1):
+            if "pixelSize" in column:
+                widths[c] = max(0.0, (column["pixelSize"] - 10) / PIXELS_PER_CHAR)
+            if column.get("hiddenByUser"):
+                hidden.add(c)
+    info.view = SheetView(grid.get("frozenRowCount", 0), grid.get("frozenColumnCount", 0), widths, frozenset(hidden))
     for data in sheet.get("data", []):
         r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
         for r, row in enumerate(data.get("rowData", []), start=r0 + 1):

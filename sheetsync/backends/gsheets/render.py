@@ -16,13 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from ...model.a1 import column_letter, quote_sheet_name, sheet_ref, split_ref
-from ...model.layout import FILLS, ChartSpec, NewTab, RowRef, TabContent, TabLayout
+from ...model.grid import SheetView
+from ...model.layout import FILLS, ChartSpec, ColumnLook, NewTab, RowRef, TabContent, TabLayout
 from ...model.values import Formula, date_to_serial
 from ..base import NoteWrite, WriteBatch
 
 DATE_PATTERN, DATETIME_PATTERN = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 GROW_HEADROOM = 50  # blank rows added past the last written one, so people have room to type
-_PIXELS_PER_CHAR, _PIXELS_PER_CM = 7, 37.8
+PIXELS_PER_CHAR, _PIXELS_PER_CM = 7, 37.8
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SheetInfo:
     charts: list[int] = field(default_factory=list)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # every note, ours or not
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # background as RRGGBB
+    view: SheetView = field(default_factory=SheetView)  # frozen panes, widths, hidden columns as read
 
 
 @dataclass
@@ -175,11 +177,15 @@ class Renderer:
         }
 
     # -- new tabs ----------------------------------------------------------------------
-    def _add_sheet(self, title: str, hidden: bool, rows: int, cols: int, frozen: int) -> SheetInfo:
+    def _add_sheet(
+        self, title: str, hidden: bool, rows: int, cols: int, frozen: int, frozen_cols: int = 0
+    ) -> SheetInfo:
         info = SheetInfo(new_id(), title, rows, cols, hidden)
         grid: dict[str, Any] = {"rowCount": rows, "columnCount": cols}
         if frozen:
             grid["frozenRowCount"] = frozen
+        if frozen_cols:
+            grid["frozenColumnCount"] = frozen_cols
         props: dict[str, Any] = {"sheetId": info.sheet_id, "title": title, "gridProperties": grid}
         if hidden:
             props["hidden"] = True
@@ -188,13 +194,23 @@ class Renderer:
         return info
 
     def _new_tab(self, new: NewTab) -> None:
-        width = new.first_new_col - 1 + len(new.headers)
+        width = max(new.first_new_col - 1 + len(new.headers), max(new.looks, default=0))
+        rows, cols = new.freeze or (0, 0)
         if new.name in self.sheets:
             info = self.sheets[new.name]
             if new.hidden and not info.hidden:
                 self._sheet_props(info, {"hidden": True}, "hidden")
+            if new.freeze is not None:
+                self._need(new.name, rows + 1, max(width, cols + 1))
+                self._sheet_props(
+                    info,
+                    {"gridProperties": {"frozenRowCount": rows, "frozenColumnCount": cols}},
+                    "gridProperties.frozenRowCount,gridProperties.frozenColumnCount",
+                )
         else:
-            info = self._add_sheet(new.name, new.hidden, 1000, max(26, width), 1 if new.first_new_col == 1 else 0)
+            rows, cols = new.freeze or (1, 0)
+            info = self._add_sheet(new.name, new.hidden, 1000, max(26, width), rows, cols)
+        self._column_looks(info, new.looks)
         if not new.headers:
             return
         self._need(new.name, 1, width)
@@ -432,8 +448,42 @@ class Renderer:
                             "startIndex": col - 1,
                             "endIndex": col,
                         },
-                        "properties": {"pixelSize": round(chars * _PIXELS_PER_CHAR + 10)},
+                        "properties": {"pixelSize": round(chars * PIXELS_PER_CHAR + 10)},
                         "fields": "pixelSize",
+                    }
+                }
+            )
+
+    def _column_looks(self, info: SheetInfo, looks: Mapping[int, ColumnLook]) -> None:
+        """Widths and hidden state of columns, and wrapped text (read from the top) in their data cells."""
+        for col, look in looks.items():
+            self._need(info.title, 1, col)
+            properties: dict[str, Any] = {"hiddenByUser": look.hidden}
+            if look.width is not None:
+                properties["pixelSize"] = round(look.width * PIXELS_PER_CHAR + 10)
+            self.out.requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": info.sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": col - 1,
+                            "endIndex": col,
+                        },
+                        "properties": properties,
+                        "fields": ",".join(properties),
+                    }
+                }
+            )
+            style: dict[str, Any] = {"verticalAlignment": "TOP"}  # rows grow with wrapped cells: read from the top
+            if look.wrap:
+                style["wrapStrategy"] = "WRAP"
+            self.out.requests.append(
+                {
+                    "repeatCell": {
+                        "range": self._column_range(info, col),
+                        "cell": {"userEnteredFormat": style},
+                        "fields": ",".join(f"userEnteredFormat.{name}" for name in style),
                     }
                 }
             )

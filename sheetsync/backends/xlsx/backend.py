@@ -9,10 +9,12 @@ file takes its place) and while Excel or LibreOffice has it open; holds a lock f
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import io
 import os
 import tempfile
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -29,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...errors import WorkbookChanged, WorkbookError, WorkbookNotFound
 from ...model.a1 import column_letter, quote_sheet_name, split_ref
 from ...model.grid import TabData
-from ...model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
+from ...model.layout import FILLS, NOTE_PREFIX, ColumnLook, NewTab, RowRef, TabContent
 from ...model.values import Formula
 from ..base import NOTE_AUTHOR, Backend, WriteBatch
 from . import cache, fastread
@@ -90,8 +92,15 @@ class XlsxBackend(Backend):
         book = self._open_book() if self.exists else self._new_book()
         for new in batch.new_tabs:
             _add_tab(book, new)
+        grown: dict[str, set[int]] = {}
         for cell in batch.cells:
-            _set_value(_sheet(book, cell.tab).cell(cell.row, cell.col), cell.value)
+            sheet = _sheet(book, cell.tab)
+            target = sheet.cell(cell.row, cell.col)
+            _set_value(target, cell.value)
+            if cell.row > 1 and _wrap_if_needed(sheet, target, cell.value):
+                grown.setdefault(cell.tab, set()).add(cell.row)
+        for tab, rows in grown.items():
+            fit_rows(book[tab], rows)
         for note in batch.notes:
             _set_note(_sheet(book, note.tab).cell(note.row, note.col), note.note, note.fill)
         for content in batch.contents:
@@ -290,24 +299,107 @@ def _ours(comment: Comment) -> bool:
 
 
 def _add_tab(book: openpyxl.Workbook, new: NewTab) -> None:
-    sheet = book[new.name] if new.name in book.sheetnames else book.create_sheet(new.name)
+    created = new.name not in book.sheetnames
+    sheet = book.create_sheet(new.name) if created else book[new.name]
     if new.hidden:
         sheet.sheet_state = "hidden"
     for offset, header in enumerate(new.headers):
         col = new.first_new_col + offset
         cell = sheet.cell(1, col, header)
         cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(col)].width = max(12, min(40, len(header) + 4))
+        if col not in new.looks:
+            sheet.column_dimensions[get_column_letter(col)].width = max(12, min(40, len(header) + 4))
         if offset + 1 in new.header_notes:
             cell.comment = Comment(new.header_notes[offset + 1], HEADER_NOTE_AUTHOR)
         fmt = new.number_formats.get(offset + 1)
         if fmt:
             for row in range(2, 1001):
                 sheet.cell(row, col).number_format = fmt
-    if new.first_new_col == 1:
-        sheet.freeze_panes = "A2"
+    rewrapped: set[int] = set()
+    for col, look in new.looks.items():
+        rewrapped |= _set_look(sheet, col, look)
+    fit_rows(sheet, rewrapped)
+    freeze = new.freeze or ((1, 0) if created else None)
+    if freeze is not None:
+        rows, cols = freeze
+        sheet.freeze_panes = f"{get_column_letter(cols + 1)}{rows + 1}" if rows or cols else None
     for offset, values in new.dropdowns.items():
         _add_dropdown(sheet, new.first_new_col + offset - 1, values)
+
+
+def _set_look(sheet: Worksheet, col: int, look: ColumnLook) -> set[int]:
+    """Width, wrap and hidden on the column; wrap also on the cells it already holds. The rows it rewrapped."""
+    dimension = sheet.column_dimensions[get_column_letter(col)]
+    if look.width is not None:
+        dimension.width = look.width
+    dimension.hidden = look.hidden
+    dimension.alignment = WRAPPED if look.wrap else TOP
+    rows = set()
+    for row in range(2, sheet.max_row + 1):
+        cell = sheet._cells.get((row, col))
+        if cell is not None and cell.value is not None:
+            cell.alignment = copy.copy(dimension.alignment)
+            rows.add(row)
+    return rows if look.wrap else set()
+
+
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")  # rows grow with wrapped cells: every cell of a row then reads from the top
+
+
+def _wrap_if_needed(sheet: Worksheet, cell: Any, value: Any) -> bool:
+    """A cell sheetsync writes takes its column's wrap, and wraps anyway when it holds several lines.
+
+    True when the cell wraps: its row's height may need to change.
+    """
+    if cell.alignment.wrap_text:
+        return True
+    column = sheet.column_dimensions.get(cell.column_letter)
+    styled = column is not None and column.alignment is not None and column.alignment.vertical is not None
+    if styled and cell.alignment == Alignment():
+        cell.alignment = copy.copy(column.alignment)  # as the column's style would give a cell a person typed
+    if cell.alignment.wrap_text:
+        return True
+    if isinstance(value, str) and "\n" in value:
+        cell.alignment = WRAPPED
+        return True
+    return False
+
+
+LINE_HEIGHT = 15.0  # points per line of the default 11 pt font
+MAX_LINES = 12  # a taller row would push the rest of the tab off the screen; the cell shows all when selected
+CHARS_PER_WIDTH = 0.9  # a width counts '0' characters; text in a fallback font runs a little wider
+
+
+def fit_rows(sheet: Worksheet, rows: set[int]) -> None:
+    """Row heights that show the wrapped cells' lines: neither Excel nor LibreOffice fits them on opening.
+
+    A row is only made taller, or brought back from a height sheetsync set (a whole number of lines) to the
+    default, so a height a person chose is never shrunk.
+    """
+    wrapped = [
+        (column_index_from_string(letter), dim.width or 8.43)
+        for letter, dim in sheet.column_dimensions.items()
+        if dim.alignment is not None and dim.alignment.wrap_text
+    ]
+    for row in rows:
+        lines = 1
+        for col, width in wrapped:
+            cell = sheet._cells.get((row, col))
+            if cell is not None and isinstance(cell.value, str) and cell.alignment.wrap_text:
+                lines = max(lines, text_lines(cell.value, width))
+        dimension = sheet.row_dimensions[row]
+        wanted = min(lines, MAX_LINES) * LINE_HEIGHT
+        current = dimension.height
+        ours = current is not None and current > LINE_HEIGHT and (current / LINE_HEIGHT).is_integer()
+        if current is None or current < wanted or ours:
+            dimension.height = wanted if lines > 1 else None
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell of `width` needs for `text` (greedy word wrap, as spreadsheets do)."""
+    chars = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, len(textwrap.wrap(part, chars, break_long_words=True))) for part in text.split("\n"))
 
 
 def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
-from ...model.grid import TabData, trim
+from ...model.grid import SheetView, TabData, trim
 from ...model.values import Uncalculated
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -31,6 +31,9 @@ _COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _CELL = re.compile(r'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)>(.*)</c>$', re.S)
 _FORMULA = re.compile(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(r"<v>(.*?)</v>", re.S)
+_PANE = re.compile(r"<(?:\w+:)?pane\b([^>]*)/?>")
+_COL = re.compile(r"<(?:\w+:)?col\b([^>]*)/?>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Scan:
     unresulted: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    view: SheetView = field(default_factory=SheetView)
 
 
 def read_book(data: bytes, tabs: Sequence[str] | None, note_prefix: str) -> tuple[list[str], dict[str, TabData]]:
@@ -56,7 +60,7 @@ def read_book(data: bytes, tabs: Sequence[str] | None, note_prefix: str) -> tupl
         for name in wanted:
             scan = _scan(archive, parts.get(name), note_prefix)
             values = _values(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            out[name] = TabData(name, _marked(values, scan), scan.notes)
+            out[name] = TabData(name, _marked(values, scan), scan.notes, scan.view)
         return names, out
     finally:
         book.close()
@@ -110,6 +114,7 @@ def _scan(archive: zipfile.ZipFile, part: str | None, note_prefix: str) -> Scan:
     if part is None:
         return scan
     xml = archive.read(part).decode("utf-8")
+    scan.view = _view(xml[: xml.find("<sheetData")])
     for cell in _marked_cells(xml):
         match = _CELL.match(cell)
         if match is None:
@@ -126,6 +131,27 @@ def _scan(archive: zipfile.ZipFile, part: str | None, note_prefix: str) -> Scan:
             scan.errors[where] = _unescape(value.group(1))
     scan.notes = _notes(archive, part, note_prefix)
     return scan
+
+
+def _view(head: str) -> SheetView:
+    """Frozen panes, column widths and hidden columns, from the part of the sheet XML before its cells."""
+    rows = cols = 0
+    for pane in _PANE.finditer(head):
+        attrs = dict(_ATTR.findall(pane.group(1)))
+        if attrs.get("state") in ("frozen", "frozenSplit"):
+            rows, cols = int(float(attrs.get("ySplit", 0))), int(float(attrs.get("xSplit", 0)))
+            break
+    widths: dict[int, float] = {}
+    hidden: set[int] = set()
+    for col in _COL.finditer(head):
+        attrs = dict(_ATTR.findall(col.group(1)))
+        first, last = int(attrs.get("min", 0)), int(attrs.get("max", 0))
+        for number in range(first, min(last, 16384) + 1):
+            if "width" in attrs:
+                widths[number] = float(attrs["width"])
+            if attrs.get("hidden") in ("1", "true"):
+                hidden.add(number)
+    return SheetView(rows, cols, widths, frozenset(hidden))
 
 
 def _marked_cells(xml: str) -> list[str]:
