@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .backends.xlsx import XlsxBackend
+from .engine.phases import OnPhase
 from .engine.run import RunResult, run
 from .init import InitResult, init
 from .project.config import Config
@@ -29,6 +30,7 @@ def demo(
     now: datetime | None = None,
     fresh: bool = False,
     project: Project | None = None,
+    on_phase: OnPhase | None = None,
 ) -> DemoResult:
     """Create (or reuse) the demo workbook in `directory`, then run every job once on it."""
     now = (now or datetime.now(UTC)).astimezone(config.timezone)
@@ -42,4 +44,5 @@ def demo(
     if created:
         rows = project.demo_builder()(now.date())
         setup = init(config, XlsxBackend(path), rows)
-    return DemoResult(path, created, setup, run(config, now=now, backend=XlsxBackend(path), project=project))
+    result = run(config, now=now, backend=XlsxBackend(path), project=project, on_phase=on_phase)
+    return DemoResult(path, created, setup, result)

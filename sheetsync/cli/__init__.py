@@ -94,7 +94,7 @@ def main(ctx: click.Context, config_path: str | None, workbook: str | None, verb
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     if verbose:  # each run's phases (read, every job, plan, write) with timings and request counts
         logging.getLogger("sheetsync").setLevel(logging.DEBUG)
-    ctx.obj = State(config_path, workbook)
+    ctx.obj = State(config_path, workbook, verbose)
 
 
 class BriefFormatter(logging.Formatter):

@@ -18,8 +18,8 @@ EXIT_JOB_FAILED, EXIT_USAGE, EXIT_STRICT = 1, 2, 3
 class State:
     """The global options, with the config and project loaded once, when a command first needs them."""
 
-    def __init__(self, config_path: str | None, workbook: str | None):
-        self.config_path, self.workbook = config_path, workbook
+    def __init__(self, config_path: str | None, workbook: str | None, verbose: bool = False):
+        self.config_path, self.workbook, self.verbose = config_path, workbook, verbose
         self._config: Config | None = None
         self._project: Project | None = None
 

@@ -9,6 +9,7 @@ import click
 
 from ..model.problems import Code, Report
 from .common import NOW, State, exit_code, parse_now, print_run, print_table, print_writes
+from .progress import phase_display
 
 
 @click.command()
@@ -22,9 +23,15 @@ def run(state: State, jobs: tuple[str, ...], once: bool, dry_run: bool, strict: 
     """Run jobs (default: all) once against the workbook."""
     from ..engine.run import run as run_jobs
 
-    result = run_jobs(
-        state.config, list(jobs) or None, now=parse_now(now, state.config), dry_run=dry_run, project=state.project
-    )
+    with phase_display(enabled=not state.verbose) as on_phase:  # -v logs the phases instead
+        result = run_jobs(
+            state.config,
+            list(jobs) or None,
+            now=parse_now(now, state.config),
+            dry_run=dry_run,
+            project=state.project,
+            on_phase=on_phase,
+        )
     if not dry_run and now is None:  # a real run (cron): the schedule loop and `sheetsync jobs` see it
         from ..scheduling.scheduler import record_run
 
@@ -43,7 +50,10 @@ def validate(state: State, fmt: str, dry_run: bool, strict: bool, now: str | Non
     """Run the jobs that validate and print every problem they and the schemas find."""
     from ..engine.run import validate as run_validate
 
-    result = run_validate(state.config, now=parse_now(now, state.config), dry_run=dry_run, project=state.project)
+    with phase_display(enabled=not state.verbose) as on_phase:
+        result = run_validate(
+            state.config, now=parse_now(now, state.config), dry_run=dry_run, project=state.project, on_phase=on_phase
+        )
     # What makes the data invalid: schema problems (no job), the validating jobs' findings, failures and
     # skipped writes. Other jobs' findings (late copy, overdue posts) still go to Issues, not to this check.
     validating = set(state.project.validating)

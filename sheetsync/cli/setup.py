@@ -25,8 +25,17 @@ from .common import NOW, State, exit_code, parse_now, print_run
 def demo(state: State, directory: str, fresh: bool, now: str | None) -> None:
     """Build a realistic demo workbook and run every job on it."""
     from ..demo import demo as build_demo
+    from .progress import phase_display
 
-    result = build_demo(state.config, directory, now=parse_now(now, state.config), fresh=fresh, project=state.project)
+    with phase_display(enabled=not state.verbose) as on_phase:
+        result = build_demo(
+            state.config,
+            directory,
+            now=parse_now(now, state.config),
+            fresh=fresh,
+            project=state.project,
+            on_phase=on_phase,
+        )
     made = "created" if result.created else "reused (pass --fresh to rebuild)"
     click.echo(f"Demo workbook {made}: {result.path}")
     print_run(result.run)

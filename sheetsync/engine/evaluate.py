@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -73,6 +73,7 @@ def evaluate(
     issuers: Mapping[str, Issuer],
     selected: Iterable[str],
     dry_run: bool = False,
+    on_job: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Run the jobs `to_evaluate` names over frozen tabs; collect changes, problems, outputs and actions."""
     chosen = set(selected)
@@ -82,6 +83,8 @@ def evaluate(
     ran: dict[str, ChangeSet] = {}
     failed: set[str] = set()
     for name in to_evaluate(project, chosen):
+        if on_job is not None:
+            on_job(f"job {name}")
         spec = project.jobs[name]
         visible = _visible(spec, project.jobs, ran, failed)
         context = Context(

@@ -31,8 +31,9 @@ from ..project.config import Config
 from ..project.loader import Project, load_project
 from ..project.sections import AuditPolicy
 from .audit import Retention, audit
-from .evaluate import Evaluation, JobOutcome, evaluate
+from .evaluate import Evaluation, JobOutcome, evaluate, to_evaluate
 from .guard import resolve
+from .phases import OnPhase, Phases
 from .plan import Plan, build_plan, record_counters
 
 __all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run", "run_changes", "validate"]
@@ -90,11 +91,16 @@ def run(
     dry_run: bool = False,
     backend: Backend | None = None,
     project: Project | None = None,
+    on_phase: OnPhase | None = None,
 ) -> RunResult:
-    """Run the named jobs (None: every enabled job) once against the configured workbook."""
+    """Run the named jobs (None: every enabled job) once against the configured workbook.
+
+    `on_phase(phase, done, total)` hears of each phase as it starts (read, parse, each job, plan, guard, write).
+    """
     now = (now or datetime.now(UTC)).astimezone(config.timezone)
     project = project or load_project(config)
     selected = _select(config, project, jobs)
+    phases = Phases(on_phase, 3 + len(to_evaluate(project, selected)) + (0 if dry_run else 2))
     backend = backend or open_backend(config.target, config)
     result = RunResult(
         run_id=now.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
@@ -105,21 +111,24 @@ def run(
     first_request = backend.requests  # a backend may serve several runs: count this run's requests only
     with backend.lease(f"{socket.gethostname()}:{os.getpid()}:{result.run_id}"):
         began = time.monotonic()
+        phases.start("read")
         names = backend.tab_names()
         _check_workbook(config, backend, names)
         data = backend.read(names)
-        tabs = build_tabs(config, data)
         log.debug(
-            "read %s: %d tab(s), %d row(s) in %.2fs, %d request(s)",
+            "read %s: %d tab(s) in %.2fs, %d request(s)",
             backend.target,
             len(data),
-            sum(len(t) for t in tabs.values()),
             time.monotonic() - began,
             backend.requests - first_request,
         )
         began = time.monotonic()
+        phases.start("parse")
+        tabs = build_tabs(config, data)
+        log.debug("parsed %d row(s) in %.2fs", sum(len(t) for t in tabs.values()), time.monotonic() - began)
+        began = time.monotonic()
         issuers = _issuers(config, tabs, now)
-        found = evaluate(project, config, now, tabs, issuers, selected, dry_run)
+        found = evaluate(project, config, now, tabs, issuers, selected, dry_run, on_job=phases.start)
         _take(result, found, project, jobs)
         log.debug(
             "evaluated %d job(s) in %.2fs: %d problem(s)",
@@ -128,6 +137,7 @@ def run(
             len(result.report),
         )
         began = time.monotonic()
+        phases.start("plan")
         plan = build_plan(config, tabs, data, found.changes, result.report, found.issues_ok and not project.broken)
         record_counters(plan, tabs, issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
@@ -141,7 +151,8 @@ def run(
         )
         began = time.monotonic()
         if not dry_run and (plan or result.failed):
-            _apply(config, backend, plan, tabs, result, now, set(names), first_request)
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request, phases)
+    phases.finish()
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
     log.debug(
@@ -162,10 +173,13 @@ def validate(
     dry_run: bool = False,
     backend: Backend | None = None,
     project: Project | None = None,
+    on_phase: OnPhase | None = None,
 ) -> RunResult:
     """Run the jobs that validate (marked `@job(validates=True)`) once: `sheetsync validate`."""
     project = project or load_project(config)
-    return run(config, project.validating, now=now, dry_run=dry_run, backend=backend, project=project)
+    return run(
+        config, project.validating, now=now, dry_run=dry_run, backend=backend, project=project, on_phase=on_phase
+    )
 
 
 @dataclass
@@ -273,7 +287,11 @@ def _apply(
     now: datetime,
     existing: set[str],
     first_request: int = 0,
+    phases: Phases | None = None,
 ) -> None:
+    phases = phases or Phases(None, 0)
+    phases.start("guard")
+    began, requests = time.monotonic(), backend.requests
     plan.new_tabs += [
         NewTab(name, headers, hidden=True, freeze=(1, 0))
         for name, headers in ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
@@ -285,6 +303,12 @@ def _apply(
         current.setdefault(new.name, TabData(new.name, [list(new.headers)]))
     schemas = {**config.schemas, META: META_SCHEMA}
     resolved = resolve(plan, current, tabs, schemas)
+    log.debug(
+        "re-read %d tab(s) before writing and found the rows by key in %.2fs, %d request(s)",
+        len(guard_tabs),
+        time.monotonic() - began,
+        backend.requests - requests,
+    )
     result.conflicts = resolved.conflicts
     result.report.extend(resolved.conflicts)
     result.written = list(resolved.written)
@@ -305,6 +329,7 @@ def _apply(
         now,
         Retention(timedelta(days=policy.keep_days), config.root / policy.archive),
     )
+    phases.start("write")
     backend.write(resolved.batch)
 
 
