@@ -325,3 +325,34 @@ def valid_specs(draw):
 @given(specs=valid_specs())
 def test_generated_copy_is_clean_for_any_valid_specs(mods, config, project, specs):
     _assert_clean(mods, project.templates, specs, _settings(mods, config))
+
+
+def test_the_check_memo_reuses_a_result_only_for_specs_that_agree_on_what_the_check_read(mods, project):
+    compliance = mods["wording.compliance"]
+    rules = compliance.CopyRules.from_config(project.config)
+    text = "A natural diamond set in 14K yellow gold."
+    assert codes(mods, text, LAB) != codes(mods, text, DIAMOND)  # the origin matters to this text
+    first = compliance.check_copy(text, LAB, rules=rules)
+    again = compliance.check_copy(text, dict(LAB, **{"Product Name": "Other Ring"}), rules=rules)
+    assert again == first and {str(f.code) for f in first} == codes(mods, text, LAB)
+    natural = compliance.check_copy(text, DIAMOND, rules=rules)  # same rules, same text, other origin
+    assert {str(f.code) for f in natural} == codes(mods, text, DIAMOND)
+
+
+def test_the_check_memo_counts_what_was_read(project):
+    memo_module = project.module("wording.compliance.memo")
+    memo: dict = {}
+    calls = []
+
+    def check(specs):
+        calls.append(1)
+        return specs.get("Metal"), specs.get("Stone")
+
+    a = {"Metal": "Platinum", "Stone": "Diamond", "SKU": "A"}
+    assert memo_module.remembered(memo, "t", a, check) == ("Platinum", "Diamond")
+    assert memo_module.remembered(memo, "t", dict(a, SKU="B"), check) == ("Platinum", "Diamond")
+    assert len(calls) == 1  # the SKU was not read: the result is reused
+    assert memo_module.remembered(memo, "t", dict(a, Stone="Ruby"), check) == ("Platinum", "Ruby")
+    assert memo_module.remembered(memo, "t", dict(a, Metal=True), check)[0] is True  # typed: no mix-ups
+    assert len(calls) == 3
+    assert memo_module.remembered(memo, "t", dict(a, Stone=["unhashable"]), check)[1] == ["unhashable"]

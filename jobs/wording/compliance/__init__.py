@@ -20,6 +20,7 @@ from typing import Any
 
 from . import carats, claims, metals, stones, treatments
 from .codes import CITATION, CopyCode, Finding, finding
+from .memo import remembered
 from .subject import CopyRules, Subject
 from .text import mask, plain_text
 
@@ -59,6 +60,11 @@ def check_copy(
     if not text or not str(text).strip():
         return []
     rules = (rules or CopyRules.default()).for_market(market)
+    key = (str(text), kind, own_name, rules.market)
+    return list(remembered(rules.memo, key, specs, lambda read: _check(str(text), read, kind, rules, own_name)))
+
+
+def _check(text: str, specs: Mapping[str, Any], kind: str, rules: CopyRules, own_name: bool) -> tuple[Finding, ...]:
     subject = Subject(specs, rules, kind)
     copy = mask(plain_text(str(text)), proper_nouns(specs, rules, own_name), any_case=kind == "tags")
     words = _stone_words(subject)
@@ -72,7 +78,7 @@ def check_copy(
     unique: dict[tuple[str, str], Finding] = {}
     for f in found:
         unique.setdefault((f.code, f.message), f)
-    return list(unique.values())
+    return tuple(unique.values())
 
 
 def _stone_words(subject: Subject) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -27,6 +27,8 @@ class CopyRules:
     market: str = "US"
     makers: tuple[str, ...] = ()  # "[maker]-created" qualifiers the brand may use (16 CFR 23.25(b))
     proper_nouns: tuple[str, ...] = ()  # names that are not claims about the piece ("Gold Coast")
+    # Checks already made with these rules (see memo.py); shared by the rules' other markets.
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def from_config(cls, config: Config, market: str | None = None) -> CopyRules:
