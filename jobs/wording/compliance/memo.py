@@ -17,7 +17,8 @@ class ReadSpecs(Mapping[str, Any]):
     """The specs, noting each header a check reads."""
 
     def __init__(self, specs: Mapping[str, Any]):
-        self.specs, self.read = specs, {}
+        self.specs = specs
+        self.read: dict[str, Any] = {}
 
     def __getitem__(self, header: str) -> Any:
         value = self.specs[header]
