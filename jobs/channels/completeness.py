@@ -27,11 +27,13 @@ def completeness(ctx: Context) -> ChangeSet:
     ctx.publish("by_channel", frame)
     if COLUMN not in skus.columns:
         return cs
+    lines: dict[int, list[str]] = {}
+    for sheet_row, text in zip(frame["_row"], frame["Line"], strict=True):
+        lines.setdefault(int(sheet_row), []).append(text)
     for row in skus:
         if not row.has_key or row.repeated:
             continue
-        lines = frame[frame["_row"] == row.sheet_row]["Line"].tolist()
-        text = "\n".join(lines) or None
+        text = "\n".join(lines.get(row.sheet_row, ())) or None
         if row[COLUMN] != text:
             cs.set(skus, row, COLUMN, text)
     return cs
