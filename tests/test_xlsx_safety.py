@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+from datetime import timedelta
 
 import openpyxl
 import pandas as pd
@@ -189,6 +190,25 @@ def test_a_note_resaved_under_another_author_is_still_recognised_and_cleared_whe
     run(cfg, now)
     fixed = openpyxl.load_workbook(path)["SKUs"].cell(3, purity)
     assert fixed.comment is None and _fill(fixed) == ""
+
+
+def test_a_persons_own_comment_on_a_flagged_cell_is_never_replaced_or_removed(book, now):
+    cfg, path, _ = book
+    run(cfg, now)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["SKUs"]
+    purity = [c.value for c in sheet[1]].index("Purity") + 1
+    sheet.cell(3, purity).comment = openpyxl.comments.Comment("Claire: 9500 is what the assay says", "Claire")
+    workbook.save(path)
+    run(cfg, now + timedelta(days=1))  # the problem is still there: sheetsync would set its note again
+    kept = openpyxl.load_workbook(path)["SKUs"].cell(3, purity)
+    assert kept.comment is not None and kept.comment.text == "Claire: 9500 is what the assay says"
+    workbook = openpyxl.load_workbook(path)
+    workbook["SKUs"].cell(3, purity).value = "950"  # fixed: sheetsync would take its note away
+    workbook.save(path)
+    run(cfg, now + timedelta(days=2))
+    kept = openpyxl.load_workbook(path)["SKUs"].cell(3, purity)
+    assert kept.comment is not None and kept.comment.text == "Claire: 9500 is what the assay says"
 
 
 def _libreoffice_resave(path, out_dir):

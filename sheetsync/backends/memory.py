@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import WorkbookError
 from ..model.grid import Grid, SheetView, TabData, trim
-from ..model.layout import ColumnLook, TabLayout
+from ..model.layout import NOTE_PREFIX, ColumnLook, TabLayout
 from ..model.values import to_cell
 from .base import Backend, WriteBatch
 
@@ -76,7 +76,8 @@ class MemoryBackend(Backend):
         for name in tabs:
             tab = self.tabs.get(name)
             if tab is not None:
-                out[name] = TabData(name, trim(tab.values), dict(tab.notes), tab.view)  # trim copies rows
+                ours = {cell: text for cell, text in tab.notes.items() if text.startswith(NOTE_PREFIX)}
+                out[name] = TabData(name, trim(tab.values), ours, tab.view)  # trim copies rows
         return out
 
     def write(self, batch: WriteBatch) -> None:
@@ -97,12 +98,15 @@ class MemoryBackend(Backend):
             _put(self.tabs[cell.tab].values, cell.row, cell.col, cell.value)
         for note in batch.notes:
             tab = self._tab(note.tab, note)
+            cell = (note.row, note.col)
+            if not tab.notes.get(cell, NOTE_PREFIX).startswith(NOTE_PREFIX):
+                continue  # a person's own note, and the colour with it, stay as they are
             if note.note is None:
-                tab.notes.pop((note.row, note.col), None)
-                tab.fills.pop((note.row, note.col), None)
+                tab.notes.pop(cell, None)
+                tab.fills.pop(cell, None)
             else:
-                tab.notes[(note.row, note.col)] = note.note
-                tab.fills[(note.row, note.col)] = note.fill or ""
+                tab.notes[cell] = note.note
+                tab.fills[cell] = note.fill or ""
         for content in batch.contents:
             tab = self.tabs.setdefault(content.name, MemoryTab())
             tab.values = [[to_cell(v) for v in r] for r in content.rows]

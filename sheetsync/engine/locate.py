@@ -42,16 +42,18 @@ class RowFinder:
         if read is None:  # a tab the run did not type (system tabs): the key alone decides
             return rows[0] if len(rows) == 1 else f"its key is on {len(rows)} rows ({_rows(rows)})"
         wanted = read.fingerprint()
+        if len(rows) == 1:
+            if index.fingerprint(rows[0]) == wanted:
+                return rows[0]
+            return f"a person changed {_changes(wanted, index.fingerprint(rows[0]))} while the job ran"
         same = [r for r in rows if index.fingerprint(r) == wanted]
-        if len(same) == 1:
-            return same[0]
-        if same:
+        if read.repeated and len(same) == 1:
+            return same[0]  # a key repeated when read (only its notes are written): the row with its cells
+        if same:  # a key on one row when read, pasted since: a write would land on one of two look-alikes
             return (
-                f"its key and cells are now on {len(same)} rows ({_rows(same)}): a copy of the row was pasted; "
+                f"its key is now on {len(rows)} rows ({_rows(rows)}): a copy of the row was pasted; "
                 "give the copy its own key or delete it"
             )
-        if len(rows) == 1:
-            return f"a person changed {_changes(wanted, index.fingerprint(rows[0]))} while the job ran"
         return f"its key is now on {len(rows)} rows ({_rows(rows)}) and none holds the cells as read"
 
 

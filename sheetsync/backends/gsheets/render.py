@@ -340,12 +340,16 @@ class Renderer:
                         }
                     )
                 continue
-            data: dict[str, Any] = {"note": note.note}
-            fields = ["note"]
+            data: dict[str, Any] = {}
+            fields = []
+            if current is None or current.startswith(self.prefix):  # a person's own note stays as they wrote it
+                data["note"] = note.note
+                fields.append("note")
             if note.fill and ours_fill:
                 data["userEnteredFormat"] = {"backgroundColor": rgb(note.fill)}
                 fields.append("userEnteredFormat.backgroundColor")
-            self._cell_request(info, note.row, note.col, data, ",".join(fields))
+            if fields:
+                self._cell_request(info, note.row, note.col, data, ",".join(fields))
 
     # -- whole tabs ------------------------------------------------------------------------
     def _content(self, content: TabContent) -> None:

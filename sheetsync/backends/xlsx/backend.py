@@ -283,9 +283,10 @@ def _set_note(cell: Any, note: str | None, fill: str | None) -> None:
         if ours:
             cell.fill = PatternFill(fill_type=None)
         return
-    comment = Comment(note, NOTE_AUTHOR)
-    comment.width, comment.height = 320, 120
-    cell.comment = comment
+    if cell.comment is None or _ours(cell.comment):  # a person's own comment stays as they wrote it
+        comment = Comment(note, NOTE_AUTHOR)
+        comment.width, comment.height = 320, 120
+        cell.comment = comment
     if fill and (ours or cell.fill is None or cell.fill.fill_type is None):
         cell.fill = PatternFill("solid", fgColor=fill)  # never paint over a person's own colour
 
