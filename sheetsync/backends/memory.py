@@ -98,15 +98,15 @@ class MemoryBackend(Backend):
             _put(self.tabs[cell.tab].values, cell.row, cell.col, cell.value)
         for note in batch.notes:
             tab = self._tab(note.tab, note)
-            cell = (note.row, note.col)
-            if not tab.notes.get(cell, NOTE_PREFIX).startswith(NOTE_PREFIX):
+            at = (note.row, note.col)
+            if not tab.notes.get(at, NOTE_PREFIX).startswith(NOTE_PREFIX):
                 continue  # a person's own note, and the colour with it, stay as they are
             if note.note is None:
-                tab.notes.pop(cell, None)
-                tab.fills.pop(cell, None)
+                tab.notes.pop(at, None)
+                tab.fills.pop(at, None)
             else:
-                tab.notes[cell] = note.note
-                tab.fills[cell] = note.fill or ""
+                tab.notes[at] = note.note
+                tab.fills[at] = note.fill or ""
         for content in batch.contents:
             tab = self.tabs.setdefault(content.name, MemoryTab())
             tab.values = [[to_cell(v) for v in r] for r in content.rows]
