@@ -146,3 +146,15 @@ def adds(ctx):
     go(tmp_path, {"adds": adds}, backend=backend)
     ids = [row[0] for row in backend.values("Orders")[1:]]
     assert ids == ["A-1", "A-2", "A-3", "A-5", "A-9"]
+
+
+def test_a_reports_problems_by_row_follow_what_is_added_after_asking():
+    from sheetsync.model.problems import Problem, Report
+
+    report = Report([Problem("Orders", "a", "first", key="O-1"), Problem("Orders", "b", "other", key="O-2")])
+    assert [p.code for p in report.for_row("Orders", "O-1")] == ["a"]
+    report.add(Problem("Orders", "c", "later", key="O-1"))
+    report.extend([Problem("Lines", "d", "same key, other tab", key="O-1")])
+    assert [p.code for p in report.for_row("Orders", "O-1")] == ["a", "c"]
+    assert [p.code for p in report.for_row("Lines", "O-1")] == ["d"]
+    assert report.for_row("Orders", "O-9") == []

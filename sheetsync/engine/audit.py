@@ -178,14 +178,21 @@ def recounted(before: Any, after: Any) -> bool:
 def _note_entries(batch: WriteBatch, current: Mapping[str, TabData], schemas: Mapping[str, Schema]) -> list[list]:
     entries: list[list] = []
     recounts: dict[tuple[str, str], int] = {}
-    indexes: dict[str, KeyIndex] = {}
+    places: dict[str, tuple[dict[int, str], dict[int, str]]] = {}  # per tab: sheet row -> key, column -> header
     for note in batch.notes:
         data = current.get(note.tab)
-        if note.tab not in indexes:
-            indexes[note.tab] = KeyIndex(data.values if data else [], schemas.get(note.tab))
-        index = indexes[note.tab]
-        key = next((r.key for r in index.rows if r.sheet_row == note.row), "")
-        header = next((h for h, c in index.columns.items() if c == note.col), "")
+        if note.tab not in places:
+            index = KeyIndex(data.values if data else [], schemas.get(note.tab))
+            keys: dict[int, str] = {}
+            for r in index.rows:
+                keys.setdefault(r.sheet_row, r.key)
+            headers: dict[int, str] = {}
+            for h, c in index.columns.items():
+                headers.setdefault(c, h)
+            places[note.tab] = (keys, headers)
+        keys, headers = places[note.tab]
+        key = keys.get(note.row, "")
+        header = headers.get(note.col, "")
         schema = schemas.get(note.tab)
         header = schema.column(header).header if schema is not None and schema.has(header) else header
         before = data.notes.get((note.row, note.col), "") if data else ""

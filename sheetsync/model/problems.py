@@ -95,6 +95,10 @@ class Report:
     """Every problem of a run, in the order found; lazy: collects all, never stops at the first."""
 
     problems: list[Problem] = field(default_factory=list)
+    _by_row: dict[tuple[str, str | None], list[Problem]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: int = field(default=0, init=False, repr=False, compare=False)
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -109,7 +113,13 @@ class Report:
         return len(self.problems)
 
     def for_row(self, tab: str, key: str) -> list[Problem]:
-        return [p for p in self.problems if p.tab == tab and p.key == key]
+        """The problems of one row, in the order found (an index kept up to date as problems are added)."""
+        if self._indexed > len(self.problems):  # the list was shortened from outside: index it anew
+            self._by_row, self._indexed = {}, 0
+        for p in self.problems[self._indexed :]:
+            self._by_row.setdefault((p.tab, p.key), []).append(p)
+        self._indexed = len(self.problems)
+        return list(self._by_row.get((tab, key), ()))
 
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == Severity.ERROR]
