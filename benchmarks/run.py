@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import pickle
 import resource
@@ -271,6 +272,7 @@ def main() -> None:
                     entry["gspread"] = gspread_baselines(emulator, state, runs[SCENARIOS[0]]["changed_rows"])
                 figures["sizes"][size][backend] = entry
                 print_entry(size, backend, entry)
+    print_scaling(figures["sizes"])
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(figures, indent=2))
 
@@ -329,6 +331,28 @@ def print_entry(size: str, backend: str, entry: dict[str, Any]) -> None:
             f"  1% change: sent {changed['sent'] / max(1, frames['sent']):.2%} of gspread-dataframe's, "
             f"received {changed['received'] / max(1, reads):.2f} x one values read of every tab"
         )
+
+
+def print_scaling(sizes: dict[str, dict[str, Any]]) -> None:
+    """Each size's cost against the next smaller one's, beside the ratio of their rows (linear: within 1.2x)."""
+    names = [s for s in SIZES if s in sizes]
+    pairs = list(itertools.pairwise(names))
+    if not pairs:
+        return
+    print("\nscaling (CPU s of the larger size / the smaller; linear means within 1.2x of the row ratio)")
+    for small, large in pairs:
+        rows = sum(SIZES[large]) / sum(SIZES[small])
+        for backend in sizes[large]:
+            if backend not in sizes[small]:
+                continue
+            parts = []
+            for scenario in SCENARIOS:
+                ratio = sizes[large][backend]["runs"][scenario]["cpu"] / max(
+                    1e-9, sizes[small][backend]["runs"][scenario]["cpu"]
+                )
+                verdict = "linear" if ratio <= 1.2 * rows else "SUPERLINEAR"
+                parts.append(f"{scenario} {ratio:.1f}x ({verdict})")
+            print(f"  {large}/{small}, {backend}, rows {rows:.1f}x: " + "; ".join(parts))
 
 
 def _machine() -> dict[str, Any]:
