@@ -22,6 +22,7 @@ from typing import Any
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -93,11 +94,18 @@ class XlsxBackend(Backend):
         for new in batch.new_tabs:
             _add_tab(book, new)
         grown: dict[str, set[int]] = {}
+        sheets: dict[str, Worksheet] = {}
+        column_looks: dict[tuple[str, int], tuple[int, bool] | None] = {}
         for cell in batch.cells:
-            sheet = _sheet(book, cell.tab)
+            sheet = sheets.get(cell.tab) or sheets.setdefault(cell.tab, _sheet(book, cell.tab))
             target = sheet.cell(cell.row, cell.col)
             _set_value(target, cell.value)
-            if cell.row > 1 and _wrap_if_needed(sheet, target, cell.value):
+            if cell.row == 1:
+                continue
+            where = (cell.tab, cell.col)
+            if where not in column_looks:
+                column_looks[where] = _column_alignment(sheet, cell.col)
+            if _wrap_if_needed(target, column_looks[where], cell.value):
                 grown.setdefault(cell.tab, set()).add(cell.row)
         for tab, rows in grown.items():
             fit_rows(book[tab], rows)
@@ -348,19 +356,33 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")  # rows grow with wrapped cells: every cell of a row then reads from the top
 
 
-def _wrap_if_needed(sheet: Worksheet, cell: Any, value: Any) -> bool:
+def _column_alignment(sheet: Worksheet, col: int) -> tuple[int, bool] | None:
+    """The alignment a column's style gives its cells, when it sets one (sheetsync's looks do): the
+    workbook's index of that alignment, and whether it wraps."""
+    column = sheet.column_dimensions.get(get_column_letter(col))
+    if column is None or column.alignment is None or column.alignment.vertical is None:
+        return None
+    return sheet.parent._alignments.add(copy.copy(column.alignment)), bool(column.alignment.wrap_text)
+
+
+def _wrap_if_needed(cell: Any, column: tuple[int, bool] | None, value: Any) -> bool:
     """A cell sheetsync writes takes its column's wrap, and wraps anyway when it holds several lines.
 
     True when the cell wraps: its row's height may need to change.
     """
-    if cell.alignment.wrap_text:
+    # A cell's alignment is an index into the workbook's list of alignments (0: the default). Going
+    # through `cell.alignment` builds a proxy and hashes an Alignment per cell, which dominated the
+    # writing of large batches, so this reads and sets the index as openpyxl's own descriptor does.
+    style = cell._style
+    current = style.alignmentId if style is not None else 0
+    if current and cell.parent.parent._alignments[current].wrap_text:
         return True
-    column = sheet.column_dimensions.get(cell.column_letter)
-    styled = column is not None and column.alignment is not None and column.alignment.vertical is not None
-    if styled and cell.alignment == Alignment():
-        cell.alignment = copy.copy(column.alignment)  # as the column's style would give a cell a person typed
-    if cell.alignment.wrap_text:
-        return True
+    if column is not None and not current:
+        if style is None:
+            cell._style = style = StyleArray()
+        style.alignmentId = column[0]  # as the column's style would give a cell a person typed
+        if column[1]:
+            return True
     if isinstance(value, str) and "\n" in value:
         cell.alignment = WRAPPED
         return True
@@ -400,7 +422,10 @@ def fit_rows(sheet: Worksheet, rows: set[int]) -> None:
 def text_lines(text: str, width: float) -> int:
     """How many lines a wrapped cell of `width` needs for `text` (greedy word wrap, as spreadsheets do)."""
     chars = max(1, int(width * CHARS_PER_WIDTH))
-    return sum(max(1, len(textwrap.wrap(part, chars, break_long_words=True))) for part in text.split("\n"))
+    return sum(
+        1 if len(part) <= chars else len(textwrap.wrap(part, chars, break_long_words=True)) or 1
+        for part in text.split("\n")
+    )
 
 
 def _add_dropdown(sheet: Worksheet, col: int, values: list[str]) -> None:
