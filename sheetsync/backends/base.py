@@ -19,7 +19,7 @@ NOTE_AUTHOR = "sheetsync"
 LEASE_SECONDS = 900  # a run holding the workbook longer than this is presumed dead
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     tab: str
     row: int
@@ -27,7 +27,7 @@ class CellWrite:
     value: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteWrite:
     """Set (note and fill) or remove (note None) sheetsync's note and highlight on one cell."""
 

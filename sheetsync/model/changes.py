@@ -19,7 +19,7 @@ from .values import fold
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # reason codes are stable snake_case words, never message text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellChange:
     """Set one cell of a keyed row; `expected` is the raw cell as read, to catch edits made meanwhile."""
 
