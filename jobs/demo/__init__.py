@@ -92,6 +92,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
     _showcase(skus)
     _plant_mistakes(skus, returns, influencers, gifts)
     _plant_follow_ups(skus, returns, gifts)
+    _plant_gift_loop(influencers, gifts)
     _channel_data(skus)
     return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts}
 
@@ -400,6 +401,8 @@ MISTAKES: list[Mistake] = [
             ("hallmark_missing",)),
     Mistake("SKUs", "NK-PET-149", "Stone Origin", "a pearl entered as lab-grown (pearls are cultured or natural)",
             ("stone_origin_not_allowed",)),
+    Mistake("Gifts", "GFT-0021", "Handle", "a gift planned for a creator whose address is not confirmed",
+            ("address_unconfirmed",)),
     Mistake("SKUs", "PD-AUR-150", "Hallmarked", "a 9 g vermeil pendant on NOTHS without a UK hallmark (left out "
             "of NOTHS only)", ("hallmark_missing",)),
 ]
@@ -460,6 +463,16 @@ def _plant_follow_ups(skus, returns, gifts) -> None:
     by_sku = {row["SKU"]: row for row in skus}
     by_sku["RG-SOL-108"]["Engraved / Custom"] = "Yes"  # RMA-2026-0025 asks to return an engraved ring
     returns[19]["Resolved On"] = None  # RMA-2026-0020: resolved, date never filled in
+
+
+def _plant_gift_loop(influencers, gifts) -> None:
+    """Each step of getting a gift to its creator, at least once (the other unshipped gifts are ready to ship)."""
+    by_handle = {row["Handle"]: row for row in influencers}
+    by_handle["@sofia.loves"]["Address Confirmed On"] = None  # a prospect with no gift yet
+    gifts[20]["Handle"] = "@sofia.loves"  # GFT-0021: confirm the address before shipping
+    gifts[10]["SKU"] = "AK-LUN-113"  # GFT-0011: the piece is out of stock
+    gifts[37].update({"Carrier": None, "Tracking Number": None})  # GFT-0038: shipped, tracking not entered
+    gifts[24]["Delivered On"] = None  # GFT-0025: shipped 16 days ago, never marked delivered
 
 
 def _channel_data(skus: list[dict[str, Any]]) -> None:

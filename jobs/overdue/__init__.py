@@ -328,7 +328,7 @@ def _shipping_step(
                 Severity.WARNING,
                 value=row["SKU"],
             )
-            what = f"{piece.capitalize()} for {handle} is out of stock: restock it or choose another piece"
+            what = f"{piece[:1].upper()}{piece[1:]} for {handle} is out of stock: restock it or choose another piece"
             scope.act(gifts, row, key, va, what, today, Task.CHECK_STOCK, 1)
             return
         if stock is None and scope.skus.usable and scope.skus.row(row["SKU"] or "") is not None:
