@@ -473,6 +473,13 @@ def _plant_gift_loop(influencers, gifts) -> None:
     gifts[10]["SKU"] = "AK-LUN-113"  # GFT-0011: the piece is out of stock
     gifts[37].update({"Carrier": None, "Tracking Number": None})  # GFT-0038: shipped, tracking not entered
     gifts[24]["Delivered On"] = None  # GFT-0025: shipped 16 days ago, never marked delivered
+    post = ("Post URL", "Posted On", "Disclosure", "Likes", "Comments", "Shares", "Saves", "Views", "Discount Code",
+            "Attributed Orders", "Attributed Revenue")
+    for i in (22, 35):  # @luna.sparkle: three gifts due, no post: proposed for Do Not Gift
+        for column in post:
+            gifts[i].pop(column, None)
+    for i in (5, 31, 44):  # @ruby.gems posts but no order came of it: proposed for Paused
+        gifts[i].update({"Attributed Orders": 0, "Attributed Revenue": 0})
 
 
 def _channel_data(skus: list[dict[str, Any]]) -> None:
