@@ -306,6 +306,12 @@ def _apply(
         for name, headers in ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
         if name not in existing
     ]
+    written = {c.tab for c in plan.cells} | {a.tab for a in plan.appends}
+    plan.new_tabs += [
+        NewTab(name, list(schema.headers))
+        for name, schema in config.schemas.items()
+        if schema.created_by_jobs and name not in existing and name in written
+    ]
     guard_tabs = sorted(set(plan.tabs_to_guard) | ({LOG, RUNS, META} & existing))
     current = backend.guard_read(guard_tabs)
     for new in plan.new_tabs:
