@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime, timedelta
 
+import pytest
 from conftest import memory_workbook, records
 
 from sheetsync.model.layout import Kept, TabContent, carry_kept, kept_values
@@ -167,3 +168,29 @@ def test_ticks_at_a_dst_change_in_london(config, demo_rows, run_jobs):
     tick(backend, first)
     run_jobs(backend, JOBS, at=datetime(2026, 10, 25, 1, 30, tzinfo=london), cfg=cfg)  # the hour that comes twice
     assert line_of(backend, first)["Done"] == "x"
+
+
+@pytest.mark.slow
+def test_a_tick_in_an_xlsx_workbook_stays_on_the_next_run(config, demo_rows, run_jobs, now, tmp_path):
+    import openpyxl
+
+    from sheetsync.backends.xlsx import XlsxBackend
+    from sheetsync.init import init
+
+    path = tmp_path / "book.xlsx"
+    cfg = dataclasses.replace(config, target=str(path))
+    init(cfg, XlsxBackend(path), demo_rows)
+    run_jobs(XlsxBackend(path), None, cfg=cfg)
+    book = openpyxl.load_workbook(path)
+    sheet = book["To Do"]
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[headers.index("Action ID")].value.startswith("ship_gift:"))
+    row[headers.index("Done")].value = "x"
+    ticked = row[headers.index("Action ID")].value
+    book.save(path)
+    run_jobs(XlsxBackend(path), None, cfg=cfg, at=now + timedelta(days=1))
+    sheet = openpyxl.load_workbook(path)["To Do"]
+    done = {r[headers.index("Action ID")].value: r[headers.index("Done")].value for r in sheet.iter_rows(min_row=2)}
+    assert done[ticked] == "x" and sum(1 for v in done.values() if v) == 1
+    log = openpyxl.load_workbook(path)["Copy Log"]
+    assert log.max_row > 200 and [c.value for c in log[1]][:4] == ["Entry", "SKU", "From", "To"]
