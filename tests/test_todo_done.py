@@ -31,14 +31,18 @@ def line_of(backend, action_id: str) -> dict | None:
     return next((line for line in lines(backend) if line["Action ID"] == action_id), None)
 
 
-def test_every_line_has_a_stable_id_and_a_blank_done(config, demo_rows, run_jobs):
+def test_every_line_has_a_stable_id_and_the_demo_tick_stays(config, demo_rows, run_jobs):
+    """The demo comes with yesterday's To Do, one line ticked: the first run keeps that tick, on that line only."""
+    assert [r["Done"] for r in demo_rows["To Do"]] == ["x"]
+    ticked = demo_rows["To Do"][0]["Action ID"]
     backend = memory_workbook(config, demo_rows)
     run_jobs(backend, JOBS)
     todo = lines(backend)
     assert list(todo[0])[:2] == ["Done", "Who"] and "Action ID" in todo[0]
     ids = [line["Action ID"] for line in todo]
-    assert len(ids) == len(set(ids)) and all(ids)
-    assert all(line["Done"] is None for line in todo)
+    assert len(ids) == len(set(ids)) and all(ids) and len(ids) > 50
+    assert {line["Action ID"] for line in todo if line["Done"]} == {ticked}
+    assert line_of(backend, ticked)["Due"] != demo_rows["To Do"][0]["Due"]  # the line itself was rewritten
     assert "send_reminder_1:Gifts:GFT-0013" in ids
 
 
@@ -53,7 +57,7 @@ def test_a_ticked_line_stays_ticked_on_the_next_runs(config, demo_rows, run_jobs
     assert "To Do" in later.tabs_rewritten
     assert line_of(backend, "send_reminder_1:Gifts:GFT-0013")["Done"] == "x"
     assert line_of(backend, "decide_return:Returns:RMA-2026-0001")["Done"] == "Done"
-    assert sum(1 for line in lines(backend) if line["Done"]) == 2
+    assert sum(1 for line in lines(backend) if line["Done"]) == 3  # with the demo's own tick
 
 
 def test_a_tick_typed_while_the_run_works_is_kept(config, demo_rows, run_jobs, now):
@@ -191,6 +195,6 @@ def test_a_tick_in_an_xlsx_workbook_stays_on_the_next_run(config, demo_rows, run
     run_jobs(XlsxBackend(path), None, cfg=cfg, at=now + timedelta(days=1))
     sheet = openpyxl.load_workbook(path)["To Do"]
     done = {r[headers.index("Action ID")].value: r[headers.index("Done")].value for r in sheet.iter_rows(min_row=2)}
-    assert done[ticked] == "x" and sum(1 for v in done.values() if v) == 1
+    assert done[ticked] == "x" and sum(1 for v in done.values() if v) == 2  # with the demo's own tick
     log = openpyxl.load_workbook(path)["Copy Log"]
     assert log.max_row > 200 and [c.value for c in log[1]][:4] == ["Entry", "SKU", "From", "To"]

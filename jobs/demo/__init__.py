@@ -95,7 +95,8 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
     _plant_gift_loop(influencers, gifts)
     _channel_data(skus)
     copy_log = _copy_log(skus, today)
-    return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts, "Copy Log": copy_log}
+    return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts, "Copy Log": copy_log,
+            "To Do": _todo_yesterday(today)}
 
 
 def _skus(rng: random.Random, today: date) -> list[dict[str, Any]]:
@@ -529,6 +530,16 @@ def _copy_log(skus, today: date) -> list[dict[str, Any]]:
     for n, row in enumerate(rows, start=1):
         row["Entry"] = f"CL-{n:05d}"
     return rows
+
+
+TICKED = "send_reminder_2:Gifts:GFT-0034"  # the VA sent it but has not logged it in Last Follow-up yet
+
+
+def _todo_yesterday(today: date) -> list[dict[str, Any]]:
+    """Yesterday's To Do as the VA left it, one line ticked: the run keeps the tick while the action is open."""
+    return [{"Done": "x", "Who": "VA", "To Do": "Send reminder 2 to @mia.styles for the Luna Star Charm and log it "
+             "in Last Follow-up", "Due": today - timedelta(days=1), "When": "yesterday", "Where": "Gifts",
+             "Key": "GFT-0034", "Action ID": TICKED}]
 
 
 def _channel_data(skus: list[dict[str, Any]]) -> None:
