@@ -57,6 +57,7 @@ def test_the_first_open_step_of_each_gift(config, run_jobs, at):
             gift("GFT-0007", **{"Shipped On": today - timedelta(days=7), "Tracking Number": "1Z999AA10123456784"}),
             gift("GFT-0008", "@paused"),
             gift("GFT-0009", "@stopped"),
+            gift("GFT-0010", SKU="RG-NONE-100"),
         ],
         at,
         skus=(SKU, {**SKU, "SKU": "RG-OUT-100", "Stock": 0}, {**SKU, "SKU": "RG-NIL-100", "Stock": None}),
@@ -70,6 +71,7 @@ def test_the_first_open_step_of_each_gift(config, run_jobs, at):
     assert kinds["GFT-0007"] == ["chase_delivery"] and ("GFT-0007", "Delivered On", "gift_not_delivered") in codes
     assert "GFT-0008" not in kinds and "GFT-0009" not in kinds  # paused and stopped creators get nothing shipped
     assert ("GFT-0009", "Handle", "do_not_gift") in codes
+    assert "GFT-0010" not in kinds and ("GFT-0010", "SKU", "unknown_sku") in codes  # fix the SKU, not "ship"
 
 
 def test_a_gift_shipped_to_an_unconfirmed_address_is_an_issue(config, run_jobs, at):

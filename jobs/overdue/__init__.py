@@ -312,6 +312,8 @@ def _shipping_step(
             return  # an unreadable date is validate's to report (a "fix" line), not a reason to ship again
         if person is not None and person["Status"] in policy.hold_statuses:
             return  # validate flags a planned gift to a Do Not Gift creator; a paused one simply waits
+        if scope.skus.usable and (not row["SKU"] or scope.skus.row(row["SKU"]) is None):
+            return  # nothing to ship until the SKU is fixed: validate's error is that line
         confirmed = person["Address Confirmed On"] if person is not None else None
         if person is not None and confirmed is None:
             what = f"Confirm {handle}'s shipping address for {piece}, then fill Address Confirmed On in Influencers"
