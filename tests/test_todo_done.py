@@ -198,3 +198,11 @@ def test_a_tick_in_an_xlsx_workbook_stays_on_the_next_run(config, demo_rows, run
     assert done[ticked] == "x" and sum(1 for v in done.values() if v) == 2  # with the demo's own tick
     log = openpyxl.load_workbook(path)["Copy Log"]
     assert log.max_row > 200 and [c.value for c in log[1]][:4] == ["Entry", "SKU", "From", "To"]
+
+
+def test_a_fixer_for_a_tab_that_does_not_exist_is_a_config_error(config, demo_rows, run_jobs):
+    cfg = dataclasses.replace(config, policies={**config.policies, "todo": {"fixers": {"Skus": "Production"}}})
+    result = run_jobs(memory_workbook(cfg, demo_rows), ["validate", *JOBS], cfg=cfg)
+    failed = [o for o in result.outcomes.values() if o.status == "failed"]
+    assert failed and all(o.config_error and "no tab 'Skus'" in o.error for o in failed)
+    assert "To Do" not in result.tabs_rewritten  # a job that adds lines failed: yesterday's list stays
