@@ -112,7 +112,10 @@ def test_every_blocking_data_error_is_a_line_for_who_fixes_it(config, demo_rows,
         (line["Where"].split(" row ")[0], int(line["Where"].split(" row ")[1]), *line["Action ID"].split(":")[3:5])
         for line in fixes
     }
-    assert len(errors) >= 15 and found == errors
+    # a cell a job's own line already asks to fill gets no second line (RMA-2026-0020: "Fill Resolved On")
+    covered = {(a.tab, a.sheet_row, a.column) for a in result.actions if a.kind == "close_return"}
+    assert ("Returns", 21, "Resolved On") in covered
+    assert len(errors) >= 15 and found == {e for e in errors if e[:3] not in covered}
     assert {line["Who"] for line in fixes} == {"VA"}
     handle = next(line for line in fixes if line["Action ID"] == "fix_data:Gifts:GFT-0004:Handle:unknown_influencer")
     assert handle["To Do"].startswith("Fix Handle on Gifts row 5 (GFT-0004)")

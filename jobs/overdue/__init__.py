@@ -80,9 +80,21 @@ class Scope:
     def who(self, role: str) -> str:
         return str(getattr(self.policy(Roles), role))
 
-    def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
-        """A To Do line about `row` (`key`: its key, or the id issued to it in this run)."""
-        self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key))
+    def act(
+        self,
+        tab: Tab,
+        row: Row,
+        key: str,
+        who: str,
+        what: str,
+        due: date,
+        kind: Task,
+        rank: int = 5,
+        column: str | None = None,
+    ) -> None:
+        """A To Do line about `row` (`key`: its key, or the id issued to it in this run); `column`: the cell
+        the line asks to fill (its link points there, and To Do lists no second line to fix that cell)."""
+        self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key, column=column))
 
     def key(self, tab: Tab, row: Row) -> str:
         """The row's key; a row without one gets the next issued id (written in this run).
@@ -527,6 +539,7 @@ def _return_flags(
                 row["Received On"] or requested,
                 Task.CLOSE_RETURN,
                 4,
+                column=missing[0],
             )
 
 

@@ -25,17 +25,26 @@ def todo(ctx: Context) -> ChangeSet:
     if ctx.failed_jobs:  # a job that adds actions failed: keep yesterday's list rather than show a partial one
         return cs
     roles = ctx.config.policy(Roles)
-    actions = [*ctx.actions(), *data_errors(ctx, roles)]
+    actions = list(ctx.actions())
+    actions += data_errors(ctx, roles, handled(ctx, actions))
     done = ticks(ctx.sheet(TAB), HEADERS)
     cs.replace(todo_tab(TAB, actions, ctx.today, HEADERS, done, roles.order))
     return cs
 
 
-def data_errors(ctx: Context, roles: Roles) -> list[Action]:
+def handled(ctx: Context, actions: list[Action]) -> set[tuple]:
+    """Cells a job's line already asks someone to fill or fix (its link points at the cell, not the key)."""
+    keys = {name: schema.key for name, schema in ctx.config.schemas.items()}
+    return {(a.tab, a.key, a.column) for a in actions if a.column and a.column != keys.get(a.tab)}
+
+
+def data_errors(ctx: Context, roles: Roles, skip: set[tuple] = frozenset()) -> list[Action]:  # type: ignore[assignment]
     """A line per blocking data error (an error on a row of a tab), for the person who fixes that tab's data."""
     out = []
     for p in ctx.report:
-        if p.severity == Severity.ERROR and p.key is not None and p.row is not None and p.tab in ctx.config.schemas:
+        if p.severity != Severity.ERROR or p.key is None or p.row is None or p.tab not in ctx.config.schemas:
+            continue
+        if (p.tab, p.key, p.column) not in skip:
             out.append(fix_line(ctx, p, p.key, roles.fixer(p.tab)))
     return out
 

@@ -75,8 +75,10 @@ class Action:
         rank: int = 5,
         key: str | None = None,
         ref: str = "",
+        column: str | None = None,
     ) -> Action:
-        """An action about `row` of `tab` (`key` when the row gets an id issued in this run)."""
+        """An action about `row` of `tab` (`key` when the row gets an id issued in this run); `column`: the
+        cell its link points at when the action is to fill or fix that cell (default: the key's)."""
         return cls(
             who,
             what,
@@ -85,7 +87,7 @@ class Action:
             tab.name,
             key or row.key,
             row.sheet_row,
-            tab.schema.key,
+            column or tab.schema.key,
             read_key=row.key if key and key != row.key else None,
             rank=rank,
             ref=ref,
