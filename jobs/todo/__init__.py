@@ -7,6 +7,8 @@ re-read just before the write) and leaves with the line once the action is resol
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sheetsync import AFTER_ALL, Action, ChangeSet, Context, Severity, job
 from sheetsync.model.problems import Problem
 from sheetsync.todo import ticks, todo_tab
@@ -38,7 +40,7 @@ def handled(ctx: Context, actions: list[Action]) -> set[tuple]:
     return {(a.tab, a.key, a.column) for a in actions if a.column and a.column != keys.get(a.tab)}
 
 
-def data_errors(ctx: Context, roles: Roles, skip: set[tuple] = frozenset()) -> list[Action]:  # type: ignore[assignment]
+def data_errors(ctx: Context, roles: Roles, skip: Collection[tuple] = ()) -> list[Action]:
     """A line per blocking data error (an error on a row of a tab), for the person who fixes that tab's data."""
     out = []
     for p in ctx.report:
