@@ -38,7 +38,7 @@ from sheetsync.project.loader import load_project  # noqa: E402
 JOB_MODULES = ("validate", "demo")  # packages of the brand's jobs folder
 NOW = datetime(2026, 11, 26, 9, 0)
 # The demo's proportions per 64 SKUs, rounded: 40 returns, 25 influencers, 50 gifts.
-SHARE = {"Returns": 40 / 64, "Influencers": 25 / 64, "Gifts": 50 / 64}
+SHARE = {"Returns": 40 / 64, "Influencers": 25 / 64, "Gifts": 50 / 64, "Copy Log": 4}
 
 
 def validate_only_config(folder: Path) -> Config:
@@ -53,6 +53,8 @@ def grids(config: Config, n_skus: int) -> dict[str, list[list]]:
     demo = load_project(config).demo_builder()(NOW.date())
     out = {}
     for tab, rows in demo.items():
+        if tab not in SHARE and tab != "SKUs":
+            continue  # tabs jobs rewrite whole (To Do)
         count = n_skus if tab == "SKUs" else round(n_skus * SHARE[tab])
         key = config.schema(tab).key
         headers = list(config.schema(tab).headers)

@@ -43,7 +43,7 @@ def now(config: Config) -> datetime:
 def grid(config: Config, tab: str, rows: Iterable[Mapping[str, Any]], headers: list[str] | None = None) -> list[list]:
     """A tab's cells: the schema's headers (or `headers`) then one line per row dict; unknown keys become columns."""
     rows = list(rows)
-    headers = list(headers or config.schema(tab).headers)
+    headers = list(headers or (config.schema(tab).headers if tab in config.schemas else ()))
     for row in rows:
         headers += [h for h in row if h not in headers]
     return [headers] + [[row.get(h) for h in headers] for row in rows]

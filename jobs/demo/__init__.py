@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -92,8 +92,11 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
     _showcase(skus)
     _plant_mistakes(skus, returns, influencers, gifts)
     _plant_follow_ups(skus, returns, gifts)
+    _plant_gift_loop(influencers, gifts)
     _channel_data(skus)
-    return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts}
+    copy_log = _copy_log(skus, today)
+    return {"SKUs": skus, "Returns": returns, "Influencers": influencers, "Gifts": gifts, "Copy Log": copy_log,
+            "To Do": _todo_yesterday(today)}
 
 
 def _skus(rng: random.Random, today: date) -> list[dict[str, Any]]:
@@ -400,6 +403,8 @@ MISTAKES: list[Mistake] = [
             ("hallmark_missing",)),
     Mistake("SKUs", "NK-PET-149", "Stone Origin", "a pearl entered as lab-grown (pearls are cultured or natural)",
             ("stone_origin_not_allowed",)),
+    Mistake("Gifts", "GFT-0021", "Handle", "a gift planned for a creator whose address is not confirmed",
+            ("address_unconfirmed",)),
     Mistake("SKUs", "PD-AUR-150", "Hallmarked", "a 9 g vermeil pendant on NOTHS without a UK hallmark (left out "
             "of NOTHS only)", ("hallmark_missing",)),
 ]
@@ -460,6 +465,81 @@ def _plant_follow_ups(skus, returns, gifts) -> None:
     by_sku = {row["SKU"]: row for row in skus}
     by_sku["RG-SOL-108"]["Engraved / Custom"] = "Yes"  # RMA-2026-0025 asks to return an engraved ring
     returns[19]["Resolved On"] = None  # RMA-2026-0020: resolved, date never filled in
+
+
+def _plant_gift_loop(influencers, gifts) -> None:
+    """Each step of getting a gift to its creator, at least once (the other unshipped gifts are ready to ship)."""
+    by_handle = {row["Handle"]: row for row in influencers}
+    by_handle["@sofia.loves"]["Address Confirmed On"] = None  # a prospect with no gift yet
+    gifts[20]["Handle"] = "@sofia.loves"  # GFT-0021: confirm the address before shipping
+    gifts[10]["SKU"] = "AK-LUN-113"  # GFT-0011: the piece is out of stock
+    gifts[37].update({"Carrier": None, "Tracking Number": None})  # GFT-0038: shipped, tracking not entered
+    gifts[24]["Delivered On"] = None  # GFT-0025: shipped 16 days ago, never marked delivered
+    post = ("Post URL", "Posted On", "Disclosure", "Likes", "Comments", "Shares", "Saves", "Views", "Discount Code",
+            "Attributed Orders", "Attributed Revenue")
+    for i in (22, 35):  # @luna.sparkle: three gifts due, no post: proposed for Do Not Gift
+        for column in post:
+            gifts[i].pop(column, None)
+    for i in (5, 31, 44):  # @ruby.gems posts but no order came of it: proposed for Paused
+        gifts[i].update({"Attributed Orders": 0, "Attributed Revenue": 0})
+
+
+COPY_PATHS = {
+    "Brief": ["Brief"],
+    "Drafting": ["Brief", "Drafting"],
+    "In Review": ["Brief", "Drafting", "In Review"],
+    "Changes Requested": ["Brief", "Drafting", "In Review", "Changes Requested"],
+    "Approved": ["Brief", "Drafting", "In Review", "Approved"],
+    "Published": ["Brief", "Drafting", "In Review", "Approved", "Published"],
+    "Needs Update": ["Brief", "Drafting", "In Review", "Approved", "Published", "Needs Update"],
+}
+COPY_STEP_DAYS = {"Drafting": 5, "In Review": 20, "Changes Requested": 3, "Approved": 3, "Published": 2,
+                  "Needs Update": 30}
+COPY_NOT_YET_LOGGED = ("NK-LUN-141", "PD-EMB-126")  # changed since the last run saw it: the first run logs the change
+
+
+def _copy_log(skus, today: date) -> list[dict[str, Any]]:
+    """The Copy Log as earlier runs would have left it: each SKU's status history up to its current status
+    (a second review round on every third piece, some deliveries late), dated before today."""
+    rng = random.Random(141)
+    rows: list[dict[str, Any]] = []
+    for i, sku in enumerate(s for s in skus if s["SKU"] not in {r["SKU"] for r in rows}):
+        path = list(COPY_PATHS.get(sku["Description Status"], []))
+        due = sku["Copy Due"] if isinstance(sku.get("Copy Due"), date) else today
+        if i % 4 == 1 and "Approved" in path:
+            at = path.index("Approved")
+            path[at:at] = ["Changes Requested", "In Review"]
+        if sku["SKU"] in COPY_NOT_YET_LOGGED:
+            path = path[:-1]
+        steps, day = [], due - timedelta(days=30)
+        for status in path:
+            day += timedelta(days=COPY_STEP_DAYS.get(status, 0) + (rng.choice([-6, -2, 0, 3, 8]) if status == "In Review"
+                                                                   else 0))
+            steps.append((status, day))
+        shift = max(timedelta(0), steps[-1][1] - (today - timedelta(days=1))) if steps else timedelta(0)
+        before = None
+        for n, (status, day) in enumerate(steps):
+            rows.append({
+                "SKU": sku["SKU"], "From": before, "To": status,
+                "First Seen": datetime.combine(day - shift, time(9, 0)) + timedelta(minutes=15 * n),
+                "Copywriter": sku["Copywriter"], "Copy Due": sku.get("Copy Due"),
+                "Approver": sku.get("Approved By") if status == "Approved" else None,
+            })
+            before = status
+    rows.sort(key=lambda r: r["First Seen"])
+    for n, row in enumerate(rows, start=1):
+        row["Entry"] = f"CL-{n:05d}"
+    return rows
+
+
+TICKED = "send_reminder_2:Gifts:GFT-0034"  # the VA sent it but has not logged it in Last Follow-up yet
+
+
+def _todo_yesterday(today: date) -> list[dict[str, Any]]:
+    """Yesterday's To Do as the VA left it, one line ticked: the run keeps the tick while the action is open."""
+    return [{"Done": "x", "Who": "VA", "To Do": "Send reminder 2 to @mia.styles for the Luna Star Charm and log it "
+             "in Last Follow-up", "Due": today - timedelta(days=1), "When": "yesterday", "Where": "Gifts",
+             "Key": "GFT-0034", "Action ID": TICKED}]
 
 
 def _channel_data(skus: list[dict[str, Any]]) -> None:

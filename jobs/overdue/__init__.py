@@ -18,6 +18,8 @@ from sheetsync.model.calendar import Calendar
 from sheetsync.model.tab import Row, Tab
 from sheetsync.model.values import is_blank
 
+from ..roles import Roles
+
 
 class OverdueCode(StrEnum):
     """Problems the overdue job reports in the Issues columns (stable values; tests compare these)."""
@@ -29,11 +31,18 @@ class OverdueCode(StrEnum):
     RESOLUTION_INCOMPLETE = "resolution_incomplete"
     COPY_LATE = "copy_late"
     LAUNCH_COPY_NOT_READY = "launch_copy_not_ready"
+    GIFT_OUT_OF_STOCK = "gift_out_of_stock"
+    GIFT_NOT_DELIVERED = "gift_not_delivered"
 
 
 class Task(StrEnum):
     """Kinds of To Do actions (stable values)."""
 
+    CONFIRM_ADDRESS = "confirm_address"
+    CHECK_STOCK = "check_stock"
+    SHIP_GIFT = "ship_gift"
+    ENTER_TRACKING = "enter_tracking"
+    CHASE_DELIVERY = "chase_delivery"
     SEND_REMINDER_1 = "send_reminder_1"
     SEND_REMINDER_2 = "send_reminder_2"
     CHECK_POST = "check_post"
@@ -71,9 +80,21 @@ class Scope:
     def who(self, role: str) -> str:
         return str(getattr(self.policy(Roles), role))
 
-    def act(self, tab: Tab, row: Row, key: str, who: str, what: str, due: date, kind: Task, rank: int = 5) -> None:
-        """A To Do line about `row` (`key`: its key, or the id issued to it in this run)."""
-        self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key))
+    def act(
+        self,
+        tab: Tab,
+        row: Row,
+        key: str,
+        who: str,
+        what: str,
+        due: date,
+        kind: Task,
+        rank: int = 5,
+        column: str | None = None,
+    ) -> None:
+        """A To Do line about `row` (`key`: its key, or the id issued to it in this run); `column`: the cell
+        the line asks to fill (its link points there, and To Do lists no second line to fix that cell)."""
+        self.cs.todo(Action.at(tab, row, who=who, what=what, due=due, kind=kind, rank=rank, key=key, column=column))
 
     def key(self, tab: Tab, row: Row) -> str:
         """The row's key; a row without one gets the next issued id (written in this run).
@@ -94,16 +115,6 @@ class Scope:
     @property
     def skus(self) -> Tab:
         return self.ctx.tab("SKUs")
-
-
-@policies("todo")
-@dataclass(frozen=True)
-class Roles:
-    """[policies.todo]: who the To Do lines are for, by role."""
-
-    va: str = "VA"
-    founder: str = "Founder"
-    workshop: str = "Workshop"
 
 
 @job("overdue", after=["validate"])
@@ -129,6 +140,10 @@ class GiftPolicy:
     due_soon: int = setting(3, key="due_soon_days", min=0)
     reminder_2: int = setting(7, key="reminder_2_after_days", min=1)
     ghosted: int = setting(30, key="ghosted_after_days", min=1)
+    delivery_chase: int = setting(7, key="delivery_chase_after_days", min=1)
+    hold_statuses: tuple[str, ...] = setting(
+        ("Paused", "Do Not Gift"), key="no_shipping_statuses", refers="values:Influencers.Status"
+    )
     shares: bool = setting(False, key="engagement_counts_shares")
     saves: bool = setting(False, key="engagement_counts_saves")
 
@@ -222,6 +237,13 @@ def _gift_actions(
 ) -> None:
     handle, piece = row["Handle"] or "(no handle)", scope.product(row["SKU"])
     va, last = scope.who("va"), row["Last Follow-up"]
+    people = scope.ctx.tab("Influencers")
+    person = people.row(row["Handle"]) if row["Handle"] and people.usable else None
+    if person is None and people.usable:
+        return  # no chase to a handle that does not exist: its "fix the handle" line comes from validate's error
+    if row["Delivered On"] is None and not _posted(row):
+        _shipping_step(scope, gifts, row, key, person, piece, policy)
+        return
     if _posted(row):
         if row["Disclosure"] is not True:  # the finding itself is validate's (disclosure_missing): chase it here
             scope.act(
@@ -288,6 +310,75 @@ def _gift_actions(
             Task.CHECK_POST,
             2,
         )
+
+
+def _shipping_step(
+    scope: Scope, gifts: Tab, row: Row, key: str, person: Row | None, piece: str, policy: GiftPolicy
+) -> None:
+    """The next step of getting a gift to its creator, one at a time and in order: confirm the address,
+    check stock, ship, enter tracking, chase the delivery."""
+    va, today, handle = scope.who("va"), scope.today, row["Handle"] or "(no handle)"
+    shipped = row["Shipped On"]
+    if shipped is None:
+        if not is_blank(row.raw("Shipped On")):
+            return  # an unreadable date is validate's to report (a "fix" line), not a reason to ship again
+        if person is not None and person["Status"] in policy.hold_statuses:
+            return  # validate flags a planned gift to a Do Not Gift creator; a paused one simply waits
+        if scope.skus.usable and (not row["SKU"] or scope.skus.row(row["SKU"]) is None):
+            return  # nothing to ship until the SKU is fixed: validate's error is that line
+        confirmed = person["Address Confirmed On"] if person is not None else None
+        if person is not None and confirmed is None:
+            what = f"Confirm {handle}'s shipping address for {piece}, then fill Address Confirmed On in Influencers"
+            scope.act(gifts, row, key, va, what, today, Task.CONFIRM_ADDRESS, 1)
+            return
+        stock = _stock(scope, row)
+        if stock is not None and stock <= 0:
+            scope.cs.report(
+                gifts,
+                row,
+                "SKU",
+                OverdueCode.GIFT_OUT_OF_STOCK,
+                f"{row['SKU']} is out of stock (Stock {stock} in SKUs): restock it or gift another piece",
+                Severity.WARNING,
+                value=row["SKU"],
+            )
+            what = f"{piece[:1].upper()}{piece[1:]} for {handle} is out of stock: restock it or choose another piece"
+            scope.act(gifts, row, key, va, what, today, Task.CHECK_STOCK, 1)
+            return
+        if stock is None and scope.skus.usable and scope.skus.row(row["SKU"] or "") is not None:
+            what = f"Check the stock of {piece} for {handle} (Stock is blank in SKUs)"
+            scope.act(gifts, row, key, va, what, today, Task.CHECK_STOCK, 1)
+            return
+        when_ = f"confirmed {confirmed.isoformat()}" if confirmed else "no Influencers row to confirm"
+        what = f"Ship {piece} to {handle} (address {when_}), then fill Shipped On, Carrier and Tracking Number"
+        scope.act(gifts, row, key, va, what, today, Task.SHIP_GIFT, 1)
+        return
+    if is_blank(row.raw("Tracking Number")):
+        what = f"Enter the Carrier and Tracking Number of {piece} shipped to {handle} on {shipped.isoformat()}"
+        scope.act(gifts, row, key, va, what, shipped, Task.ENTER_TRACKING, 1)
+        return
+    chase = shipped + timedelta(days=policy.delivery_chase)
+    if today < chase:
+        return
+    days = (today - shipped).days
+    scope.cs.report(
+        gifts,
+        row,
+        "Delivered On",
+        OverdueCode.GIFT_NOT_DELIVERED,
+        f"blank {days} days after Shipped On {shipped.isoformat()}: check the tracking and fill the delivery date",
+        Severity.WARNING,
+    )
+    what = (
+        f"Check the tracking of {piece} shipped to {handle} on {shipped.isoformat()} ({days} days ago, "
+        f"{row['Carrier'] or 'carrier not given'} {row['Tracking Number']}), then fill Delivered On"
+    )
+    scope.act(gifts, row, key, va, what, chase, Task.CHASE_DELIVERY, 2)
+
+
+def _stock(scope: Scope, row: Row) -> int | None:
+    sku = scope.skus.row(row["SKU"]) if row["SKU"] and scope.skus.usable else None
+    return sku["Stock"] if sku is not None else None
 
 
 # --- Returns -----------------------------------------------------------------------------------
@@ -448,6 +539,7 @@ def _return_flags(
                 row["Received On"] or requested,
                 Task.CLOSE_RETURN,
                 4,
+                column=missing[0],
             )
 
 

@@ -29,6 +29,11 @@ class SummaryPolicy:
     posting_window_days: int | None = setting(None, min=1, doc="default: [policies.gifting] posting_window_days")
     stop_min_gifts: int = setting(2, min=1)
     stop_roi_below: float = setting(-0.5, min=-1, max=10)  # -0.5: lost half the cost; below -1 is impossible
+    stop_no_post_status: str = setting("Do Not Gift", refers="values:Influencers.Status")  # proposed: no post
+    stop_low_roi_status: str = setting("Paused", refers="values:Influencers.Status")  # proposed: posts, no return
+    campaign_stop_min_due: int = setting(5, min=1)
+    campaign_stop_post_rate_below: float = setting(0.25, min=0, max=1)
+    campaign_stop_roi_below: float = setting(-0.5, min=-1, max=10)
     engagement_actions: tuple[str, ...] | None = setting(None, refers="columns:Gifts")
     emv_rates: Mapping[str, float] = setting({}, min=0, refers="columns:Gifts")
     copy_reasons: tuple[str, ...] = setting(COPY_REASONS, refers="values:Returns.Reason")
@@ -45,6 +50,9 @@ class Policy:
     posting_window_days: int = 14
     stop_min_gifts: int = 2
     stop_roi_below: float = -0.5
+    campaign_stop_min_due: int = 5
+    campaign_stop_post_rate_below: float = 0.25
+    campaign_stop_roi_below: float = -0.5
     engagement_actions: tuple[str, ...] = ("Likes", "Comments")
     emv_rates: Mapping[str, float] = field(default_factory=dict)
     copy_reasons: tuple[str, ...] = COPY_REASONS
@@ -62,6 +70,9 @@ class Policy:
             posting_window_days=own.posting_window_days or int(get("gifting.posting_window_days", 14)),
             stop_min_gifts=own.stop_min_gifts,
             stop_roi_below=own.stop_roi_below,
+            campaign_stop_min_due=own.campaign_stop_min_due,
+            campaign_stop_post_rate_below=own.campaign_stop_post_rate_below,
+            campaign_stop_roi_below=own.campaign_stop_roi_below,
             engagement_actions=own.engagement_actions or _engagement_default(get),
             emv_rates=dict(own.emv_rates),
             copy_reasons=own.copy_reasons,

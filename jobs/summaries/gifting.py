@@ -8,7 +8,10 @@ Definitions (the tab's notes repeat them):
 - engagement rate = the configured actions (default likes + comments) / the influencer's followers, summed
   over posts with metrics and followers above zero;
 - cost per engagement = cost / (likes + comments + shares + saves);
-- ROI = (attributed revenue - cost) / cost, blank revenue counting as none attributed.
+- ROI = (attributed revenue - cost) / cost, blank revenue counting as none attributed;
+- cost per attributed order = cost / attributed orders (blank when no order is attributed);
+- a campaign is on the stop list once enough of its gifts are due and its post rate or ROI is below the
+  thresholds ([policies.summaries] campaign_stop_*).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ def gifting_figures(
     """Every gifting figure as a DataFrame, keyed 'gifting.<name>'."""
     g = per_gift(skus, influencers, gifts, policy)
     people = by_influencer(g, policy)
+    campaigns = by_campaign(g, policy)
     out = {
         "gifting.by_influencer": people,
-        "gifting.by_campaign": by_campaign(g, policy),
+        "gifting.by_campaign": campaigns,
+        "gifting.campaign_stop_list": campaign_stop_list(campaigns, policy),
         "gifting.stop_list": stop_list(people, policy),
         "gifting.disclosure": missing_disclosure(g),
     }
@@ -112,6 +117,7 @@ def _group(g: pd.DataFrame, by: str, policy: Policy) -> pd.DataFrame:
     out["Engagement Rate"] = ratios(out["_er_num"], out["_er_den"])
     out["Cost per Engagement"] = ratios(out["Cost"], out["_interactions"])
     out["ROI"] = ratios(out["Revenue"].fillna(0) - out["Cost"], out["Cost"])
+    out["Cost per Order"] = ratios(out["Cost"], out["Orders"])
     out["Disclosure Rate"] = ratios(out["_disclosed"], out["Posts"])
     return out.reset_index(names=by)
 
@@ -129,6 +135,7 @@ GROUP_COLUMNS = [
     "Orders",
     "Revenue",
     "ROI",
+    "Cost per Order",
     "Disclosure Rate",
 ]
 
@@ -157,6 +164,30 @@ def by_campaign(g: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out = _group(g.assign(Campaign=label(g["Campaign"], NO_CAMPAIGN)), "Campaign", policy)
     out = out.sort_values(["Cost", "Campaign"], ascending=[False, True], na_position="last")
     return out[cols].reset_index(drop=True)
+
+
+def campaign_stop_list(campaigns: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Campaigns to stop: enough gifts due, and a post rate or an ROI below the thresholds."""
+    cols = ["Campaign", "Gifts", "Due", "Posts", "Post Rate", "Cost", "Revenue", "ROI", "Cost per Order", "Reason"]
+    rows = []
+    for _, c in campaigns.iterrows():
+        if c["Campaign"] == NO_CAMPAIGN or c["Due"] < policy.campaign_stop_min_due:
+            continue
+        reasons = []
+        rate, roi = c["Post Rate"], c["ROI"]
+        if not pd.isna(rate) and rate < policy.campaign_stop_post_rate_below:
+            reasons.append(
+                f"{c['Posts']} posts from {c['Due']} gifts due ({rate:.0%}, below "
+                f"{policy.campaign_stop_post_rate_below:.0%})"
+            )
+        if not pd.isna(roi) and roi < policy.campaign_stop_roi_below:
+            reasons.append(f"ROI {roi:.0%} is below {policy.campaign_stop_roi_below:.0%}")
+        if reasons:
+            rows.append({**{k: c[k] for k in cols[:-1]}, "Reason": "; ".join(reasons)})
+    out = pd.DataFrame(rows, columns=cols)
+    if not out.empty:
+        out = out.sort_values(["Cost", "Campaign"], ascending=[False, True]).reset_index(drop=True)
+    return out
 
 
 def stop_list(people: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -216,7 +247,9 @@ def key(g: pd.DataFrame, figures: dict[str, pd.DataFrame], policy: Policy) -> pd
             "percent",
         ),
         ("Posts with #ad / #gifted", ratio(int(g["Disclosed"].sum()) if n else 0, posts), "percent"),
+        ("Cost per attributed order", ratio(cost, total(g["Attributed Orders"]) if n else pd.NA), "money"),
         ("Partnerships to stop", len(figures["gifting.stop_list"]), "int"),
+        ("Campaigns to stop", len(figures["gifting.campaign_stop_list"]), "int"),
     ]
     if policy.emv_rates:
         items.append(("EMV estimate (own rates, see below)", total(g["EMV"]) if n else pd.NA, "money"))
@@ -242,6 +275,7 @@ def gifting_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
         "Cost per Engagement": "money",
         "ROI": "percent",
         "Disclosure Rate": "percent",
+        "Cost per Order": "money",
         "Orders": "int",
         "Followers": "int",
         "EMV (estimate)": "money",
@@ -262,6 +296,7 @@ def gifting_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
         "Orders",
         "Revenue",
         "ROI",
+        "Cost per Order",
     ]
     reach_cols = [
         "Influencer",
@@ -279,6 +314,14 @@ def gifting_sections(f: dict[str, pd.DataFrame], policy: Policy) -> list[Section
             note=f"{policy.stop_min_gifts}+ gifts past their post date with no post, or ROI below "
             f"{policy.stop_roi_below:.0%} once a gift is due.",
             empty="No partnership to stop.",
+        ),
+        Section(
+            "Campaigns to stop",
+            f["gifting.campaign_stop_list"],
+            formats,
+            note=f"{policy.campaign_stop_min_due}+ gifts past their post date, and a post rate below "
+            f"{policy.campaign_stop_post_rate_below:.0%} or ROI below {policy.campaign_stop_roi_below:.0%}.",
+            empty="No campaign to stop.",
         ),
         Section(
             "Per influencer: spend and return",

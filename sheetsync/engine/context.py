@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import JobError
 from ..model.changes import Action, ChangeSet
+from ..model.grid import Grid
 from ..model.ids import Issuer
 from ..model.problems import Report
 from ..model.tab import Tab
@@ -44,6 +45,7 @@ class Context:
     project: Any = None  # the project the job belongs to (its templates carry its filters, its exporters)
     dry_run: bool = False  # nothing is written: a job that writes files itself (exports) must not either
     published: dict[str, Any] = field(default_factory=dict)  # this job's own outputs, filled by publish()
+    sheets: Mapping[str, Grid] = field(default_factory=dict)  # tabs no schema declares (jobs' own), as read
 
     @property
     def job(self) -> str:
@@ -59,6 +61,12 @@ class Context:
             return self.tabs[name]
         except KeyError:
             raise JobError(f"job {self.job!r} asked for tab {name!r}, which the config does not declare") from None
+
+    def sheet(self, name: str) -> Grid | None:
+        """The raw cells of a tab no schema declares (a tab a job rewrites, like To Do) as read; None if absent.
+
+        For carrying the columns people own on it across a rewrite (see `Kept`)."""
+        return self.sheets.get(name)
 
     def changes(self) -> ChangeSet:
         """A new empty ChangeSet labelled with the running job."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError, JobError, SheetSyncError
 from ..model.changes import Action, ChangeSet
+from ..model.grid import Grid
 from ..model.ids import Issuer
 from ..model.problems import Code, Problem, Report
 from ..model.tab import Tab
@@ -74,6 +75,7 @@ def evaluate(
     selected: Iterable[str],
     dry_run: bool = False,
     on_job: Callable[[str], None] | None = None,
+    sheets: Mapping[str, Grid] | None = None,
 ) -> Evaluation:
     """Run the jobs `to_evaluate` names over frozen tabs; collect changes, problems, outputs and actions."""
     chosen = set(selected)
@@ -99,6 +101,7 @@ def evaluate(
             frozenset(failed & set(visible)),
             project,
             dry_run=dry_run,
+            sheets=sheets or {},
         )
         outcome = JobOutcome(name, "ok" if name in chosen else "not run")
         # Ids issued by a job whose writes are not applied (not chosen: run for its problems only; or failed)

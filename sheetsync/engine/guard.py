@@ -19,7 +19,7 @@ from ..model.a1 import a1, sheet_ref
 from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
 from ..model.keys import KeyIndex, cell_norm
-from ..model.layout import RowRef, TabContent
+from ..model.layout import RowRef, TabContent, carry_kept
 from ..model.problems import Code, Problem, Severity
 from ..model.schema import Schema
 from ..model.tab import Tab
@@ -45,7 +45,10 @@ def resolve(
     """Address each planned write at the row holding it now; skip every write to a row a person changed."""
     indexes = {name: KeyIndex(data.values, schemas.get(name)) for name, data in current.items()}
     finder = RowFinder(tabs, indexes)
-    batch = WriteBatch(new_tabs=list(plan.new_tabs), contents=[place_refs(c, finder, indexes) for c in plan.contents])
+    batch = WriteBatch(
+        new_tabs=list(plan.new_tabs),
+        contents=[place_refs(_carried(c, current), finder, indexes) for c in plan.contents],
+    )
     written, conflicts = [], []
     for change in plan.cells:
         target = finder.find(change.tab, change.sheet_row, change.key)
@@ -75,6 +78,13 @@ def resolve(
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
+
+
+def _carried(content: TabContent, current: Mapping[str, TabData]) -> TabContent:
+    """A rewritten tab with the cells people own (To Do's Done) as they are now, so a tick made meanwhile stays."""
+    if content.kept is None or content.name not in current:
+        return content
+    return carry_kept(content, current[content.name].values)
 
 
 def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> TabContent:

@@ -45,6 +45,7 @@ class Plan:
         """The tabs to re-read just before writing: those written to, and those a whole tab names rows of."""
         names = {c.tab for c in self.cells} | {a.tab for a in self.appends} | set(self.annotations)
         names |= {v.tab for content in self.contents for line in content.rows for v in line if isinstance(v, RowRef)}
+        names |= {content.name for content in self.contents if content.kept is not None}
         return sorted(names)
 
     def __bool__(self) -> bool:

@@ -128,7 +128,9 @@ def run(
         log.debug("parsed %d row(s) in %.2fs", sum(len(t) for t in tabs.values()), time.monotonic() - began)
         began = time.monotonic()
         issuers = _issuers(config, tabs, now)
-        found = evaluate(project, config, now, tabs, issuers, selected, dry_run, on_job=phases.start)
+        found = evaluate(
+            project, config, now, tabs, issuers, selected, dry_run, on_job=phases.start, sheets=own_sheets(config, data)
+        )
         _take(result, found, project, jobs)
         log.debug(
             "evaluated %d job(s) in %.2fs: %d problem(s)",
@@ -202,7 +204,9 @@ def inspect(
     backend = backend or open_backend(config.target, config)
     data = backend.read(backend.tab_names())
     tabs = build_tabs(config, data)
-    found = evaluate(project, config, now, tabs, _issuers(config, tabs, now), [], dry_run=True)
+    found = evaluate(
+        project, config, now, tabs, _issuers(config, tabs, now), [], dry_run=True, sheets=own_sheets(config, data)
+    )
     result = RunResult(run_id="inspect", started=now, dry_run=True, target=backend.target)
     _take(result, found, project, None)
     return Snapshot(tabs, result.report, result.outputs, now, project)
@@ -257,6 +261,11 @@ def build_tabs(config: Config, data: Mapping[str, TabData]) -> dict[str, Tab]:
     return tabs
 
 
+def own_sheets(config: Config, data: Mapping[str, TabData]) -> dict[str, list[list[Any]]]:
+    """The raw cells of the tabs no schema declares (the tabs jobs rewrite whole), for the jobs to read."""
+    return {name: d.values for name, d in data.items() if name not in config.schemas and name not in (LOG, RUNS, META)}
+
+
 def _issuers(config: Config, tabs: Mapping[str, Tab], now: datetime) -> dict[str, Issuer]:
     out = {}
     today = now.date()
@@ -296,6 +305,12 @@ def _apply(
         NewTab(name, headers, hidden=True, freeze=(1, 0))
         for name, headers in ((LOG, LOG_HEADERS), (RUNS, RUNS_HEADERS), (META, META_SCHEMA.headers))
         if name not in existing
+    ]
+    written = {c.tab for c in plan.cells} | {a.tab for a in plan.appends}
+    plan.new_tabs += [
+        NewTab(name, list(schema.headers))
+        for name, schema in config.schemas.items()
+        if schema.created_by_jobs and name not in existing and name in written
     ]
     guard_tabs = sorted(set(plan.tabs_to_guard) | ({LOG, RUNS, META} & existing))
     current = backend.guard_read(guard_tabs)

@@ -46,7 +46,7 @@ class RowAppend:
 class Action:
     """One thing a person should do, found on one row of one tab: a line of the To Do tab.
 
-    `id` is stable across runs (kind, tab and key by default), so a person's tick on a line can follow it.
+    `id` is stable across runs (kind, tab, key and `ref`), so a person's tick on a line can follow it.
     """
 
     who: str  # "VA", "Founder", "Workshop" or a copywriter's name
@@ -60,12 +60,25 @@ class Action:
     read_key: str | None = None  # the row's key as read, when it differs from `key` (an id issued in this run)
     rank: int = 5  # tie-break between actions due the same day: lower first
     job: str | None = None
+    ref: str = ""  # tells apart actions of one kind on one row (a column and reason code, a handle)
 
     @classmethod
     def at(
-        cls, tab: Tab, row: Row, *, who: str, what: str, due: date, kind: str, rank: int = 5, key: str | None = None
+        cls,
+        tab: Tab,
+        row: Row,
+        *,
+        who: str,
+        what: str,
+        due: date,
+        kind: str,
+        rank: int = 5,
+        key: str | None = None,
+        ref: str = "",
+        column: str | None = None,
     ) -> Action:
-        """An action about `row` of `tab` (`key` when the row gets an id issued in this run)."""
+        """An action about `row` of `tab` (`key` when the row gets an id issued in this run); `column`: the
+        cell its link points at when the action is to fill or fix that cell (default: the key's)."""
         return cls(
             who,
             what,
@@ -74,14 +87,16 @@ class Action:
             tab.name,
             key or row.key,
             row.sheet_row,
-            tab.schema.key,
+            column or tab.schema.key,
             read_key=row.key if key and key != row.key else None,
             rank=rank,
+            ref=ref,
         )
 
     @property
     def id(self) -> str:
-        return f"{self.kind}:{self.tab}:{self.key}"
+        base = f"{self.kind}:{self.tab}:{self.key}"
+        return f"{base}:{self.ref}" if self.ref else base
 
 
 @dataclass

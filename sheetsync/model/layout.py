@@ -40,6 +40,18 @@ class TabLayout:
     align: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> "left"|"right"|"center" [+ " wrap"]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Columns people own on a tab a job rewrites whole (a To Do's Done), carried by a key column's value.
+
+    The job carries the values it read; the guard carries them again from its re-read just before the
+    write, so a value typed while the run worked is never lost.
+    """
+
+    key: str  # the header of the column whose values identify a line (a stable action id)
+    columns: tuple[str, ...]  # the headers people own
+
+
 @dataclass
 class TabContent:
     """A whole tab a job owns and rewrites (summaries, To Do)."""
@@ -48,6 +60,7 @@ class TabContent:
     rows: Grid
     layout: TabLayout = field(default_factory=TabLayout)
     job: str | None = None  # the job that wrote it (set by the runner)
+    kept: Kept | None = None  # person-owned columns carried across rewrites
 
 
 @dataclass(frozen=True)
@@ -115,3 +128,53 @@ class RowRef:
         """A formula part giving the row that holds the key now: MATCH("A-1006",'Orders'!$A:$A,0)."""
         quoted = self.key.replace('"', '""')
         return f'MATCH("{quoted}",{key_range},0)'
+
+
+def _fold(text: object) -> str:
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+def kept_values(values: Grid, kept: Kept) -> dict[str, dict[str, object]]:
+    """The person-owned cells of a rewritten tab as read: line key -> header -> raw value (blanks left out).
+
+    Headers are found in row 1 in any case, spacing or order; a key on several lines keeps its first."""
+    if not values:
+        return {}
+    where = {_fold(h): c for c, h in enumerate(values[0])}
+    key_col = where.get(_fold(kept.key))
+    if key_col is None:
+        return {}
+    cols = {h: where[_fold(h)] for h in kept.columns if _fold(h) in where}
+    out: dict[str, dict[str, object]] = {}
+    for line in values[1:]:
+        key = line[key_col] if key_col < len(line) else None
+        if key in (None, "") or str(key) in out:
+            continue
+        cells = {h: line[c] for h, c in cols.items() if c < len(line) and line[c] not in (None, "")}
+        out[str(key)] = cells
+    return out
+
+
+def carry_kept(content: TabContent, values: Grid) -> TabContent:
+    """`content` with its person-owned cells set from `values` (the tab as read), line by line by key."""
+    kept = content.kept
+    if kept is None or not content.rows:
+        return content
+    found = kept_values(values, kept)
+    header = [_fold(h) for h in content.rows[0]]
+    if _fold(kept.key) not in header:
+        return content
+    key_col = header.index(_fold(kept.key))
+    cols = {h: header.index(_fold(h)) for h in kept.columns if _fold(h) in header}
+    rows = [list(content.rows[0])]
+    for line in content.rows[1:]:
+        line = list(line)
+        key = line[key_col] if key_col < len(line) else None
+        if key not in (None, ""):
+            cells = found.get(str(key), {})
+            for h, c in cols.items():
+                while len(line) <= c:
+                    line.append(None)
+                line[c] = cells.get(h)
+        rows.append(line)
+    return TabContent(content.name, rows, content.layout, content.job, kept)

@@ -89,6 +89,7 @@ class Schema:
     key_case_insensitive: bool = False
     freeze_columns: int | None = None  # columns kept in view when scrolling right (None: through the key)
     source: str = ""
+    created_by_jobs: bool = False  # a workbook without the tab reads it as empty; the first write adds it
 
     def column(self, header: str) -> Column:
         found = self.by_folded.get(fold(header))
@@ -158,6 +159,7 @@ def load_schema(path: Path, vocabularies: Mapping[str, Vocabulary] | None = None
         key_case_insensitive=_flag(str(path), data, "key_case_insensitive"),
         freeze_columns=freeze_columns,
         source=str(path),
+        created_by_jobs=_flag(str(path), data, "created_by_jobs"),
     )
     _check_schema(path, schema)
     return schema
@@ -181,7 +183,16 @@ def _check_schema(path: Path, schema: Schema) -> None:
                 )
 
 
-SCHEMA_KEYS = {"tab", "key", "columns", "issues_column", "issued_id", "key_case_insensitive", "freeze_columns"}
+SCHEMA_KEYS = {
+    "tab",
+    "key",
+    "columns",
+    "issues_column",
+    "issued_id",
+    "key_case_insensitive",
+    "freeze_columns",
+    "created_by_jobs",
+}
 COLUMN_KEYS = {
     "header",
     "type",

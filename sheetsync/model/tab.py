@@ -211,6 +211,8 @@ def build_tab(
 
     `others` are the workbook's tabs that no schema names: a missing tab found among them (renamed) is named.
     """
+    if data is None and schema.created_by_jobs:
+        data = TabData(schema.tab, [list(schema.headers)])  # not there yet: empty until a job's first write
     if data is None:
         renamed = renamed_tab(schema, others or {})
         fix = (
