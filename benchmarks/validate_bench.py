@@ -35,7 +35,7 @@ from sheetsync.model.problems import Report  # noqa: E402
 from sheetsync.project.config import Config, load_config  # noqa: E402
 from sheetsync.project.loader import load_project  # noqa: E402
 
-JOB_MODULES = ("validate", "demo")  # packages of the brand's jobs folder
+JOB_MODULES = ("validate", "wording", "demo")  # packages of the brand's jobs folder (wording: what validate reads)
 NOW = datetime(2026, 11, 26, 9, 0)
 # The demo's proportions per 64 SKUs, rounded: 40 returns, 25 influencers, 50 gifts.
 SHARE = {"Returns": 40 / 64, "Influencers": 25 / 64, "Gifts": 50 / 64, "Copy Log": 4}

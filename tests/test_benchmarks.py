@@ -38,3 +38,15 @@ def test_the_run_benchmark_runs_at_size_s(tmp_path):
         assert "describe" in runs["first run"]["jobs"]
     assert "load_cpu" in figures["xlsx"]["openpyxl"]
     assert "x one openpyxl load" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_validate_benchmark_runs_on_a_small_catalog():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "validate_bench.py"), "--skus", "200", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "x parse-only baseline" in done.stdout and "problems found by the rules: 0" not in done.stdout
