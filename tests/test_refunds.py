@@ -194,17 +194,19 @@ def test_uk_deadline_across_the_autumn_clock_change(run_jobs, config, utc, code)
     assert ("Refund By", code) in codes(result)
 
 
-def test_overdue_refund_cites_the_regulation_and_is_on_the_to_do(run_jobs, config):
+@pytest.mark.parametrize(("condition", "kinds"), [("As New", ["pay_refund"]), (None, [])])
+def test_overdue_refund_cites_the_regulation_and_is_on_the_to_do_once_inspected(run_jobs, config, condition, kinds):
     _, _, result = run_return(
         run_jobs,
         config,
         at=datetime(2026, 12, 10, 9, tzinfo=config.timezone),
         Channel="NOTHS",
+        Condition=condition,
         **{"Received On": "2026-11-20"},
     )
     problem = next(p for p in result.report if p.code == "refund_overdue")
     assert "reg. 34" in problem.message
-    assert [a.kind for a in result.actions if a.job == "refunds"] == ["pay_refund"]
+    assert [a.kind for a in result.actions if a.job == "refunds"] == kinds
 
 
 def test_a_paid_refund_is_not_chased(run_jobs, config):

@@ -214,8 +214,9 @@ def _deadline(
             returns,
             row,
             who="VA",
-            what=f"Refund {money(refund.due)} for return {row[returns.schema.key] or row.key} ({row['Customer'] or 'no customer'}) "
-            f"by {deadline.isoformat()}{law}, then fill Refund Amount and Resolved On",
+            what=f"Refund {money(refund.due)} for return {row[returns.schema.key] or row.key} "
+            f"({row['Customer'] or 'no customer'}) by {deadline.isoformat()}{law}, "
+            "then fill Refund Amount and Resolved On",
             due=deadline - timedelta(days=policy.deadline_warning_days),
             kind=RefundTask.PAY_REFUND,
             rank=1,
