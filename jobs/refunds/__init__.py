@@ -128,7 +128,7 @@ def refund_by(row: Row, policy: RefundPolicy, brand_market: str) -> date | None:
     return received + timedelta(days=days) if days is not None else None
 
 
-@job("refunds", after=["overdue"])
+@job("refunds", after=["overdue"], publishes={"refunds": dict})
 def refunds(ctx: Context) -> ChangeSet:
     """Work out each return's Refund Due and Refund By from the policy; flag refunds that differ or run late,
     and returns not arriving or not inspected."""
@@ -144,6 +144,7 @@ def refunds(ctx: Context) -> ChangeSet:
         return f"{symbol}{amount:,.2f}"
 
     calendar = Calendar.of(ctx.config)
+    due: dict[str, Refund] = {}
     for row in returns:
         sku = skus.row(row["SKU"]) if row["SKU"] and skus.usable else None
         refund = refund_due(row, sku, policy)
@@ -157,6 +158,7 @@ def refunds(ctx: Context) -> ChangeSet:
             )
         cs.set(returns, row, "Refund Due", refund.due if refund else None)
         if refund is not None:
+            due[str(row[returns.schema.key] or row.key)] = refund
             cs.note(returns, row, "Refund Due", refund.breakdown(money))
             _differs(cs, returns, row, refund, money)
         deadline = refund_by(row, policy, brand_market) if refund is not None else None
@@ -164,6 +166,7 @@ def refunds(ctx: Context) -> ChangeSet:
         if deadline is not None and refund is not None:
             _deadline(ctx, cs, returns, row, refund, deadline, market_of(row, policy, brand_market), policy, money)
         _chase(ctx, cs, returns, row, policy, calendar)
+    ctx.publish("refunds", due)  # RMA -> Refund: what the refund messages quote
     return cs
 
 
