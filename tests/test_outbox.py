@@ -239,7 +239,7 @@ def test_send_once_records_sent_on_and_a_rerun_sends_nothing(config, run_jobs, n
     assert sorted(tuple(e.rcpt_tos) for e in handler.messages) == [("ada@example.com",), ("lena@example.com",)]
     raw = next(e.content for e in handler.messages if e.rcpt_tos == ["lena@example.com"])
     mail = email.message_from_bytes(raw, policy=email.policy.default)
-    assert mail["Subject"] == "Your Aurora Pendant is on its way" and mail["From"] == "care@example.com"
+    assert mail["Subject"] == "Your gift from Maison Aurelle is on its way" and mail["From"] == "care@example.com"
     assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in mail.get_content()
     box = outbox(backend)
     sent = box["RMA-2026-0002:return_received"]
@@ -309,3 +309,30 @@ def test_cli_send_dry_run(config, tmp_path, smtp_server, run_jobs, now):
         assert len(handler.messages) == 1
     finally:
         cfg_path.unlink()
+
+
+def test_the_demo_shows_the_returns_and_gifting_flow(config, demo_rows, run_jobs):
+    """Outbox drafts for returns and gifts, Refund Due with its breakdown, relisted pieces restocked once,
+    tracking links (some with the carrier guessed)."""
+    backend = memory_workbook(config, demo_rows)
+    first = run_jobs(backend)
+    assert not first.failed
+    box = records(backend, "Outbox")
+    tabs = {r["Tab"] for r in box}
+    assert tabs == {"Returns", "Gifts"} and len([r for r in box if r["Tab"] == "Returns"]) >= 5
+    assert {"return_authorized", "refund_issued", "gift_shipped", "posting_reminder_1"} <= {r["Event"] for r in box}
+    returns = records(backend, "Returns")
+    assert sum(r["Refund Due"] is not None for r in returns) >= 5
+    notes = backend.tabs["Returns"].notes.values()
+    assert any("less missing certificate fee" in n for n in notes)
+    restocked = [r for r in returns if r["Restocked On"]]
+    assert len(restocked) >= 3
+    stock = {r["SKU"]: r["Stock"] for r in records(backend, "SKUs")}
+    gifts = records(backend, "Gifts")
+    assert sum(bool(g["Tracking Link"]) for g in gifts) >= 20
+    assert "carrier_guessed" in {str(p.code) for p in first.report}
+
+    again = run_jobs(backend)
+    assert again.cells_written == 0 and not again.planned_appends
+    assert {r["SKU"]: r["Stock"] for r in records(backend, "SKUs")} == stock
+    assert len(records(backend, "Outbox")) == len(box)

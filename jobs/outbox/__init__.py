@@ -81,14 +81,20 @@ def outbox(ctx: Context) -> ChangeSet:
     if not box.usable:
         return cs
     policy = ctx.config.policy(OutboxPolicy)
-    have = {row.key for row in box if row.has_key}
+    have = {row.key: row for row in box if row.has_key}
     drafts = [*_returns(ctx), *_gifts(ctx)]
+    drafted: set[str] = set()
     for draft in drafts:
-        if draft.event not in policy.events or draft.id in have:
+        if draft.event not in policy.events or draft.id in drafted:
+            continue
+        if draft.id in have:  # drafted on an earlier run: kept as it is; said again while it cannot be sent
+            message = have[draft.id]
+            if message["To"] is None and message["Status"] in (None, "Draft", "Send"):
+                _no_recipient(cs, draft)
             continue
         if draft.when is not None and (ctx.today - draft.when).days > policy.max_age_days:
             continue
-        have.add(draft.id)
+        drafted.add(draft.id)
         _append(ctx, cs, draft)
     return cs
 
@@ -124,16 +130,20 @@ def _append(ctx: Context, cs: ChangeSet, draft: Draft) -> None:
         },
     )
     if not draft.to:
-        column = "Customer Email" if draft.tab.name == "Returns" else None
-        cs.report(
-            draft.tab,
-            draft.row,
-            column,
-            OutboxCode.NO_RECIPIENT,
-            f"no email for the {str(draft.event).replace('_', ' ')} message (drafted in Outbox without To): "
-            "fill it in there before sending",
-            Severity.WARNING,
-        )
+        _no_recipient(cs, draft)
+
+
+def _no_recipient(cs: ChangeSet, draft: Draft) -> None:
+    column = "Customer Email" if draft.tab.name == "Returns" else None
+    cs.report(
+        draft.tab,
+        draft.row,
+        column,
+        OutboxCode.NO_RECIPIENT,
+        f"no email for the {str(draft.event).replace('_', ' ')} message ({draft.id} in Outbox has no To): "
+        "fill in To there before sending",
+        Severity.WARNING,
+    )
 
 
 # --- Returns ---------------------------------------------------------------------------------------------
