@@ -116,7 +116,8 @@ def send(
                 message.error = f"{type(ex).__name__}: {ex}"
                 continue
             group = f"sent:{row.key}"  # Sent On and Status Sent land together
-            writes += [_change(tab, row, "Sent On", now, group), _change(tab, row, "Status", SENT, group)]
+            stamp = now.replace(tzinfo=None, microsecond=0)  # the workbook's local time, as people read it
+            writes += [_change(tab, row, "Sent On", stamp, group), _change(tab, row, "Status", SENT, group)]
         return writes
 
     try:

@@ -336,3 +336,55 @@ def test_the_demo_shows_the_returns_and_gifting_flow(config, demo_rows, run_jobs
     assert again.cells_written == 0 and not again.planned_appends
     assert {r["SKU"]: r["Stock"] for r in records(backend, "SKUs")} == stock
     assert len(records(backend, "Outbox")) == len(box)
+
+
+@pytest.mark.slow
+def test_send_on_an_xlsx_workbook(config, run_jobs, now, smtp_server, tmp_path):
+    from sheetsync.backends.xlsx import XlsxBackend
+    from sheetsync.init import init
+
+    controller, handler = smtp_server
+    path = tmp_path / "book.xlsx"
+    cfg = dataclasses.replace(config, target=str(path))
+    rows = {"SKUs": SKUS, "Influencers": PEOPLE, "Returns": RETURNS, "Gifts": GIFTS}
+    init(cfg, XlsxBackend(path), rows)
+    run_jobs(XlsxBackend(path), cfg=cfg)
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Outbox"]
+    headers = [c.value for c in sheet[1]]
+    for line in sheet.iter_rows(min_row=2):
+        if line[0].value == "GFT-0002:gift_shipped":
+            line[headers.index("Status")].value = "Send"
+    book.save(path)
+    done = sheetsync.send(with_smtp(cfg, controller), backend=XlsxBackend(path), now=now)
+    assert [m.key for m in done.sent] == ["GFT-0002:gift_shipped"] and done.sent[0].recorded
+    assert len(handler.messages) == 1
+    assert sheetsync.send(with_smtp(cfg, controller), backend=XlsxBackend(path), now=now).messages == []
+    sent = {r["Message ID"]: r for r in sheetsync.open(config=cfg).frame("Outbox").to_dict("records")}[
+        "GFT-0002:gift_shipped"
+    ]
+    assert sent["Status"] == "Sent" and str(sent["Sent On"]).startswith("2026-11-26 09:00")
+
+
+@pytest.mark.parametrize(
+    ("today", "drafted"),
+    [("2026-03-14", True), ("2026-03-15", False)],  # resolved 28 February: 14 days later is 14 March
+)
+def test_old_events_get_no_draft_across_a_month_end(config, run_jobs, today, drafted):
+    row = ret(
+        9,
+        Status="Resolved",
+        Resolution="Refund",
+        **{
+            "Refund Amount": 100,
+            "Resolved On": "2026-02-28",
+            "Received On": "2026-02-20",
+            "Requested On": "2026-02-10",
+            "Delivered On": "2026-02-05",
+        },
+    )
+    backend = memory_workbook(config, {"SKUs": SKUS, "Influencers": PEOPLE, "Returns": [row]})
+    run_jobs(backend, at=datetime.fromisoformat(today).replace(hour=9, tzinfo=config.timezone))
+    assert ("RMA-2026-0009:refund_issued" in outbox(backend)) is drafted

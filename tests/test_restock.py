@@ -3,7 +3,9 @@ edit during the run, and undo."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import memory_workbook, records
@@ -160,3 +162,21 @@ def test_undo_after_stock_changed_leaves_both(config, run_jobs, now):
     assert {e["Column"] for e, _ in done.left} >= {"Stock", "Restocked On"}
     run_jobs(backend, ["restock"])
     assert stock(backend) == 3 and restocked(backend)["RMA-2026-0001"] is not None
+
+
+@pytest.mark.parametrize(
+    ("utc", "day"),
+    [
+        # Europe/London: 23:30 UTC on 31 March 2026 is 00:30 BST on 1 April (the clocks went forward on the 29th)
+        (datetime(2026, 3, 31, 23, 30, tzinfo=UTC), "2026-04-01"),
+        (datetime(2026, 3, 31, 22, 30, tzinfo=UTC), "2026-03-31"),
+        # 25 October 2026, after the clocks went back: 23:30 UTC is 23:30 GMT, still the 25th
+        (datetime(2026, 10, 25, 23, 30, tzinfo=UTC), "2026-10-25"),
+    ],
+)
+def test_restocked_on_is_the_local_day(config, run_jobs, utc, day):
+    cfg = dataclasses.replace(config, timezone=ZoneInfo("Europe/London"))
+    backend = memory_workbook(cfg, {"SKUs": SKUS, "Returns": [ret(**{"Resolved On": "2026-03-20"})]})
+    run_jobs(backend, ["restock"], at=utc, cfg=cfg)
+    assert str(restocked(backend)["RMA-2026-0001"])[:10] == day
+    assert stock(backend) == 4
