@@ -248,7 +248,7 @@ def test_send_once_records_sent_on_and_a_rerun_sends_nothing(config, run_jobs, n
 
     assert sheetsync.send(cfg, backend=backend, now=moment).messages == []
     assert len(handler.messages) == 2
-    run_jobs(backend)  # a run neither sends nor redrafts
+    run_jobs(backend, cfg=cfg)  # a run neither sends nor redrafts, even with SMTP configured
     assert len(handler.messages) == 2 and outbox(backend)["RMA-2026-0002:return_received"]["Status"] == "Sent"
 
 

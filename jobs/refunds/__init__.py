@@ -216,7 +216,7 @@ def _deadline(
         _act(
             returns,
             row,
-            who="VA",
+            who=_va(ctx),
             what=f"Refund {money(refund.due)} for return {row[returns.schema.key] or row.key} "
             f"({row['Customer'] or 'no customer'}) by {deadline.isoformat()}{law}, "
             "then fill Refund Amount and Resolved On",
@@ -225,6 +225,11 @@ def _deadline(
             rank=1,
         )
     )
+
+
+def _va(ctx: Context) -> str:
+    """Who the refund and chase lines are for ([policies.todo] va)."""
+    return str(ctx.config.policy("todo.va", "VA"))
 
 
 def _act(returns: Tab, row: Row, **what) -> Action:
@@ -255,7 +260,7 @@ def _chase(ctx: Context, cs: ChangeSet, returns: Tab, row: Row, policy: RefundPo
             _act(
                 returns,
                 row,
-                who="VA",
+                who=_va(ctx),
                 what=f"Chase the customer of return {who}: the piece has not arrived; ask for its tracking",
                 due=due,
                 kind=RefundTask.CHASE_PARCEL,
@@ -280,7 +285,7 @@ def _chase(ctx: Context, cs: ChangeSet, returns: Tab, row: Row, policy: RefundPo
             _act(
                 returns,
                 row,
-                who="VA",
+                who=_va(ctx),
                 what=f"Finish inspecting the piece returned under {who} and fill Condition and Status",
                 due=due,
                 kind=RefundTask.FINISH_INSPECTION,
