@@ -254,3 +254,28 @@ def test_inspecting_chase_counts_business_days(run_jobs, config, today, chased):
 def test_rerun_writes_nothing(run_jobs, config):
     backend, _, _ = run_return(run_jobs, config, **{"Order Amount": 1000})
     assert run_jobs(backend, ["refunds"]).cells_written == 0
+
+
+@pytest.mark.slow
+def test_breakdown_note_on_xlsx_has_no_highlight(config, run_jobs, tmp_path):
+    """The breakdown is sheetsync's note without a problem's colour; a problem's colour there goes with it."""
+    import openpyxl
+
+    from sheetsync.backends.xlsx import XlsxBackend
+    from sheetsync.init import init
+
+    path = tmp_path / "book.xlsx"
+    cfg = dataclasses.replace(config, target=str(path))
+    init(cfg, XlsxBackend(path), {"SKUs": SKUS, "Returns": [ret(**{"Order Amount": 1000})]})
+    book = openpyxl.load_workbook(path)
+    sheet = book["Returns"]
+    col = [c.value for c in sheet[1]].index("Refund Due") + 1
+    from openpyxl.styles import PatternFill
+
+    sheet.cell(2, col).fill = PatternFill("solid", fgColor="FFF2CC")  # our warning colour, from an earlier run
+    book.save(path)
+    run_jobs(XlsxBackend(path), ["refunds"], cfg=cfg)
+    cell = openpyxl.load_workbook(path)["Returns"].cell(2, col)
+    assert cell.value == 850 and cell.comment.text.startswith("sheetsync: Refund Due $850.00")
+    assert cell.fill.fill_type is None
+    assert run_jobs(XlsxBackend(path), ["refunds"], cfg=cfg).notes_written == 0
