@@ -77,6 +77,19 @@ RETURNS = [
     ret(6, Status="Expired", **{"Requested On": "2026-09-01"}),
     ret(7, Status="Resolved", Resolution="Refund", **{"Refund Amount": 100, "Resolved On": "2026-08-01"}),  # old
     ret(8, Status="Authorized", **{"Customer Email": None}),
+    ret(10, Status="Inspecting", Condition="Missing Certificate", **{"Received On": "2026-11-23"}),
+    ret(
+        11,
+        Status="Resolved",
+        Condition="Worn",
+        Resolution="Repaired",
+        **{
+            "Request Type": "Repair",
+            "Received On": "2026-11-12",
+            "Workshop Due": "2026-11-20",
+            "Resolved On": "2026-11-24",
+        },
+    ),
 ]
 GIFTS = [
     {"Gift ID": "GFT-0001", "Handle": "@new.face", "SKU": "PD-AUR-101"},
@@ -127,6 +140,9 @@ def test_one_draft_per_row_and_event(config, run_jobs):
         "RMA-2026-0005:return_declined",
         "RMA-2026-0006:return_expired",
         "RMA-2026-0008:return_authorized",
+        "RMA-2026-0010:return_received",
+        "RMA-2026-0010:inspection_outcome",
+        "RMA-2026-0011:repair_done",
         "GFT-0001:gift_address_confirmation",
         "GFT-0002:gift_shipped",
         "GFT-0003:thank_you",
@@ -140,6 +156,9 @@ def test_one_draft_per_row_and_event(config, run_jobs):
     shipped = box["GFT-0002:gift_shipped"]["Body"]
     assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in shipped
     assert "the clasp was replaced elsewhere" in box["RMA-2026-0005:return_declined"]["Body"]
+    assert "without its grading certificate" in box["RMA-2026-0010:inspection_outcome"]["Body"]
+    assert "1 Main St" not in box["GFT-0001:gift_address_confirmation"]["Body"]
+    assert "2 High St" in box["GFT-0001:gift_address_confirmation"]["Body"]
     assert box["RMA-2026-0008:return_authorized"]["To"] is None
     assert ("no_recipient", "RMA-2026-0008") in {(str(p.code), p.key) for p in result.report}
 
@@ -388,3 +407,10 @@ def test_old_events_get_no_draft_across_a_month_end(config, run_jobs, today, dra
     backend = memory_workbook(config, {"SKUs": SKUS, "Influencers": PEOPLE, "Returns": [row]})
     run_jobs(backend, at=datetime.fromisoformat(today).replace(hour=9, tzinfo=config.timezone))
     assert ("RMA-2026-0009:refund_issued" in outbox(backend)) is drafted
+
+
+def test_every_event_has_its_template(project):
+    from jobs.outbox import Event
+
+    missing = [e.value for e in Event if not project.templates.exists(f"messages/{e.value}.txt.j2")]
+    assert missing == []
