@@ -152,7 +152,7 @@ def test_one_draft_per_row_and_event(config, run_jobs):
     assert authorized["To"] == "ada@example.com" and authorized["Status"] == "Draft"
     assert "RMA-2026-0001" in authorized["Subject"] and "RMA-2026-0001" in authorized["Body"]
     refund = box["RMA-2026-0003:refund_issued"]["Body"]
-    assert "1062.50" in refund and "Restocking fee (15%): -187.50" in refund
+    assert "$1,062.50" in refund and "Restocking fee (15%): -$187.50" in refund
     shipped = box["GFT-0002:gift_shipped"]["Body"]
     assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in shipped
     assert "the clasp was replaced elsewhere" in box["RMA-2026-0005:return_declined"]["Body"]

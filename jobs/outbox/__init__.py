@@ -12,16 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sheetsync import ChangeSet, Context, Severity, job, policies, setting
+from sheetsync import ChangeSet, Context, Severity, job, policies, setting, template_filter
 from sheetsync.model.tab import Row, Tab
 from sheetsync.templates import TemplateFailure
 
 from ..shipping.carriers import tracking
 
 TAB = "Outbox"
+SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "CAD": "$", "AUD": "$"}
+
+
+@template_filter("money")
+def money(amount: Any, symbol: str = "$") -> str:
+    """`{{ amount | money(symbol) }}`: 1487.5 -> $1,487.50."""
+    return f"{symbol}{Decimal(str(amount)):,.2f}"
 
 
 class Event(StrEnum):
@@ -101,8 +109,11 @@ def outbox(ctx: Context) -> ChangeSet:
 
 def _append(ctx: Context, cs: ChangeSet, draft: Draft) -> None:
     brand = dict(ctx.config.brand)
+    symbol = SYMBOLS.get(str(brand.get("currency", "")), "")
     try:
-        text = ctx.templates.render(f"messages/{draft.event}.txt.j2", brand=brand, today=ctx.today, **draft.context)
+        text = ctx.templates.render(
+            f"messages/{draft.event}.txt.j2", brand=brand, symbol=symbol, today=ctx.today, **draft.context
+        )
     except TemplateFailure as ex:
         cs.report(
             draft.tab,
