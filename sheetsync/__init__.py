@@ -18,6 +18,7 @@ from .model.layout import ChartSpec, TabContent, TabLayout
 from .model.problems import Code, Problem, Report, Severity
 from .model.tab import Row, Tab
 from .new import new
+from .outbox import send  # the Outbox's approved messages by SMTP: sheetsync.send(config)
 from .project.config import Config, load_config
 from .project.loader import Project, load_project
 from .project.marks import AFTER_ALL, Job, exporter, job, template_filter
@@ -71,6 +72,7 @@ __all__ = [
     "policies",
     "run",
     "schedule",
+    "send",
     "setting",
     "summaries",
     "template_filter",

@@ -7,7 +7,7 @@ sheetsync.undo(config, "20261126-090000-a1b2c3")  # restore what that run change
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 from .backends import open_backend
 from .backends.base import Backend
 from .engine.archive import archived
+from .engine.audit import linked_cell
 from .engine.run import RunResult, run_changes
 from .errors import UsageError
 from .model.a1 import parse_cell
@@ -32,6 +33,7 @@ NOT_RESTORED = {
     LogKind.NEW_ROW: "a row sheetsync added: delete it by hand if it should go",
     LogKind.NOTE: "notes follow the problems: the next run redraws them",
     LogKind.WHOLE_TAB: "a tab its job rewrites whole: the next run of that job rewrites it",
+    LogKind.LINKED: "the cells it names are restored together or not at all",
 }
 
 
@@ -108,13 +110,25 @@ def undo(
             for e in entries
             if e["Kind"] == LogKind.CELL and e["Tab"] in tabs and e["Column"] == tabs[e["Tab"]].schema.key
         }
-        out = []
+        groups = _groups(entries)
+        restored: list[tuple[dict[str, Any], CellChange]] = []
         for entry in entries:
+            if entry["Kind"] == LogKind.LINKED:
+                continue  # the groups are read above
             change = _restore(entry, tabs, issued)
             if isinstance(change, str):
                 left.append((entry, change))
             else:
+                restored.append((entry, replace(change, group=groups.get(_cell_of(entry)))))
+        held = {groups[_cell_of(e)]: e for e, _ in left if _cell_of(e) in groups}
+        out = []
+        for entry, change in restored:
+            other = held.get(change.group) if change.group else None
+            if other is None:
                 out.append(change)
+            else:
+                why = f"written together with {other['Tab']} {other['Key']} {other['Column']}, which is left as it is"
+                left.append((entry, why))
         return out
 
     result = run_changes(config, "undo", restores, now=now, dry_run=dry_run, backend=backend)
@@ -129,6 +143,20 @@ def undo(
                 )
             )
     return UndoResult(run_id, result, restored, left)
+
+
+def _cell_of(entry: Mapping[str, Any]) -> str:
+    return linked_cell(str(entry.get("Tab") or ""), str(entry.get("Cell") or ""))
+
+
+def _groups(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """`Tab!A1` -> the group it was written in, from the run's LINKED rows (undone together or left together)."""
+    out = {}
+    for entry in entries:
+        if entry["Kind"] == LogKind.LINKED:
+            for cell in str(entry["New Value"] or "").split("; "):
+                out[cell] = str(entry["Key"])
+    return out
 
 
 def _restore(entry: dict[str, Any], tabs: Mapping[str, Tab], issued: Mapping[str, Any]) -> CellChange | str:

@@ -39,7 +39,9 @@ class InitResult:
 def header_note(schema: Schema, header: str) -> str:
     column = schema.column(header)
     owner = "Written by sheetsync: do not edit by hand." if column.owner == "job" else "Typed by people."
-    if column.job_transitions or column.job_fills_blank:
+    if column.job_increments:
+        owner = "Typed by people; sheetsync may only add whole units to it (each one logged)."
+    elif column.job_transitions or column.job_fills_blank:
         owner = "Typed by people; sheetsync may " + (
             "fill it when blank."
             if column.job_fills_blank

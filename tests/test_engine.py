@@ -158,3 +158,62 @@ def test_a_reports_problems_by_row_follow_what_is_added_after_asking():
     assert [p.code for p in report.for_row("Orders", "O-1")] == ["a", "c"]
     assert [p.code for p in report.for_row("Lines", "O-1")] == ["d"]
     assert report.for_row("Orders", "O-9") == []
+
+
+GROUPED = '''
+from sheetsync import job
+
+@job("pair")
+def pair(ctx):
+    """Note A-1 and A-2 as one group: both land or neither."""
+    cs = ctx.changes()
+    orders = ctx.tab("Orders")
+    for key in ("A-1", "A-2"):
+        cs.set(orders, orders.row(key), "Note", f"paired {key}", group="pair")
+    return cs
+'''
+
+
+@pytest.mark.parametrize("edited", [None, "A-1", "A-2"])
+def test_a_group_lands_whole_or_not_at_all(tmp_path, edited):
+    backend = fresh_book(ORDERS)
+    if edited:
+
+        def person(kind):
+            if kind == "guard":
+                backend.hooks.remove(person)
+                row = next(r for r in backend.tabs["Orders"].values if r[0] == edited)
+                row[1] = "renamed meanwhile"
+
+        backend.hooks.append(person)
+    _, result = go(tmp_path, {"pair": GROUPED}, backend=backend)
+    notes = cells(backend, "Note")
+    if edited is None:
+        assert (notes["A-1"], notes["A-2"]) == ("paired A-1", "paired A-2")
+        linked = [r for r in backend.values("_Log")[1:] if r[3] == "linked"]
+        assert len(linked) == 1 and linked[0][5] == "pair" and linked[0][9] == "Orders!F2; Orders!F3"
+    else:
+        assert (notes["A-1"], notes["A-2"]) == (None, None)
+        other = "A-2" if edited == "A-1" else "A-1"
+        held = next(p for p in result.conflicts if p.key == other)
+        assert held.code == Code.WRITE_CONFLICT and "goes together with" in held.message
+
+
+def test_undo_restores_a_group_whole_or_leaves_it(tmp_path):
+    config, project = fresh_project(tmp_path, {"pair": GROUPED})
+    backend = fresh_book(ORDERS)
+    first = sheetsync.run(config, None, now=NOW.replace(tzinfo=config.timezone), backend=backend, project=project)
+    values = backend.tabs["Orders"].values
+    values[1][values[0].index("Note")] = "a person's note"  # A-1's note changed since: A-2's stays too
+    done = sheetsync.undo(config, first.run_id, backend=backend, now=NOW.replace(tzinfo=config.timezone))
+    assert [c for c in done.restored if c.column == "Note"] == []
+    assert {e["Key"] for e, _ in done.left if e["Column"] == "Note"} == {"A-1", "A-2"}
+    assert cells(backend, "Note")["A-2"] == "paired A-2"
+
+
+def test_a_count_marked_job_increments_may_only_go_up(tmp_path):
+    from sheetsync.model.schema import Column
+
+    stock = Column("Stock", type="int", job_increments=True)
+    assert stock.job_may_write(2, 3) and not stock.job_may_write(2, 1) and not stock.job_may_write(None, 1)
+    assert not Column("Stock", type="int").job_may_write(2, 3)

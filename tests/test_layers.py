@@ -20,6 +20,7 @@ LAYERS = {
     "engine": 3,
     "export": 4,
     "history": 4,
+    "outbox": 4,
     "init": 4,
     "demo": 4,
     "new": 4,

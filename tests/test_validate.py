@@ -590,6 +590,7 @@ def people_style(config):
         cells.insert(2, [None] * len(headers))  # a blank row between people's rows
         cells.append([""] * len(headers))
         data[tab] = cells
+    data["Outbox"] = grid(config, "Outbox", [])  # job-owned: sheetsync init creates it
     return MemoryBackend(data)
 
 

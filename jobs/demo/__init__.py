@@ -308,9 +308,14 @@ def _returns(rng, today: date, skus: list[dict[str, Any]]) -> list[dict[str, Any
 def _return_progress(rng, row: dict[str, Any], status: str, requested: date, sku: dict[str, Any], i: int,
                      today: date) -> None:
     price = float(str(sku["Price"]).replace("$", "").replace(",", ""))
+    if i % 5 == 2:  # a discounted order: Refund Due works from what was paid, not the list price
+        price = round(price * 0.9, 2)
+        row["Order Amount"] = price
     if status in ("Received", "Inspecting", "At Workshop", "Resolved", "Declined"):
         row["Received On"] = min(requested + timedelta(days=rng.randint(3, 9)), today)
         row["Condition"] = "As New" if i % 6 else "Worn"
+        if i == 17:
+            row["Condition"] = "Missing Certificate"  # the certificate fee in Refund Due's breakdown
     if status == "At Workshop":
         row["Workshop Due"] = row["Received On"] + timedelta(days=10)
     if status == "Resolved":
@@ -340,6 +345,9 @@ def _gifts(rng, today: date, skus, influencers) -> list[dict[str, Any]]:
             "Shipped On": shipped, "Carrier": "UPS" if shipped else None,
             "Tracking Number": f"1Z999AA1{rng.randint(10**9, 10**10 - 1)}" if shipped else None,
         }
+        if shipped and i % 6 in (1, 3, 5):  # other carriers; every other one left blank, to be guessed
+            carrier, number = TRACKED[(i // 2) % len(TRACKED)]
+            row.update({"Carrier": carrier if i % 4 == 1 else None, "Tracking Number": number})
         if shipped and (today - shipped).days > 5:
             row["Delivered On"] = shipped + timedelta(days=3)
         _gift_post(rng, row, person, i, today)
@@ -371,6 +379,16 @@ def _gift_post(rng, row: dict[str, Any], person: dict[str, Any], i: int, today: 
     })
     row["Attributed Revenue"] = round(row["Attributed Orders"] * rng.uniform(180, 900), 2)
 
+
+# Tracking numbers in each carrier's format (UPU S10 numbers with a valid check digit for the postal services).
+TRACKED = [
+    ("USPS", "9400111899223197428490"),
+    ("Royal Mail", "RR123456785GB"),
+    ("FedEx", "123456789012"),
+    ("DHL", "1234567890"),
+    ("Canada Post", "7023210039414604"),
+    ("Australia Post", "CP123456785AU"),
+]
 
 MISTAKES: list[Mistake] = [
     Mistake("SKUs", "RG-AUR-100", "Price", "price typed with a letter O for a zero", ("not_money",)),

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-@job("describe", after=["validate"], publishes={"drafts": dict})
+@job("describe", after=["validate", "restock"], publishes={"drafts": dict})  # restock: Stock as written
 def describe(ctx: Context) -> ChangeSet:
     """Draft copy and Etsy fields from the specs, guard approved copy against spec changes, check all copy."""
     cs = ctx.changes()

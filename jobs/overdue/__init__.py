@@ -117,7 +117,7 @@ class Scope:
         return self.ctx.tab("SKUs")
 
 
-@job("overdue", after=["validate"])
+@job("overdue", after=["validate", "restock"])  # restock: gifts see Stock as written
 def overdue(ctx: Context) -> ChangeSet:
     """Flag late gift posts, stuck returns and late copy; issue ids, fill blanks, and list today's actions."""
     scope = Scope(ctx, ctx.changes(), ctx.today, Calendar.of(ctx.config))

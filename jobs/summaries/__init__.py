@@ -30,7 +30,7 @@ SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
 @job(
     "summaries",
-    after=["validate", "describe", "overdue", "completeness"],
+    after=["validate", "describe", "overdue", "completeness", "restock"],  # restock: Stock as written
     reports_issues=False,
     publishes={"figures": dict},
 )

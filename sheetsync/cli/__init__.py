@@ -32,6 +32,7 @@ COMMANDS = {
     "log": ".history:log",
     "undo": ".history:undo",
     "export": ".export:export",
+    "send": ".send:send",
     "schedule": ".schedule:schedule",
     "emulator": "sheetsync.testing.cli:emulator",
 }

@@ -139,6 +139,13 @@ def log_entries(resolved: Resolved, current: Mapping[str, TabData], schemas: Map
                 _stored(write.value),
             ]
         )
+    groups: dict[str, list[str]] = {}
+    for change, write in resolved.written:
+        if change.group:
+            groups.setdefault(change.group, []).append(linked_cell(change.tab, a1(write.row, write.col)))
+    for group, cells in groups.items():
+        job = next(c.job or "" for c, _ in resolved.written if c.group == group)
+        entries.append([job, LogKind.LINKED, "", group, "", f"{len(cells)} cells", "", "; ".join(cells)])
     for (job, tab, column), count in recounts.items():
         entries.append([job, LogKind.RECOUNT, tab, "", column, f"{count} cells", "", "counted again from today's date"])
     for append, row in resolved.appended:
@@ -159,6 +166,11 @@ def log_entries(resolved: Resolved, current: Mapping[str, TabData], schemas: Map
             ]
         )
     return entries
+
+
+def linked_cell(tab: str, cell: str) -> str:
+    """How a LINKED `_Log` row names one of its cells: `Tab!A1` (the tab's name as it is)."""
+    return f"{tab}!{cell}"
 
 
 def _recount(change: CellChange, schema: Schema | None) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ConfigError, JobError, SheetSyncError
-from ..model.changes import Action, ChangeSet
+from ..model.changes import Action, CellNote, ChangeSet
 from ..model.grid import Grid
 from ..model.ids import Issuer
 from ..model.problems import Code, Problem, Report
@@ -49,6 +49,7 @@ class Evaluation:
     report: Report = field(default_factory=Report)  # every problem, schema problems first
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # every evaluated job's outputs
     actions: list[Action] = field(default_factory=list)  # every evaluated job's To Do actions
+    notes: list[CellNote] = field(default_factory=list)  # every evaluated job's notes (they stay, like problems)
     issues_ok: bool = True  # every issue-reporting job ran, so Issues can be composed in full
     seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds each evaluated job took
 
@@ -131,6 +132,7 @@ def evaluate(
         ran[name] = produced
         found.outputs[name] = dict(context.published)
         found.actions += produced.actions
+        found.notes += produced.notes
         found.report.extend(produced.problems)
         outcome.problems = len(produced.problems)
         if name in chosen:

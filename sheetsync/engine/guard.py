@@ -49,15 +49,17 @@ def resolve(
         new_tabs=list(plan.new_tabs),
         contents=[place_refs(_carried(c, current), finder, indexes) for c in plan.contents],
     )
-    written, conflicts = [], []
+    written, conflicts, skipped = [], [], []
     for change in plan.cells:
         target = finder.find(change.tab, change.sheet_row, change.key)
         if isinstance(target, str):
             conflicts.append(conflict(change, None, None, target))
+            skipped.append(change)
             continue
         col = indexes[change.tab].col(change.column)
         if col is None:
             conflicts.append(conflict(change, target, None, "the column is gone"))
+            skipped.append(change)
             continue
         now_raw = current[change.tab].cell(target, col)
         if cell_norm(now_raw) != cell_norm(change.expected):
@@ -70,10 +72,13 @@ def resolve(
                     f"{describe(now_raw)!r} while the job ran; left as the person typed it",
                 )
             )
+            skipped.append(change)
             continue
         write = CellWrite(change.tab, target, col, to_cell(change.value))
-        batch.cells.append(write)
         written.append((change, write))
+    written, held = _together(written, skipped)
+    conflicts += held
+    batch.cells.extend(write for _, write in written)
     appended = _resolve_appends(plan.appends, indexes, batch)
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
@@ -85,6 +90,22 @@ def _carried(content: TabContent, current: Mapping[str, TabData]) -> TabContent:
     if content.kept is None or content.name not in current:
         return content
     return carry_kept(content, current[content.name].values)
+
+
+def _together(
+    written: list[tuple[CellChange, CellWrite]], skipped: list[CellChange]
+) -> tuple[list[tuple[CellChange, CellWrite]], list[Problem]]:
+    """Drop every write of a group one of whose writes is skipped: a group lands whole or not at all."""
+    broken = {c.group: c for c in skipped if c.group}
+    kept, held = [], []
+    for change, write in written:
+        other = broken.get(change.group) if change.group else None
+        if other is None:
+            kept.append((change, write))
+            continue
+        why = f"it goes together with {other.tab} {other.key} {other.column}, which could not be written"
+        held.append(conflict(change, write.row, write.col, why))
+    return kept, held
 
 
 def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> TabContent:

@@ -11,7 +11,7 @@ from ..model.keys import KeyIndex
 from ..model.tab import Tab
 from ..model.values import describe
 
-Annotation = tuple[str, str]  # (note text, fill colour)
+Annotation = tuple[str, str | None]  # (note text, fill colour: None for a note that is no problem)
 
 
 class RowFinder:

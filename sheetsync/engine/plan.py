@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import OwnershipError
-from ..model.changes import CellChange, ChangeSet, RowAppend
+from ..model.changes import CellChange, CellNote, ChangeSet, RowAppend
 from ..model.grid import TabData, trim
 from ..model.ids import Issuer
 from ..model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
@@ -59,6 +59,7 @@ def build_plan(
     changes: list[ChangeSet],
     report: Report,
     issues_ok: bool,
+    notes: Iterable[CellNote] = (),
 ) -> Plan:
     """Every write the run wants: the chosen jobs' writes, then Issues and notes when every job reported."""
     plan = Plan()
@@ -79,7 +80,7 @@ def build_plan(
         plan.contents += changeset.contents
     if issues_ok:
         plan.cells += issue_cells(config, tabs, report)
-        wanted = wanted_annotations(config, tabs, report)
+        wanted = wanted_annotations(config, tabs, report, notes)
         if annotation_writes(wanted, data, tabs):
             plan.annotations = wanted
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
@@ -97,6 +98,8 @@ def check_ownership(change: CellChange, schema: Schema, privileged: bool = False
     if privileged or column.job_may_write(change.old, change.value):
         return
     allowed = ", ".join(f"{a}->{b}" for a, b in column.job_transitions) or "none"
+    if column.job_increments:
+        allowed = "add whole units" if allowed == "none" else f"{allowed}, add whole units"
     raise OwnershipError(
         f"job {change.job!r} tried to write {describe(change.value)!r} to {schema.tab}!{change.column} "
         f"(row {change.sheet_row}), a column people own (transitions a job may make: {allowed})"
@@ -197,8 +200,11 @@ def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list
     return out
 
 
-def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) -> dict[str, dict]:
-    """Per tab, the note and fill sheetsync wants on each cell that has a problem (every other note goes).
+def wanted_annotations(
+    config: Config, tabs: Mapping[str, Tab], report: Report, notes: Iterable[CellNote] = ()
+) -> dict[str, dict]:
+    """Per tab, the note and fill sheetsync wants on each cell that has a problem or a job's note (every
+    other note goes); a note that is no problem adds its text below the problems' and no highlight.
 
     Keyed by (row as read, column), each with the row's key: tab -> (row, column) -> (key, (text, fill)).
     """
@@ -223,6 +229,15 @@ def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) 
             text = NOTE_PREFIX + "\n".join(dict.fromkeys(p.message for p in problems))
             worst = "error" if any(p.severity == Severity.ERROR for p in problems) else "warning"
             out[tab][(row, column)] = (keys[(tab, row)], (text, FILLS[worst]))
+    for note in notes:
+        if note.tab not in out or note.column not in tabs[note.tab].columns:
+            continue
+        where = (note.sheet_row, note.column)
+        if where in out[note.tab]:
+            key, (text, fill) = out[note.tab][where]
+            out[note.tab][where] = (key, (f"{text}\n{note.text}", fill))
+        else:
+            out[note.tab][where] = (note.key, (NOTE_PREFIX + note.text, None))
     return out
 
 

@@ -140,7 +140,9 @@ def run(
         )
         began = time.monotonic()
         phases.start("plan")
-        plan = build_plan(config, tabs, data, found.changes, result.report, found.issues_ok and not project.broken)
+        plan = build_plan(
+            config, tabs, data, found.changes, result.report, found.issues_ok and not project.broken, found.notes
+        )
         record_counters(plan, tabs, issuers)
         result.planned, result.planned_appends = plan.cells, plan.appends
         result.planned_contents = [c.name for c in plan.contents]

@@ -31,6 +31,21 @@ class CellChange:
     old: Any  # the typed value as read, for ownership rules and the audit log
     sheet_row: int  # where the row was when read: for messages only, never for addressing
     job: str | None = None
+    # Writes sharing a group land together or not at all (a restock: Stock +1 and the return's Restocked On),
+    # and `sheetsync undo` puts them back together or leaves them all.
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """sheetsync's note on one cell that is not a problem (a figure's breakdown): no highlight, no Issues line."""
+
+    tab: str
+    key: str
+    sheet_row: int
+    column: str
+    text: str
+    job: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,13 +124,22 @@ class ChangeSet:
     contents: list[TabContent] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    notes: list[CellNote] = field(default_factory=list)
 
-    def set(self, tab: Tab, row: Row, column: str, value: Any) -> None:
-        """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned."""
+    def set(self, tab: Tab, row: Row, column: str, value: Any, *, group: str | None = None) -> None:
+        """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned.
+
+        Writes given the same `group` land together or not at all."""
         header = _header(tab, column)
         self.cells.append(
-            CellChange(tab.name, row.key, header, value, row.read_raw(header), row.get(header), row.sheet_row, self.job)
+            CellChange(
+                tab.name, row.key, header, value, row.read_raw(header), row.get(header), row.sheet_row, self.job, group
+            )
         )
+
+    def note(self, tab: Tab, row: Row, column: str, text: str) -> None:
+        """Put `text` in sheetsync's note on a cell (kept while the job keeps saying it, like a problem's note)."""
+        self.notes.append(CellNote(tab.name, row.key, row.sheet_row, _header(tab, column), text, self.job))
 
     def append(self, tab: str, values: dict[str, Any]) -> None:
         self.appends.append(RowAppend(tab, dict(values), self.job))
@@ -160,15 +184,17 @@ class ChangeSet:
         self.contents += other.contents
         self.problems += other.problems
         self.actions += other.actions
+        self.notes += other.notes
 
     def labelled(self, job: str) -> ChangeSet:
         """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
-        items: list[CellChange | RowAppend | Problem | Action | TabContent] = [
+        items: list[CellChange | RowAppend | Problem | Action | TabContent | CellNote] = [
             *self.contents,
             *self.cells,
             *self.appends,
             *self.problems,
             *self.actions,
+            *self.notes,
         ]
         if self.job == job and all(i.job == job for i in items):
             return self
@@ -179,6 +205,7 @@ class ChangeSet:
             [replace(c, job=job) for c in self.contents],
             [replace(p, job=job) for p in self.problems],
             [replace(a, job=job) for a in self.actions],
+            [replace(n, job=job) for n in self.notes],
         )
 
 

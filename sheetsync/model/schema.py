@@ -49,6 +49,8 @@ class Column:
     # Named exceptions to person ownership (domain.md §2): (from, to) status moves a job may make.
     job_transitions: tuple[tuple[str, str], ...] = ()
     job_fills_blank: bool = False
+    # A count a job may raise by whole units (Stock +1 when a returned piece is relisted), never lower or set.
+    job_increments: bool = False
     daily: bool = False  # recomputed from the date every day (Days Open): day-to-day changes are logged compactly
     # Columns whose words people also type into this one ("14 kt yellow gold" in Metal holds a Purity):
     # a value that does not parse is split, and the message suggests both parts.
@@ -74,7 +76,13 @@ class Column:
             return True
         if self.job_fills_blank and (old is None or old == ""):
             return True
+        if self.job_increments and _whole(old) and _whole(new) and new > old:
+            return True
         return any(f in (ANY, old) and t == new for f, t in self.job_transitions)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -211,6 +219,7 @@ COLUMN_KEYS = {
     "description",
     "job_transitions",
     "job_fills_blank",
+    "job_increments",
     "daily",
     "compound_with",
     "width",
@@ -267,6 +276,7 @@ def _column(path: Path, index: int, raw: Any, vocabularies: Mapping[str, Vocabul
         description=raw.get("description", ""),
         job_transitions=transitions,
         job_fills_blank=_flag(where, raw, "job_fills_blank"),
+        job_increments=_flag(where, raw, "job_increments"),
         daily=_flag(where, raw, "daily"),
         compound_with=tuple(raw.get("compound_with", ())),
         look=_look(where, raw),

@@ -20,6 +20,7 @@ class LogKind:
     NOTE = "note"  # sheetsync's note on a cell, set (New Value) or taken away
     WHOLE_TAB = "whole tab"  # a tab rewritten whole: its row count and a digest of its content
     UNDO = "undo"  # a cell restored by `sheetsync undo`
+    LINKED = "linked"  # cells written together (a named transition and its record): New Value lists them
 
 
 RUNS_HEADERS = [

@@ -51,6 +51,7 @@ class Config:
     templates_dir: Path = Path("templates")
     demo: Mapping[str, Any] = field(default_factory=dict)
     brand: Mapping[str, Any] = field(default_factory=dict)
+    outbox: Mapping[str, Any] = field(default_factory=dict)  # [outbox]: see sections.OutboxSection
     # policy tables read so far, by declaration: the config is frozen, so each is read and checked once
     _tables: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -197,6 +198,7 @@ def load_config(path: str | os.PathLike | None = None, workbook: str | None = No
         templates_dir=(root / data.get("templates", "templates")).resolve(),
         demo=freeze(dict(data.get("demo", {}))),
         brand=freeze(dict(data.get("brand", {}))),
+        outbox=freeze(dict(data.get("outbox", {}))),
     )
 
 

@@ -57,6 +57,20 @@ class DemoSection:
 
 
 @dataclass(frozen=True)
+class OutboxSection:
+    """[outbox]: the SMTP server `sheetsync send` sends approved Outbox rows through (blank smtp: off)."""
+
+    smtp: str = setting("", doc='"host:port" of the SMTP server; blank: sending is off')
+    sender: str = setting("", doc="the From address")
+    tab: str = setting("Outbox", doc="the outbox tab (it must be in [tabs])")
+    starttls: bool = False
+    ssl: bool = False
+    username: str = ""
+    password_env: str = "SHEETSYNC_SMTP_PASSWORD"
+    timeout: float = setting(30.0, more_than=0)
+
+
+@dataclass(frozen=True)
 class GoogleSettings:
     """[policies.google]: the Google Sheets backend's credentials, retries and timeout."""
 
@@ -83,6 +97,7 @@ SECTIONS = {
     "jobs": PolicyTable("jobs", JobsSection, __name__, prefix=""),
     "calendar": PolicyTable("calendar", CalendarSection, __name__, prefix=""),
     "demo": PolicyTable("demo", DemoSection, __name__, prefix=""),
+    "outbox": PolicyTable("outbox", OutboxSection, __name__, prefix=""),
 }
 LIBRARY_POLICIES = {
     "google": PolicyTable("google", GoogleSettings, __name__),

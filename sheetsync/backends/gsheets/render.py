@@ -348,6 +348,8 @@ class Renderer:
             if note.fill and ours_fill:
                 data["userEnteredFormat"] = {"backgroundColor": rgb(note.fill)}
                 fields.append("userEnteredFormat.backgroundColor")
+            elif not note.fill and fill in OUR_FILLS:  # a note that is no problem: our highlight goes
+                fields.append("userEnteredFormat.backgroundColor")
             if fields:
                 self._cell_request(info, note.row, note.col, data, ",".join(fields))
 

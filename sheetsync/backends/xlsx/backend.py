@@ -297,6 +297,8 @@ def _set_note(cell: Any, note: str | None, fill: str | None) -> None:
         cell.comment = comment
     if fill and (ours or cell.fill is None or cell.fill.fill_type is None):
         cell.fill = PatternFill("solid", fgColor=fill)  # never paint over a person's own colour
+    elif not fill and ours:
+        cell.fill = PatternFill(fill_type=None)  # a note that is no problem: no highlight
 
 
 _OUR_FILLS = set(FILLS.values())
