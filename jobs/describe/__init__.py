@@ -61,14 +61,17 @@ def describe(ctx: Context) -> ChangeSet:
         valid = row.key not in blocked
         if valid:
             status = _guard_approval(cs, skus, row, status, settings)
-        status = returns_feed(cs, skus, row, status, settings, returns.get(row.key, []), ctx.today)
+        found_returns = returns.get(row.key, [])
+        if found_returns:  # what the row's writes and Issues say depends on these returns' rows as read
+            cs.computed_from(skus, row, [(ctx.tab("Returns"), r.shown_key or r.key) for r in found_returns])
+        status = returns_feed(cs, skus, row, status, settings, found_returns, ctx.today)
         if not valid:
             continue
         record = meta.row(MEMO.format(row.key))
         memo = Memo.read(record)
         written = _drafts(cs, skus, meta, row, status, settings, ctx, drafts, memo, run)
         _checks(cs, skus, row, settings, written, memo, run, status)
-        save(cs, meta, row.key, memo, record, stamp)
+        save(cs, meta, row.key, memo, record, stamp, [(skus, row.key)])
     return cs
 
 

@@ -52,6 +52,10 @@ def resolve(
         if isinstance(target, str):
             conflicts.append(conflict(change, None, None, target))
             continue
+        why = finder.changed(change.reads)
+        if why is not None:
+            conflicts.append(conflict(change, target, None, why))
+            continue
         col = indexes[change.tab].col(change.column)
         if col is None:
             conflicts.append(conflict(change, target, None, "the column is gone"))
@@ -71,7 +75,7 @@ def resolve(
         write = CellWrite(change.tab, target, col, to_cell(change.value))
         batch.cells.append(write)
         written.append((change, write))
-    appended = _resolve_appends(plan.appends, indexes, batch)
+    appended = _resolve_appends([a for a in plan.appends if finder.changed(a.reads) is None], indexes, batch)
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)

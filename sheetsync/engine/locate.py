@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..backends.base import NoteWrite
 from ..model.grid import TabData
 from ..model.keys import KeyIndex
-from ..model.tab import Tab
+from ..model.problems import RowRead
+from ..model.tab import Tab, print_text
 from ..model.values import describe
 
 Annotation = tuple[str, str]  # (note text, fill colour)
@@ -55,6 +56,25 @@ class RowFinder:
                 "give the copy its own key or delete it"
             )
         return f"its key is now on {len(rows)} rows ({_rows(rows)}) and none holds the cells as read"
+
+    def changed(self, reads: Iterable[RowRead]) -> str | None:
+        """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
+        for read in reads:
+            index = self.indexes.get(read.tab)
+            if index is None:
+                return f"the {read.tab} tab it was computed from is gone"
+            rows = index.where(read.key) if read.key else []
+            now = tuple(sorted(print_text(index.fingerprint(r)) for r in rows))
+            if now == read.prints:
+                continue
+            if not read.prints:
+                return f"it was computed while {read.tab} had no row {read.key}, and now it has ({_rows(rows)})"
+            if not rows:
+                return f"the {read.tab} row {read.key} it was computed from is gone (deleted, or its key changed)"
+            return (
+                f"a person changed the {read.tab} row {read.key} it was computed from ({_rows(rows)}) while the job ran"
+            )
+        return None
 
 
 def place_annotations(

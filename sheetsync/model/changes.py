@@ -7,12 +7,13 @@ and the To Do actions it proposes. Everything in it is labelled with the job's n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from .layout import TabContent
-from .problems import Problem, Severity
+from .problems import Problem, RowRead, Severity
 from .tab import Row, Tab, unknown_column
 from .values import fold
 
@@ -31,6 +32,7 @@ class CellChange:
     old: Any  # the typed value as read, for ownership rules and the audit log
     sheet_row: int  # where the row was when read: for messages only, never for addressing
     job: str | None = None
+    reads: tuple[RowRead, ...] = ()  # other rows the value was computed from: it lands only if they are as read
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class RowAppend:
     tab: str
     values: dict[str, Any]
     job: str | None = None
+    reads: tuple[RowRead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,16 +97,42 @@ class ChangeSet:
     contents: list[TabContent] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    row_reads: dict[tuple[str, int], tuple[RowRead, ...]] = field(default_factory=dict)  # (tab, row as read) ->
 
-    def set(self, tab: Tab, row: Row, column: str, value: Any) -> None:
-        """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned."""
+    def computed_from(self, tab: Tab, row: Row, reads: Reads) -> None:
+        """Everything written to `row` (its Issues cell too) was found from these other rows, as (tab, key) pairs.
+
+        Every write to the row is then skipped as a conflict when a person changed, pasted, added or removed
+        one of them while the job ran (a return's Policy Check from its SKU's row: `[(skus, row["SKU"])]`).
+        """
+        where = (tab.name, row.sheet_row)
+        self.row_reads[where] = tuple(dict.fromkeys(self.row_reads.get(where, ()) + _reads(reads)))
+
+    def set(self, tab: Tab, row: Row, column: str, value: Any, reads: Reads = ()) -> None:
+        """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned.
+
+        `reads` names the other rows the value was computed from, as (tab, key) pairs (say a gift's value
+        from its SKU's Cost: `reads=[(skus, row["SKU"])]`, a blank key meaning none): the write is skipped
+        as a conflict when a person changed, pasted, added or removed such a row while the job ran.
+        """
         header = _header(tab, column)
         self.cells.append(
-            CellChange(tab.name, row.key, header, value, row.read_raw(header), row.get(header), row.sheet_row, self.job)
+            CellChange(
+                tab.name,
+                row.key,
+                header,
+                value,
+                row.read_raw(header),
+                row.get(header),
+                row.sheet_row,
+                self.job,
+                _reads(reads),
+            )
         )
 
-    def append(self, tab: str, values: dict[str, Any]) -> None:
-        self.appends.append(RowAppend(tab, dict(values), self.job))
+    def append(self, tab: str, values: dict[str, Any], reads: Reads = ()) -> None:
+        """A new row at the end of `tab`; with `reads` (as for `set`), only if those rows are as read."""
+        self.appends.append(RowAppend(tab, dict(values), self.job, _reads(reads)))
 
     def replace(self, content: TabContent) -> None:
         """Rewrite a whole job-owned tab (summaries, To Do); skipped when its content is unchanged."""
@@ -118,8 +147,12 @@ class ChangeSet:
         message: str,
         severity: Severity = Severity.WARNING,
         value: Any = None,
+        reads: Reads = (),
     ) -> Problem:
-        """Record a problem at a row's cell (a warning unless said); it shows in Issues and as a cell note."""
+        """Record a problem at a row's cell (a warning unless said); it shows in Issues and as a cell note.
+
+        `reads` (as for `set`): the other rows it was found from, so the Issues cell it goes to is written only
+        if they are as read."""
         if not CODE_RE.match(str(code)):
             raise ValueError(
                 f"reason code {code!r} is not a snake_case word (use a StrEnum of codes, "
@@ -127,6 +160,8 @@ class ChangeSet:
             )
         header = _header(tab, column) if column is not None else None
         problem = tab.problem(row, header, code, message, severity, value=value, job=self.job)
+        if reads:
+            problem = replace(problem, reads=_reads(reads))
         self.problems.append(problem)
         return problem
 
@@ -145,6 +180,8 @@ class ChangeSet:
         self.contents += other.contents
         self.problems += other.problems
         self.actions += other.actions
+        for where, reads in other.row_reads.items():
+            self.row_reads[where] = tuple(dict.fromkeys(self.row_reads.get(where, ()) + reads))
 
     def labelled(self, job: str) -> ChangeSet:
         """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
@@ -164,7 +201,15 @@ class ChangeSet:
             [replace(c, job=job) for c in self.contents],
             [replace(p, job=job) for p in self.problems],
             [replace(a, job=job) for a in self.actions],
+            dict(self.row_reads),
         )
+
+
+Reads = Iterable[tuple[Tab, Any] | RowRead]
+
+
+def _reads(reads: Reads) -> tuple[RowRead, ...]:
+    return tuple(r if isinstance(r, RowRead) else r[0].read_of(r[1]) for r in reads)
 
 
 def _header(tab: Tab, column: str) -> str:

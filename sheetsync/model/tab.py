@@ -19,7 +19,7 @@ from ..errors import JobError
 from .a1 import a1
 from .grid import TabData
 from .keys import KeyIndex, cell_norm, is_fallback, key_text, normal_key
-from .problems import Code, Problem, Severity
+from .problems import Code, Problem, RowRead, Severity
 from .schema import Column, Schema
 from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, split_compound, to_cell
 
@@ -126,6 +126,11 @@ class Row:
         )
 
 
+def print_text(fingerprint: Mapping[str, Any]) -> str:
+    """A row's person-owned cells as one comparable text (the same from a read Row and from a KeyIndex)."""
+    return repr(sorted((h, repr(v)) for h, v in fingerprint.items()))
+
+
 @dataclass(frozen=True, eq=False)
 class Tab:
     """A tab read under its schema; `columns` maps each schema header present to its 1-based column."""
@@ -154,6 +159,19 @@ class Tab:
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(self.key_of(key))
+
+    @cached_property
+    def _holding(self) -> Mapping[str, tuple[Row, ...]]:
+        out: dict[str, list[Row]] = {}
+        for row in self.rows:
+            out.setdefault(self.key_of(row.shown_key or row.key), []).append(row)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    def read_of(self, key: Any) -> RowRead:
+        """What a value computed from this tab's row(s) holding `key` (or from their absence) depends on."""
+        text = key_text(key) if not is_blank(key) else ""
+        rows = self._holding.get(self.key_of(text), ()) if text else ()
+        return RowRead(self.name, text, tuple(sorted(print_text(row.fingerprint()) for row in rows)))
 
     @cached_property
     def by_sheet_row(self) -> Mapping[int, Row]:
