@@ -46,7 +46,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ from sheetsync.model.keys import cell_norm, fold  # noqa: E402
 from sheetsync.model.layout import NOTE_PREFIX  # noqa: E402
 from sheetsync.model.schema import Schema  # noqa: E402
 from sheetsync.model.system import LOG, META, META_SCHEMA, RUNS  # noqa: E402
+from sheetsync.model.values import date_to_serial  # noqa: E402
 
 DAY = datetime(2026, 11, 26, 9, 0)
 PERSON_TABS = ("SKUs", "Returns", "Influencers", "Gifts")
@@ -598,25 +599,23 @@ class XlsxAdapter(Adapter):
     def backend(self, handle):
         return XlsxBackend(handle)
 
-    def notes(self, handle, tabs):
-        import openpyxl
+    def notes(self, handle, tabs):  # every note, a person's too (read from the sheet XML, as the backend does)
+        from sheetsync.backends.xlsx import fastread
 
-        book = openpyxl.load_workbook(handle)
-        return {
-            t: {(c.row, c.column): str(c.comment.text) for c in book[t]._cells.values() if c.comment is not None}
-            for t in tabs
-            if t in book.sheetnames
-        }
+        _, data = fastread.read_book(Path(handle).read_bytes(), tabs, "")
+        return {name: dict(tab.notes) for name, tab in data.items()}
 
     def formula_cols(self, handle):
-        import openpyxl
+        import zipfile
 
-        book = openpyxl.load_workbook(handle)
+        from sheetsync.backends.xlsx import fastread
+
+        archive = zipfile.ZipFile(handle)
         out: dict[str, set[int]] = {}
-        for sheet in book.worksheets:
-            for (_, c), cell in sheet._cells.items():
-                if cell.data_type == "f":
-                    out.setdefault(sheet.title, set()).add(c)
+        for name, part in fastread._sheet_parts(archive).items():
+            cols = {c for _, c in fastread._scan(archive, part, NOTE_PREFIX).formulas}
+            if cols:
+                out[name] = cols
         return out
 
     def apply(self, handle, prims):
@@ -734,6 +733,7 @@ class Trials:
         steady = adapter.copy(fresh)
         self._run(steady, now)
         self.starts = {"fresh": fresh, "steady": steady}
+        self._planned: dict[tuple[str, datetime], int] = {}
         self.day = now
 
     def _cfg(self, handle: Any) -> sheetsync.Config:
@@ -776,7 +776,11 @@ class Trials:
 
         # The trial: the same actions, made while the run is between its read and its write.
         book = self.adapter.copy(start)
-        planned = self._run_dry(book, now) if self.adapter.name == "xlsx" else None
+        planned = None
+        if self.adapter.name == "xlsx":  # a refused run returns nothing: what it had planned, from a dry run
+            if (start_name, now) not in self._planned:
+                self._planned[(start_name, now)] = self._run_dry(book, now)
+            planned = self._planned[(start_name, now)]
         made = []
 
         def edit() -> None:
@@ -933,13 +937,13 @@ class Trials:
         )
         if len(rows) == 1 and goal_col is not None:
             should = _at(goal, rows[0], goal_col)
-            if cell_norm(should) != cell_norm(write.value):
+            if _value(should) != _value(write.value):
                 out.stale.append(f"{where}: wrote {write.value!r}, a run after the person writes {should!r}")
 
     def _check_meta(self, change, write, wanted, where, out: Outcome) -> None:
         row = wanted.get(META, {}).get(str(change.key))
         column = {"Value": 0, "Updated": 1}.get(change.column)
-        if row is not None and column is not None and column < len(row) and row[column] != cell_norm(write.value):
+        if row is not None and column is not None and column < len(row) and _value(row[column]) != _value(write.value):
             should = str(row[column])[:60]
             out.stale.append(f"{where}: wrote {str(write.value)[:60]!r}, a run after the person writes {should!r}")
 
@@ -1003,6 +1007,13 @@ class _Exempt:
 
     def __contains__(self, item: tuple[str, int, int]) -> bool:
         return item in self.written or item[2] in self.formulas.get(item[0], ())
+
+
+def _value(raw: Any) -> Any:
+    """A cell for comparing across backends: a date as its serial number (Google reads dates as numbers)."""
+    if isinstance(raw, date):
+        raw = date_to_serial(raw)
+    return cell_norm(raw)
 
 
 def _same_key(a: Any, b: Any) -> bool:
@@ -1070,7 +1081,7 @@ def kill_trials(count: int, seed: int, verbose: bool = False) -> tuple[int, int,
             path = folder / f"k{number}" / "shop.xlsx"
             path.parent.mkdir()
             shutil.copyfile(base, path)
-            delay = rng.uniform(0, began)  # a moment within the save (and the write before it)
+            delay = rng.uniform(0, began * 1.1)  # a moment within the write and its save, or just after
             _child(path, delay)
             bad = []
             try:
@@ -1208,7 +1219,9 @@ class Summary:
         )
 
 
-def run_backend(name: str, trials: int, seed: int, only: int | None = None, verbose: bool = False) -> Summary:
+def run_backend(
+    name: str, trials: int, seed: int, only: int | None = None, verbose: bool = False, every: int = 0
+) -> Summary:
     adapter: Adapter = {"memory": MemoryAdapter, "xlsx": XlsxAdapter, "google": GoogleAdapter}[name]()
     summary = Summary(name)
     began = time.monotonic()
@@ -1218,6 +1231,9 @@ def run_backend(name: str, trials: int, seed: int, only: int | None = None, verb
         for number in numbers:
             out = runner.trial(number)
             summary.add(number, out)
+            if every and summary.trials % every == 0 and summary.trials < len(numbers):
+                summary.seconds = time.monotonic() - began
+                print(f"  so far, {summary.line()}  [{summary.seconds:.0f} s]", flush=True)
             if verbose:
                 bad = out.lost + out.misplaced + out.stale + out.unreported + out.differences + out.harness
                 print(
@@ -1239,10 +1255,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=50, help="SIGKILL trials during an xlsx save (0: none)")
     parser.add_argument("--only", type=int, help="replay one trial by its number")
     parser.add_argument("-v", "--verbose", action="store_true", help="a line per trial")
+    parser.add_argument("--every", type=int, default=25, help="a line of figures so far every N trials (0: none)")
     args = parser.parse_args(argv)
     ok = True
     for name in [b.strip() for b in args.backend.split(",") if b.strip()]:
-        summary = run_backend(name, args.trials, args.seed, args.only, args.verbose)
+        summary = run_backend(name, args.trials, args.seed, args.only, args.verbose, args.every)
         print(
             f"{summary.line()}  [{summary.actions} person actions, {summary.written} cells written, "
             f"{summary.seconds:.0f} s]",

@@ -52,6 +52,7 @@ def describe(ctx: Context) -> ChangeSet:
     meta = ctx.tab(META)
     blocked = _blocking_problems(ctx)
     returns = returns_by_sku(ctx)
+    returns_tab = ctx.tab("Returns") if returns else None
     run = run_digest(ctx, _code())
     stamp = ctx.now.replace(tzinfo=None, microsecond=0)
     for row in skus:
@@ -62,8 +63,8 @@ def describe(ctx: Context) -> ChangeSet:
         if valid:
             status = _guard_approval(cs, skus, row, status, settings)
         found_returns = returns.get(row.key, [])
-        if found_returns:  # what the row's writes and Issues say depends on these returns' rows as read
-            cs.computed_from(skus, row, [(ctx.tab("Returns"), r.shown_key or r.key) for r in found_returns])
+        if returns_tab is not None:  # what the row's writes and Issues say depends on its returns as read
+            cs.computed_from(skus, row, [(returns_tab, "SKU", row.key)])
         status = returns_feed(cs, skus, row, status, settings, found_returns, ctx.today)
         if not valid:
             continue

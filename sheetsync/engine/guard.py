@@ -52,7 +52,10 @@ def resolve(
         if isinstance(target, str):
             conflicts.append(conflict(change, None, None, target))
             continue
-        why = finder.changed(change.reads)
+        schema = schemas.get(change.tab)
+        whole = schema is not None and change.column == schema.issues_column  # Issues speak of every cell
+        why = finder.row_changed(change.tab, change.sheet_row, target, change.column) if whole else None
+        why = why or finder.changed(change.reads)
         if why is not None:
             conflicts.append(conflict(change, target, None, why))
             continue

@@ -7,9 +7,9 @@ from typing import Any
 
 from ..backends.base import NoteWrite
 from ..model.grid import TabData
-from ..model.keys import KeyIndex
+from ..model.keys import KeyIndex, cell_norm
 from ..model.problems import RowRead
-from ..model.tab import Tab, print_text
+from ..model.tab import Tab, match_text, print_text
 from ..model.values import describe
 
 Annotation = tuple[str, str]  # (note text, fill colour)
@@ -21,6 +21,7 @@ class RowFinder:
     def __init__(self, tabs: Mapping[str, Tab], indexes: Mapping[str, KeyIndex]):
         self.tabs, self.indexes = tabs, indexes
         self._found: dict[tuple[str, int, str], int | str] = {}
+        self._by_column: dict[tuple[str, str], dict[str, list[int]]] = {}
 
     def find(self, tab: str, sheet_row: int, key: str) -> int | str:
         """The row now, or why the row cannot be written to (a sentence for the conflict message).
@@ -57,24 +58,49 @@ class RowFinder:
             )
         return f"its key is now on {len(rows)} rows ({_rows(rows)}) and none holds the cells as read"
 
+    def row_changed(self, tab: str, sheet_row: int, row: int, column: str) -> str | None:
+        """Why the row found for a write to `column` no longer holds its other cells as read (a person typed
+        into a job's cell too), or None: for a write computed from the whole row (its Issues cell); `column`
+        itself has its own check."""
+        index, typed = self.indexes.get(tab), self.tabs.get(tab)
+        read = typed.by_sheet_row.get(sheet_row) if typed is not None else None
+        if index is None or index.schema is None or read is None:
+            return None
+        before = {h: cell_norm(v) for h, v in read.as_read().items() if h != column}
+        after = {h: cell_norm(v) for h, v in index.cells(row).items() if h != column}
+        if before == after:
+            return None
+        return f"a person changed {_changes(before, after)} while the job ran"
+
     def changed(self, reads: Iterable[RowRead]) -> str | None:
         """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
         for read in reads:
             index = self.indexes.get(read.tab)
-            if index is None:
+            if index is None or index.schema is None:
                 return f"the {read.tab} tab it was computed from is gone"
-            rows = index.where(read.key) if read.key else []
-            now = tuple(sorted(print_text(index.fingerprint(r)) for r in rows))
+            rows = self._holding(read.tab, index, read.column or index.schema.key).get(match_text(read.key) or "", [])
+            now = tuple(sorted(print_text(index.cells(r)) for r in rows))
             if now == read.prints:
                 continue
+            what = f"{read.tab} rows with {read.column} {read.key}" if read.column else f"{read.tab} row {read.key}"
             if not read.prints:
-                return f"it was computed while {read.tab} had no row {read.key}, and now it has ({_rows(rows)})"
+                return f"it was computed while there were no {what}, and now there are ({_rows(rows)})"
             if not rows:
-                return f"the {read.tab} row {read.key} it was computed from is gone (deleted, or its key changed)"
-            return (
-                f"a person changed the {read.tab} row {read.key} it was computed from ({_rows(rows)}) while the job ran"
-            )
+                return f"the {what} it was computed from are gone (deleted, or changed)"
+            return f"a person changed the {what} it was computed from ({_rows(rows)}) while the job ran"
         return None
+
+    def _holding(self, tab: str, index: KeyIndex, header: str) -> dict[str, list[int]]:
+        """The rows of a tab now by the text in one column (as `Tab.read_of` finds them as read)."""
+        if (tab, header) not in self._by_column:
+            col = index.col(header)
+            found: dict[str, list[int]] = {}
+            for row in index.rows:
+                text = match_text(row.cells[col - 1]) if col is not None and col - 1 < len(row.cells) else None
+                if text is not None:
+                    found.setdefault(text, []).append(row.sheet_row)
+            self._by_column[(tab, header)] = found
+        return self._by_column[(tab, header)]
 
 
 def place_annotations(

@@ -205,11 +205,19 @@ class ChangeSet:
         )
 
 
-Reads = Iterable[tuple[Tab, Any] | RowRead]
+Reads = Iterable[tuple[Tab, Any] | tuple[Tab, str, Any] | RowRead]  # (tab, key), (tab, column, value)
 
 
 def _reads(reads: Reads) -> tuple[RowRead, ...]:
-    return tuple(r if isinstance(r, RowRead) else r[0].read_of(r[1]) for r in reads)
+    out = []
+    for r in reads:
+        if isinstance(r, RowRead):
+            out.append(r)
+        elif len(r) == 3:
+            out.append(r[0].read_of(r[2], r[1]))
+        else:
+            out.append(r[0].read_of(r[1]))
+    return tuple(out)
 
 
 def _header(tab: Tab, column: str) -> str:

@@ -46,15 +46,16 @@ class Code(StrEnum):
 
 @dataclass(frozen=True)
 class RowRead:
-    """The rows of another tab (or another row) a value was computed from: those holding `key` as read.
+    """The rows of a tab a value was computed from: those whose `column` (the key, unless said) held `key`.
 
-    `prints` are their person-owned cells as read (one each; none when no row held the key), so the guard
-    can tell, just before writing, whether what the value was computed from is still as read.
+    `prints` are their cells as read (one each; none when no row held it), so the guard can tell, just
+    before writing, whether what the value was computed from is still as read.
     """
 
     tab: str
     key: str
     prints: tuple[str, ...]
+    column: str | None = None  # None: the tab's key column
 
 
 @dataclass(frozen=True)
