@@ -1042,7 +1042,10 @@ def _differences(wanted: Mapping[str, Any], got: Mapping[str, Any], limit: int =
                 x = a[i] if i < len(a) else None
                 y = b[i] if i < len(b) else None
                 if x != y:
-                    out.append(f"{tab} row {i + 1}: clean run {x!r}, rerun {y!r}")
+                    x, y = x if isinstance(x, list) else [x], y if isinstance(y, list) else [y]
+                    cols = [c for c in range(max(len(x), len(y))) if _at([x], 1, c + 1) != _at([y], 1, c + 1)]
+                    said = ", ".join(f"col {c + 1} {_at([x], 1, c + 1)!r} vs {_at([y], 1, c + 1)!r}" for c in cols)
+                    out.append(f"{tab} row {i + 1}: clean run / rerun {said}"[:1200])
                     if len(out) >= limit:
                         return out
         elif isinstance(a, dict) and isinstance(b, dict):

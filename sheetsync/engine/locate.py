@@ -50,7 +50,11 @@ class RowFinder:
             return f"a person changed {_changes(wanted, index.fingerprint(rows[0]))} while the job ran"
         same = [r for r in rows if index.fingerprint(r) == wanted]
         if read.repeated and len(same) == 1:
-            return same[0]  # a key repeated when read (only its notes are written): the row with its cells
+            # A key repeated when read: the row with its cells, if the rows sharing the key are still those
+            # read, in that order (which one comes first decides what each is told, "already used in row N").
+            if [index.fingerprint(r) for r in rows] == self._sharing(tab, read.shown_key or key):
+                return same[0]
+            return f"the rows sharing its key ({_rows(rows)}) were sorted, changed, added or removed while the job ran"
         if same:  # a key on one row when read, pasted since: a write would land on one of two look-alikes
             return (
                 f"its key is now on {len(rows)} rows ({_rows(rows)}): a copy of the row was pasted; "
@@ -71,6 +75,11 @@ class RowFinder:
         if before == after:
             return None
         return f"a person changed {_changes(before, after)} while the job ran"
+
+    def _sharing(self, tab: str, key: str) -> list[dict[str, Any]]:
+        """The person-owned cells of the rows that held `key` when read, in sheet order."""
+        wanted = match_text(key)
+        return [r.fingerprint() for r in self.tabs[tab].rows if match_text(r.shown_key or r.key) == wanted]
 
     def changed(self, reads: Iterable[RowRead]) -> str | None:
         """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
