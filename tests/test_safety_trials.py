@@ -83,7 +83,9 @@ def _set(backend: MemoryBackend, tab: str, key: str, column: str, value) -> None
     values = backend.tabs[tab].values
     headers = values[0]
     row = next(r for r in values[1:] if r and r[0] == key)
-    row[headers.index(column)] = value
+    col = headers.index(column)
+    row.extend([None] * (col + 1 - len(row)))
+    row[col] = value
 
 
 def _get(backend: MemoryBackend, tab: str, key: str, column: str):
@@ -149,3 +151,60 @@ def test_describes_draft_hash_is_not_kept_when_its_draft_was_skipped_as_a_confli
     rerun = sheetsync.run(config, now=now, backend=backend, project=project)
     assert "Renamed Piece" in _get(backend, "SKUs", sku, "Draft Description")
     assert not [p for p in rerun.report if p.key == sku and p.code == "draft_edited"]
+
+
+def _planned(config, project, backend, now, tab, column, where=lambda change: True):
+    planned = sheetsync.run(config, now=now, backend=backend, project=project, dry_run=True).planned
+    return next(c for c in planned if c.tab == tab and c.column == column and where(c))
+
+
+def test_an_issues_cell_is_not_written_when_a_person_typed_into_another_cell_of_its_row_meanwhile(
+    config, project, demo_rows, now
+):
+    """Issues speak of every cell of the row: junk typed into a job's column meanwhile is a problem they miss."""
+    backend = _demo(config, demo_rows)
+    issues = _planned(config, project, backend, now, "Returns", "Issues")
+    result = sheetsync.run(
+        config,
+        now=now,
+        backend=backend,
+        project=project,
+        on_phase=_at_guard(lambda: _set(backend, "Returns", issues.key, "Days Open", "about a week")),
+    )
+    assert _get(backend, "Returns", issues.key, "Issues") == issues.expected  # as it was
+    assert (issues.key, "Issues") in {(p.key, p.column) for p in result.conflicts}
+    rerun = sheetsync.run(config, now=now, backend=backend, project=project)
+    assert rerun.report.for_row("Returns", issues.key)  # the next run reports on the row as it is
+
+
+def test_a_skus_copy_flags_wait_when_a_return_is_pointed_at_it_meanwhile(config, project, demo_rows, now):
+    """describe counts the returns naming a SKU: one re-pointed at it meanwhile makes its Issues a conflict."""
+    backend = _demo(config, demo_rows)
+    issues = _planned(config, project, backend, now, "SKUs", "Issues", lambda c: "point at the copy" in str(c.value))
+    returns = backend.tabs["Returns"].values
+    sku_col = returns[0].index("SKU")
+    other = next(r[0] for r in returns[1:] if r and r[0] and r[sku_col] != issues.key)
+    result = sheetsync.run(
+        config,
+        now=now,
+        backend=backend,
+        project=project,
+        on_phase=_at_guard(lambda: _set(backend, "Returns", other, "SKU", issues.key)),
+    )
+    assert (issues.key, "Issues") in {(p.key, p.column) for p in result.conflicts}
+    assert _get(backend, "SKUs", issues.key, "Issues") == issues.expected
+
+
+def test_rows_sharing_a_key_get_no_writes_once_a_sort_swaps_them(config, project, demo_rows, now):
+    """Which of two rows with one key comes first decides what each is told: a swap makes both conflicts."""
+    backend = _demo(config, demo_rows)
+    values = backend.tabs["SKUs"].values
+    rows = [i for i, r in enumerate(values) if r and r[0] == "ER-HEI-103"]
+    assert len(rows) == 2  # the demo has a pasted copy
+
+    def swap():
+        values[rows[0]], values[rows[1]] = values[rows[1]], values[rows[0]]
+
+    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=_at_guard(swap))
+    assert ("ER-HEI-103", "Issues") in {(p.key, p.column) for p in result.conflicts}
+    assert not [w for c, w in result.written if c.key.startswith("ER-HEI-103")]
