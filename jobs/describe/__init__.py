@@ -52,6 +52,7 @@ def describe(ctx: Context) -> ChangeSet:
     meta = ctx.tab(META)
     blocked = _blocking_problems(ctx)
     returns = returns_by_sku(ctx)
+    returns_tab = ctx.tab("Returns") if returns else None
     run = run_digest(ctx, _code())
     stamp = ctx.now.replace(tzinfo=None, microsecond=0)
     for row in skus:
@@ -61,14 +62,17 @@ def describe(ctx: Context) -> ChangeSet:
         valid = row.key not in blocked
         if valid:
             status = _guard_approval(cs, skus, row, status, settings)
-        status = returns_feed(cs, skus, row, status, settings, returns.get(row.key, []), ctx.today)
+        found_returns = returns.get(row.key, [])
+        if returns_tab is not None:  # what the row's writes and Issues say depends on its returns as read
+            cs.computed_from(skus, row, [(returns_tab, "SKU", row.key)])
+        status = returns_feed(cs, skus, row, status, settings, found_returns, ctx.today)
         if not valid:
             continue
         record = meta.row(MEMO.format(row.key))
         memo = Memo.read(record)
         written = _drafts(cs, skus, meta, row, status, settings, ctx, drafts, memo, run)
         _checks(cs, skus, row, settings, written, memo, run, status)
-        save(cs, meta, row.key, memo, record, stamp)
+        save(cs, meta, row.key, memo, record, stamp, [(skus, row.key)])
     return cs
 
 

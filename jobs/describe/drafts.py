@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sheetsync import ChangeSet, Context, Severity
+from sheetsync.model.changes import Reads
 from sheetsync.model.system import META
 from sheetsync.model.tab import Row, Tab
 from sheetsync.templates import TemplateFailure, Templates, render_many
@@ -98,7 +99,7 @@ def write_drafts(
         if current is None or text_hash(current) in (text_hash(new), last):
             cs.set(skus, row, column, new)
             written[column] = new
-            _remember(cs, meta, record, f"{META_PREFIX}{row.key}:{name}", text_hash(new), stamp)
+            _remember(cs, meta, record, f"{META_PREFIX}{row.key}:{name}", text_hash(new), stamp, [(skus, row.key)])
         else:
             cs.report(
                 skus,
@@ -118,12 +119,14 @@ def report_notes(cs: ChangeSet, skus: Tab, row: Row, notes: list[str]) -> None:
         cs.report(skus, row, "Brief", DescribeCode.BRIEF_NOT_USED, note, Severity.WARNING)
 
 
-def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: str, stamp: Any) -> None:
+def _remember(cs: ChangeSet, meta: Tab, record: Row | None, key: str, digest: str, stamp: Any, reads: Reads) -> None:
     """Keep the hash of what the job last wrote to a cell in _Meta ("describe:<SKU>:<field>"), updated in place.
 
-    A cell whose text hashes to it is the job's own draft; anything else is a person's edit."""
+    A cell whose text hashes to it is the job's own draft; anything else is a person's edit. It depends on
+    the SKU's row (`reads`), so it is not kept when the draft's write is skipped because a person changed the
+    row meanwhile (else the next run would take the old draft for a person's edit)."""
     if record is None:
-        cs.append(META, {"Key": key, "Value": digest, "Updated": stamp})
+        cs.append(META, {"Key": key, "Value": digest, "Updated": stamp}, reads=reads)
     elif record["Value"] != digest:
-        cs.set(meta, record, "Value", digest)
-        cs.set(meta, record, "Updated", stamp)
+        cs.set(meta, record, "Value", digest, reads=reads)
+        cs.set(meta, record, "Updated", stamp, reads=reads)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sheetsync import ChangeSet, Context, Severity
+from sheetsync.model.changes import Reads
 from sheetsync.model.problems import Problem
 from sheetsync.model.system import META
 from sheetsync.model.tab import Row, Tab
@@ -118,14 +119,14 @@ def kept(problems: Iterable[Problem]) -> list[tuple[str, str, str, str]]:
     return [(p.column or "", str(p.code), p.message, str(p.severity)) for p in problems]
 
 
-def save(cs: ChangeSet, meta: Tab, sku: str, memo: Memo, record: Row | None, stamp: Any) -> None:
-    """Keep the memo in _Meta when it changed."""
+def save(cs: ChangeSet, meta: Tab, sku: str, memo: Memo, record: Row | None, stamp: Any, reads: Reads = ()) -> None:
+    """Keep the memo in _Meta when it changed (and, with `reads`, only if the SKU's row is as read when written)."""
     text = memo.text()
     if record is None:
-        cs.append(META, {"Key": MEMO.format(sku), "Value": text, "Updated": stamp})
+        cs.append(META, {"Key": MEMO.format(sku), "Value": text, "Updated": stamp}, reads=reads)
     elif record["Value"] != text:
-        cs.set(meta, record, "Value", text)
-        cs.set(meta, record, "Updated", stamp)
+        cs.set(meta, record, "Value", text, reads=reads)
+        cs.set(meta, record, "Updated", stamp, reads=reads)
 
 
 def cells_unchanged(row: Row, meta: Tab, fields: Mapping[str, str], text_hash: Any) -> bool:

@@ -44,10 +44,10 @@ def returns_feed(
     ]
     if len(about_copy) >= settings.copy_threshold:
         reasons = Counter(r["Reason"] for r in about_copy)
-        said = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+        said = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0])))
         # Order numbers, not RMAs: people type them, so the line does not change when an RMA is issued later.
         rmas = (
-            "orders " + ", ".join(str(r["Order Number"]) for r in about_copy if r["Order Number"])
+            "orders " + ", ".join(sorted(str(r["Order Number"]) for r in about_copy if r["Order Number"]))
             if any(r["Order Number"] for r in about_copy)
             else ""
         )
@@ -73,7 +73,7 @@ def returns_feed(
         ]
         if len(sized) >= settings.size_threshold:
             reasons = Counter(r["Reason"] for r in sized)
-            said = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+            said = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0])))
             cs.report(
                 skus,
                 row,

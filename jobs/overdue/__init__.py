@@ -221,6 +221,8 @@ def _gifts(scope: Scope, gifts: Tab) -> None:
             ("Engagement Rate", rate),
         ):
             scope.cs.set(gifts, row, column, value)
+        if row["Handle"] and people.usable:  # the rate is found from the creator's row (Followers)
+            scope.cs.computed_from(gifts, row, [(people, row["Handle"])])
         _gift_actions(scope, gifts, row, key, due, stage, policy)
 
 
@@ -229,7 +231,7 @@ def _fill_gift_value(scope: Scope, gifts: Tab, row: Row) -> None:
         return
     sku = scope.skus.row(row["SKU"])
     if sku is not None and sku["Cost"] is not None:
-        scope.cs.set(gifts, row, "Gift Value", sku["Cost"])
+        scope.cs.set(gifts, row, "Gift Value", sku["Cost"], reads=[(scope.skus, row["SKU"])])
 
 
 def _gift_actions(
@@ -431,6 +433,8 @@ def _returns(scope: Scope, returns: Tab) -> None:
     for row in returns:
         key = scope.key(returns, row)
         sku = scope.skus.row(row["SKU"]) if row["SKU"] and scope.skus.usable else None
+        if scope.skus.usable:  # the check (and the status it allows) is found from the SKU's row, or its absence
+            scope.cs.computed_from(returns, row, [(scope.skus, row.raw("SKU"))])
         check, eligible = policy_check(row, sku, policy)
         status = row["Status"]
         if status == "Requested" and eligible and policy.auto_authorize and not _stale(row, scope.today, policy):

@@ -56,6 +56,14 @@ def resolve(
             conflicts.append(conflict(change, None, None, target))
             skipped.append(change)
             continue
+        schema = schemas.get(change.tab)
+        whole = schema is not None and change.column == schema.issues_column  # Issues speak of every cell
+        why = finder.row_changed(change.tab, change.sheet_row, target, change.column) if whole else None
+        why = why or finder.changed(change.reads)
+        if why is not None:
+            conflicts.append(conflict(change, target, None, why))
+            skipped.append(change)
+            continue
         col = indexes[change.tab].col(change.column)
         if col is None:
             conflicts.append(conflict(change, target, None, "the column is gone"))
@@ -79,7 +87,7 @@ def resolve(
     written, held = _together(written, skipped)
     conflicts += held
     batch.cells.extend(write for _, write in written)
-    appended = _resolve_appends(plan.appends, indexes, batch)
+    appended = _resolve_appends([a for a in plan.appends if finder.changed(a.reads) is None], indexes, batch)
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..backends.base import NoteWrite
 from ..model.grid import TabData
-from ..model.keys import KeyIndex
-from ..model.tab import Tab
+from ..model.keys import KeyIndex, cell_norm
+from ..model.problems import RowRead
+from ..model.tab import Tab, match_text, print_text
 from ..model.values import describe
 
 Annotation = tuple[str, str | None]  # (note text, fill colour: None for a note that is no problem)
@@ -20,6 +21,7 @@ class RowFinder:
     def __init__(self, tabs: Mapping[str, Tab], indexes: Mapping[str, KeyIndex]):
         self.tabs, self.indexes = tabs, indexes
         self._found: dict[tuple[str, int, str], int | str] = {}
+        self._by_column: dict[tuple[str, str], dict[str, list[int]]] = {}
 
     def find(self, tab: str, sheet_row: int, key: str) -> int | str:
         """The row now, or why the row cannot be written to (a sentence for the conflict message).
@@ -48,13 +50,66 @@ class RowFinder:
             return f"a person changed {_changes(wanted, index.fingerprint(rows[0]))} while the job ran"
         same = [r for r in rows if index.fingerprint(r) == wanted]
         if read.repeated and len(same) == 1:
-            return same[0]  # a key repeated when read (only its notes are written): the row with its cells
+            # A key repeated when read: the row with its cells, if the rows sharing the key are still those
+            # read, in that order (which one comes first decides what each is told, "already used in row N").
+            if [index.fingerprint(r) for r in rows] == self._sharing(tab, read.shown_key or key):
+                return same[0]
+            return f"the rows sharing its key ({_rows(rows)}) were sorted, changed, added or removed while the job ran"
         if same:  # a key on one row when read, pasted since: a write would land on one of two look-alikes
             return (
                 f"its key is now on {len(rows)} rows ({_rows(rows)}): a copy of the row was pasted; "
                 "give the copy its own key or delete it"
             )
         return f"its key is now on {len(rows)} rows ({_rows(rows)}) and none holds the cells as read"
+
+    def row_changed(self, tab: str, sheet_row: int, row: int, column: str) -> str | None:
+        """Why the row found for a write to `column` no longer holds its other cells as read (a person typed
+        into a job's cell too), or None: for a write computed from the whole row (its Issues cell); `column`
+        itself has its own check."""
+        index, typed = self.indexes.get(tab), self.tabs.get(tab)
+        read = typed.by_sheet_row.get(sheet_row) if typed is not None else None
+        if index is None or index.schema is None or read is None:
+            return None
+        before = {h: cell_norm(v) for h, v in read.as_read().items() if h != column}
+        after = {h: cell_norm(v) for h, v in index.cells(row).items() if h != column}
+        if before == after:
+            return None
+        return f"a person changed {_changes(before, after)} while the job ran"
+
+    def _sharing(self, tab: str, key: str) -> list[dict[str, Any]]:
+        """The person-owned cells of the rows that held `key` when read, in sheet order."""
+        wanted = match_text(key)
+        return [r.fingerprint() for r in self.tabs[tab].rows if match_text(r.shown_key or r.key) == wanted]
+
+    def changed(self, reads: Iterable[RowRead]) -> str | None:
+        """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
+        for read in reads:
+            index = self.indexes.get(read.tab)
+            if index is None or index.schema is None:
+                return f"the {read.tab} tab it was computed from is gone"
+            rows = self._holding(read.tab, index, read.column or index.schema.key).get(match_text(read.key) or "", [])
+            now = tuple(sorted(print_text(index.cells(r)) for r in rows))
+            if now == read.prints:
+                continue
+            what = f"{read.tab} rows with {read.column} {read.key}" if read.column else f"{read.tab} row {read.key}"
+            if not read.prints:
+                return f"it was computed while there were no {what}, and now there are ({_rows(rows)})"
+            if not rows:
+                return f"the {what} it was computed from are gone (deleted, or changed)"
+            return f"a person changed the {what} it was computed from ({_rows(rows)}) while the job ran"
+        return None
+
+    def _holding(self, tab: str, index: KeyIndex, header: str) -> dict[str, list[int]]:
+        """The rows of a tab now by the text in one column (as `Tab.read_of` finds them as read)."""
+        if (tab, header) not in self._by_column:
+            col = index.col(header)
+            found: dict[str, list[int]] = {}
+            for row in index.rows:
+                text = match_text(row.cells[col - 1]) if col is not None and col - 1 < len(row.cells) else None
+                if text is not None:
+                    found.setdefault(text, []).append(row.sheet_row)
+            self._by_column[(tab, header)] = found
+        return self._by_column[(tab, header)]
 
 
 def place_annotations(

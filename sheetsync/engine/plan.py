@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,7 @@ from ..model.changes import CellChange, CellNote, ChangeSet, RowAppend
 from ..model.grid import TabData, trim
 from ..model.ids import Issuer
 from ..model.layout import FILLS, NOTE_PREFIX, NewTab, RowRef, TabContent
-from ..model.problems import Problem, Report, Severity
+from ..model.problems import Problem, Report, RowRead, Severity
 from ..model.schema import Column, Schema
 from ..model.system import META, META_SCHEMA
 from ..model.tab import Tab
@@ -42,8 +42,10 @@ class Plan:
 
     @property
     def tabs_to_guard(self) -> list[str]:
-        """The tabs to re-read just before writing: those written to, and those a whole tab names rows of."""
+        """The tabs to re-read just before writing: those written to, computed from, or whose rows a whole tab names."""
         names = {c.tab for c in self.cells} | {a.tab for a in self.appends} | set(self.annotations)
+        reads = [r for c in self.cells for r in c.reads] + [r for a in self.appends for r in a.reads]
+        names |= {r.tab for r in reads}  # and those the writes were computed from
         names |= {v.tab for content in self.contents for line in content.rows for v in line if isinstance(v, RowRef)}
         names |= {content.name for content in self.contents if content.kept is not None}
         return sorted(names)
@@ -63,6 +65,10 @@ def build_plan(
 ) -> Plan:
     """Every write the run wants: the chosen jobs' writes, then Issues and notes when every job reported."""
     plan = Plan()
+    row_reads: dict[tuple[str, int], tuple[RowRead, ...]] = {}
+    for changeset in changes:
+        for where, reads in changeset.row_reads.items():
+            row_reads[where] = tuple(dict.fromkeys(row_reads.get(where, ()) + reads))
     for changeset in changes:
         for change in changeset.cells:
             schema = schema_of(config, change.tab)
@@ -75,17 +81,22 @@ def build_plan(
                 )
         for change in drop_noops(changeset.cells, tabs, config.parse):  # rewriting a value as it is is no write
             check_ownership(change, schema_of(config, change.tab) or META_SCHEMA)
-        plan.cells += changeset.cells
+        plan.cells += [_with_reads(c, row_reads.get((c.tab, c.sheet_row), ())) for c in changeset.cells]
         plan.appends += changeset.appends
         plan.contents += changeset.contents
     if issues_ok:
-        plan.cells += issue_cells(config, tabs, report)
+        plan.cells += issue_cells(config, tabs, report, row_reads)
         wanted = wanted_annotations(config, tabs, report, notes)
         if annotation_writes(wanted, data, tabs):
             plan.annotations = wanted
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
     return plan
+
+
+def _with_reads(change: CellChange, reads: tuple[RowRead, ...]) -> CellChange:
+    """The change, also depending on what its whole row was declared computed from."""
+    return replace(change, reads=tuple(dict.fromkeys(change.reads + reads))) if reads else change
 
 
 def schema_of(config: Config, tab: str) -> Schema | None:
@@ -177,14 +188,29 @@ def distinct(report: Iterable[Problem]) -> list[Problem]:
     return out
 
 
-def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list[CellChange]:
-    """Each row's Issues cell: one line per problem found on the row, errors first, else in the order found."""
+def issue_cells(
+    config: Config,
+    tabs: Mapping[str, Tab],
+    report: Report,
+    row_reads: Mapping[tuple[str, int], tuple[RowRead, ...]] | None = None,
+) -> list[CellChange]:
+    """Each row's Issues cell: one line per problem found on the row, errors first, else in the order found.
+
+    It depends on the other rows its problems were found from, and on those its row was declared computed from.
+    """
     lines: dict[tuple[str, int], list[str]] = {}
+    reads: dict[tuple[str, int], dict[RowRead, None]] = {  # the other rows each row's problems were found from
+        where: dict.fromkeys(found) for where, found in (row_reads or {}).items()
+    }
     for p in sorted(distinct(report), key=lambda p: p.severity != Severity.ERROR):
         if p.key is not None and p.row is not None and p.tab in tabs:
             bucket = lines.setdefault((p.tab, p.row), [])
             if p.line not in bucket:
                 bucket.append(p.line)
+            reads.setdefault((p.tab, p.row), {}).update(dict.fromkeys(p.reads))
+    for p in report:  # a repeated problem counts once in Issues, but each copy may name what it was found from
+        if p.reads and p.row is not None:
+            reads.setdefault((p.tab, p.row), {}).update(dict.fromkeys(p.reads))
     out = []
     for name, schema in config.schemas.items():
         tab, column = tabs[name], schema.issues_column
@@ -194,8 +220,19 @@ def issue_cells(config: Config, tabs: Mapping[str, Tab], report: Report) -> list
             text = "\n".join(lines.get((name, row.sheet_row), [])) or None
             if text is None and is_blank(row.read_raw(column)):
                 continue  # blank stays blank: a no-op the plan would drop anyway
+            found = tuple(reads.get((name, row.sheet_row), ()))
             out.append(
-                CellChange(name, row.key, column, text, row.read_raw(column), row.get(column), row.sheet_row, "issues")
+                CellChange(
+                    name,
+                    row.key,
+                    column,
+                    text,
+                    row.read_raw(column),
+                    row.get(column),
+                    row.sheet_row,
+                    "issues",
+                    reads=found,
+                )
             )
     return out
 

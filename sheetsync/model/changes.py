@@ -7,12 +7,13 @@ and the To Do actions it proposes. Everything in it is labelled with the job's n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from .layout import TabContent
-from .problems import Problem, Severity
+from .problems import Problem, RowRead, Severity
 from .tab import Row, Tab, unknown_column
 from .values import fold
 
@@ -34,6 +35,7 @@ class CellChange:
     # Writes sharing a group land together or not at all (a restock: Stock +1 and the return's Restocked On),
     # and `sheetsync undo` puts them back together or leaves them all.
     group: str | None = None
+    reads: tuple[RowRead, ...] = ()  # other rows the value was computed from: it lands only if they are as read
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class RowAppend:
     tab: str
     values: dict[str, Any]
     job: str | None = None
+    reads: tuple[RowRead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,15 +128,38 @@ class ChangeSet:
     problems: list[Problem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     notes: list[CellNote] = field(default_factory=list)
+    row_reads: dict[tuple[str, int], tuple[RowRead, ...]] = field(default_factory=dict)  # (tab, row as read) ->
 
-    def set(self, tab: Tab, row: Row, column: str, value: Any, *, group: str | None = None) -> None:
+    def computed_from(self, tab: Tab, row: Row, reads: Reads) -> None:
+        """Everything written to `row` (its Issues cell too) was found from these other rows, as (tab, key) pairs.
+
+        Every write to the row is then skipped as a conflict when a person changed, pasted, added or removed
+        one of them while the job ran (a return's Policy Check from its SKU's row: `[(skus, row["SKU"])]`).
+        """
+        where = (tab.name, row.sheet_row)
+        self.row_reads[where] = tuple(dict.fromkeys(self.row_reads.get(where, ()) + _reads(reads)))
+
+    def set(self, tab: Tab, row: Row, column: str, value: Any, reads: Reads = (), *, group: str | None = None) -> None:
         """Write `value` to `column` of `row`; ownership and no-op checks happen when the run is planned.
 
-        Writes given the same `group` land together or not at all."""
+        `reads` names the other rows the value was computed from, as (tab, key) pairs (say a gift's value
+        from its SKU's Cost: `reads=[(skus, row["SKU"])]`, a blank key meaning none): the write is skipped
+        as a conflict when a person changed, pasted, added or removed such a row while the job ran.
+        Writes given the same `group` land together or not at all.
+        """
         header = _header(tab, column)
         self.cells.append(
             CellChange(
-                tab.name, row.key, header, value, row.read_raw(header), row.get(header), row.sheet_row, self.job, group
+                tab.name,
+                row.key,
+                header,
+                value,
+                row.read_raw(header),
+                row.get(header),
+                row.sheet_row,
+                self.job,
+                group,
+                _reads(reads),
             )
         )
 
@@ -141,8 +167,9 @@ class ChangeSet:
         """Put `text` in sheetsync's note on a cell (kept while the job keeps saying it, like a problem's note)."""
         self.notes.append(CellNote(tab.name, row.key, row.sheet_row, _header(tab, column), text, self.job))
 
-    def append(self, tab: str, values: dict[str, Any]) -> None:
-        self.appends.append(RowAppend(tab, dict(values), self.job))
+    def append(self, tab: str, values: dict[str, Any], reads: Reads = ()) -> None:
+        """A new row at the end of `tab`; with `reads` (as for `set`), only if those rows are as read."""
+        self.appends.append(RowAppend(tab, dict(values), self.job, _reads(reads)))
 
     def replace(self, content: TabContent) -> None:
         """Rewrite a whole job-owned tab (summaries, To Do); skipped when its content is unchanged."""
@@ -157,8 +184,12 @@ class ChangeSet:
         message: str,
         severity: Severity = Severity.WARNING,
         value: Any = None,
+        reads: Reads = (),
     ) -> Problem:
-        """Record a problem at a row's cell (a warning unless said); it shows in Issues and as a cell note."""
+        """Record a problem at a row's cell (a warning unless said); it shows in Issues and as a cell note.
+
+        `reads` (as for `set`): the other rows it was found from, so the Issues cell it goes to is written only
+        if they are as read."""
         if not CODE_RE.match(str(code)):
             raise ValueError(
                 f"reason code {code!r} is not a snake_case word (use a StrEnum of codes, "
@@ -166,6 +197,8 @@ class ChangeSet:
             )
         header = _header(tab, column) if column is not None else None
         problem = tab.problem(row, header, code, message, severity, value=value, job=self.job)
+        if reads:
+            problem = replace(problem, reads=_reads(reads))
         self.problems.append(problem)
         return problem
 
@@ -185,6 +218,8 @@ class ChangeSet:
         self.problems += other.problems
         self.actions += other.actions
         self.notes += other.notes
+        for where, reads in other.row_reads.items():
+            self.row_reads[where] = tuple(dict.fromkeys(self.row_reads.get(where, ()) + reads))
 
     def labelled(self, job: str) -> ChangeSet:
         """A copy with every item labelled as `job`'s (a job may build its ChangeSet without a name)."""
@@ -206,7 +241,23 @@ class ChangeSet:
             [replace(p, job=job) for p in self.problems],
             [replace(a, job=job) for a in self.actions],
             [replace(n, job=job) for n in self.notes],
+            dict(self.row_reads),
         )
+
+
+Reads = Iterable[tuple[Tab, Any] | tuple[Tab, str, Any] | RowRead]  # (tab, key), (tab, column, value)
+
+
+def _reads(reads: Reads) -> tuple[RowRead, ...]:
+    out = []
+    for r in reads:
+        if isinstance(r, RowRead):
+            out.append(r)
+        elif len(r) == 3:
+            out.append(r[0].read_of(r[2], r[1]))
+        else:
+            out.append(r[0].read_of(r[1]))
+    return tuple(out)
 
 
 def _header(tab: Tab, column: str) -> str:

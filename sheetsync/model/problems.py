@@ -45,6 +45,20 @@ class Code(StrEnum):
 
 
 @dataclass(frozen=True)
+class RowRead:
+    """The rows of a tab a value was computed from: those whose `column` (the key, unless said) held `key`.
+
+    `prints` are their cells as read (one each; none when no row held it), so the guard can tell, just
+    before writing, whether what the value was computed from is still as read.
+    """
+
+    tab: str
+    key: str
+    prints: tuple[str, ...]
+    column: str | None = None  # None: the tab's key column
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong, located as a person finds it: tab, sheet row number, column header, cell."""
 
@@ -59,6 +73,7 @@ class Problem:
     key: str | None = None  # how sheetsync addresses the row (a repeated key as KEY#2): for joins, not people
     job: str | None = None
     shown_key: str | None = None  # the key as the sheet shows it (None: the row has none, or as `key`)
+    reads: tuple[RowRead, ...] = field(default=(), compare=False, repr=False)  # other rows it was found from
 
     @property
     def sheet_key(self) -> str | None:

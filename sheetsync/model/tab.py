@@ -19,7 +19,7 @@ from ..errors import JobError
 from .a1 import a1
 from .grid import TabData
 from .keys import KeyIndex, cell_norm, is_fallback, key_text, normal_key
-from .problems import Code, Problem, Severity
+from .problems import Code, Problem, RowRead, Severity
 from .schema import Column, Schema
 from .values import PARSERS, BadValue, ParseOptions, Uncalculated, describe, fold, is_blank, split_compound, to_cell
 
@@ -108,6 +108,10 @@ class Row:
         """The person-owned cells as read, by header: with the key, what identifies this row at write time."""
         return self._fingerprint
 
+    def as_read(self) -> dict[str, Any]:
+        """Every schema column's cell as read, by header: what each write to the row was computed from."""
+        return {c.header: self.read_raw(c.header) for c in self.schema.columns}
+
     @property
     def shown_key(self) -> str | None:
         """The key as the sheet shows it (a repeated key without sheetsync's '#2'); None when the cell is blank."""
@@ -124,6 +128,16 @@ class Row:
             written=MappingProxyType(written),
             invalid_columns=self.invalid_columns - set(writes),
         )
+
+
+def match_text(raw: Any) -> str | None:
+    """A cell as a value to look rows up by (a key, a SKU named in another tab): trimmed, any case."""
+    return None if is_blank(raw) else key_text(raw).strip().casefold()
+
+
+def print_text(cells: Mapping[str, Any]) -> str:
+    """A row's cells by header as one comparable text (the same from a read Row and from a KeyIndex)."""
+    return repr(sorted((h, repr(cell_norm(v))) for h, v in cells.items()))
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +168,26 @@ class Tab:
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(self.key_of(key))
+
+    @cached_property
+    def _holding(self) -> dict[str, dict[str, list[Row]]]:
+        return {}  # column -> matched text -> the rows holding it, filled as asked (see read_of)
+
+    def read_of(self, key: Any, column: str | None = None) -> RowRead:
+        """What a value computed from the rows whose `column` (default: the key) holds `key` depends on:
+        those rows as read, or that there were none."""
+        header = self.schema.key if column is None else self.schema.column(column).header
+        if header not in self._holding:
+            found: dict[str, list[Row]] = {}
+            for row in self.rows:
+                text = match_text(row.read_raw(header))
+                if text is not None:
+                    found.setdefault(text, []).append(row)
+            self._holding[header] = found
+        text = match_text(key)
+        rows = self._holding[header].get(text, []) if text is not None else []
+        prints = tuple(sorted(print_text(row.as_read()) for row in rows))
+        return RowRead(self.name, "" if text is None else key_text(key), prints, None if column is None else header)
 
     @cached_property
     def by_sheet_row(self) -> Mapping[int, Row]:
