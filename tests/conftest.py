@@ -29,9 +29,16 @@ def _forget_named_workbooks():
 
 
 @pytest.fixture(scope="session")
-def config() -> Config:
-    """The jewelry brand's real config, with an in-memory target."""
-    return dataclasses.replace(load_config(CONFIG_PATH), target="memory:")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The jewelry brand's real config, with an in-memory target.
+
+    Its audit archive is a file of the test session's own: audit rows older than `keep_days` (a test that
+    runs months apart) must never land in the checkout's config folder.
+    """
+    real = load_config(CONFIG_PATH)
+    archive = tmp_path_factory.mktemp("audit") / "audit-archive.sqlite"
+    audit = {**real.policies.get("audit", {}), "archive": str(archive)}
+    return dataclasses.replace(real, target="memory:", policies={**real.policies, "audit": audit})
 
 
 @pytest.fixture
