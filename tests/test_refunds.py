@@ -131,6 +131,29 @@ def test_rates_and_fees_are_configurable(run_jobs, config):
     assert Decimal(str(row["Refund Due"])) == Decimal("850.00")
 
 
+@pytest.mark.parametrize(
+    ("values", "due"),
+    [
+        ({"Channel": "NOTHS", "Order Amount": 1000, "Condition": "Missing Certificate"}, Decimal("1000.00")),
+        ({"Channel": "NOTHS", "SKU": "RG-HEI-200"}, Decimal("600.00")),  # engraved: no right to cancel, fees stay
+        ({"Channel": "Shopify", "Order Amount": 1000}, Decimal("850.00")),  # a US sale: the brand's fee
+    ],
+)
+def test_a_uk_distance_sale_is_refunded_in_full(run_jobs, config, values, due):
+    backend, row, _ = run_return(run_jobs, config, **values)
+    assert Decimal(str(row["Refund Due"])) == due
+    note = backend.tabs["Returns"].notes[(2, backend.values("Returns")[0].index("Refund Due") + 1)]
+    assert ("reg. 34(1)" in note) is (due == Decimal("1000.00"))
+
+
+def test_the_full_refund_markets_are_configurable(run_jobs, config):
+    from test_overdue import with_policy
+
+    cfg = with_policy(config, "refunds", full_refund_markets=[])
+    _, row, _ = run_return(run_jobs, config, cfg=cfg, **{"Channel": "NOTHS", "Order Amount": 1000})
+    assert Decimal(str(row["Refund Due"])) == Decimal("850.00")
+
+
 # --- the deadline ------------------------------------------------------------------------------------------
 
 LONDON = ZoneInfo("Europe/London")

@@ -58,6 +58,7 @@ class RefundPolicy:
     certificate_conditions: tuple[str, ...] = setting(("Missing Certificate",), refers="values:Returns.Condition")
     refund_request_types: tuple[str, ...] = setting(("Refund",), refers="values:Returns.Request Type")
     deadline_days: Mapping[str, int] = setting({"UK": 14, "US": 30}, min=1)
+    full_refund_markets: tuple[str, ...] = ("UK",)
     channel_markets: Mapping[str, str] = setting({"NOTHS": "UK"}, refers="values:Returns.Channel")
     deadline_warning_days: int = setting(3, min=0)
     in_transit_chase_days: int = setting(10, min=1)
@@ -74,20 +75,35 @@ class Refund:
     restocking: Decimal
     certificate: Decimal
     due: Decimal
+    full_refund: str | None = None  # the market whose law refunds a cancelled distance sale in full
 
     def breakdown(self, money) -> str:
         lines = [f"Refund Due {money(self.due)}:", f"{self.base_from} {money(self.base)}"]
-        if self.restocking:
+        if self.full_refund:
+            lines.append(
+                f"no fees: a cancelled {self.full_refund} distance sale is refunded in full (Consumer Contracts "
+                "Regulations 2013 reg. 34(1)); only a loss in value from handling beyond what was needed to "
+                "examine the piece may be deducted (reg. 34(9)-(10)): if so, enter the lower Refund Amount "
+                "and say why"
+            )
+        elif self.restocking:
             lines.append(f"less restocking fee {(self.rate * 100).normalize():f}%: {money(self.restocking)}")
         if self.certificate:
             lines.append(f"less missing certificate fee: {money(self.certificate)}")
-        if not (self.restocking or self.certificate):
+        if not (self.restocking or self.certificate or self.full_refund):
             lines.append("no fees")
         return "\n".join(lines)
 
 
-def refund_due(row: Row, sku: Row | None, policy: RefundPolicy) -> Refund | None:
-    """The refund the policy gives for `row`, or None when the return is not (or no longer) a refund."""
+def refund_due(row: Row, sku: Row | None, policy: RefundPolicy, market: str | None = None) -> Refund | None:
+    """The refund the policy gives for `row`, or None when the return is not (or no longer) a refund.
+
+    In a `full_refund_markets` market (the UK) a cancelled distance sale carries no fee: the trader
+    reimburses every payment (Consumer Contracts Regulations 2013 reg. 34(1)) and may deduct only a loss in
+    value from excess handling (reg. 34(9)-(10)), which a person judges. Pieces made to the customer's
+    specification or personalised have no right to cancel (reg. 28(1)(b)), so an engraved or custom SKU keeps
+    the brand's fees there too.
+    """
     if not is_refund(row, policy):
         return None
     base, base_from = row["Order Amount"], "Order Amount"
@@ -97,6 +113,8 @@ def refund_due(row: Row, sku: Row | None, policy: RefundPolicy) -> Refund | None
         return None
     base = Decimal(str(base))
     custom = sku is not None and sku["Engraved / Custom"] is True
+    if market in policy.full_refund_markets and not custom:
+        return Refund(base, base_from, Decimal(0), Decimal(0), Decimal(0), base.quantize(CENT), market)
     rates = policy.custom_restocking_fee if custom else policy.restocking_fee
     rate = Decimal(str(rates.get(row["Request Type"] or "Refund", 0)))
     restocking = (base * rate).quantize(CENT, ROUND_HALF_UP)
@@ -147,7 +165,7 @@ def refunds(ctx: Context) -> ChangeSet:
     due: dict[str, Refund] = {}
     for row in returns:
         sku = skus.row(row["SKU"]) if row["SKU"] and skus.usable else None
-        refund = refund_due(row, sku, policy)
+        refund = refund_due(row, sku, policy, market_of(row, policy, brand_market))
         if refund is None and is_refund(row, policy) and row["Status"] not in CLOSED:
             cs.report(
                 returns,
