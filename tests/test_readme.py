@@ -38,15 +38,15 @@ def test_writing_a_job_examples_run_as_written(config, demo_rows, now, tmp_path)
     backend = memory_workbook(cfg, rows)
     result = sheetsync.run(cfg, now=now, backend=backend)
     assert not result.failed
-    flagged = [p for p in result.report if p.job == "restock"]
+    flagged = [p for p in result.report if p.job == "sold_out"]
     assert {p.key for p in flagged} >= {sold_out["SKU"]} and all(p.code == "sold_out" for p in flagged)
     issues = {r["SKU"]: r["Issues"] or "" for r in records(backend, "SKUs")}
     assert "Stock: 0 in stock: reorder or mark it sold out" in issues[sold_out["SKU"]].splitlines()
     todo = [line["To Do"] for line in records(backend, "To Do")]
     assert f"Reorder the {last_one['Product Name']} (1 left)" in todo
-    policies = {**config.policies, "restock": {"below": 1, "share": 25}}
+    policies = {**config.policies, "low_stock": {"below": 1, "share": 25}}
     project = sheetsync.load_project(dataclasses.replace(cfg, policies=policies))
-    assert [p for p in project.config_problems() if "restock" in p] == [
-        f"{cfg.path}: [policies.restock] share = 25: 25 is above the maximum 1 "
+    assert [p for p in project.config_problems() if "low_stock" in p] == [
+        f"{cfg.path}: [policies.low_stock] share = 25: 25 is above the maximum 1 "
         "(it is a fraction, not a percentage: did you mean 0.25?)"
     ]
