@@ -115,3 +115,10 @@ def test_demo_builder_is_found_beside_the_jobs_and_a_wrong_one_is_a_config_error
     assert load_project(config).demo_builder()(None) == {"Orders": []}
     with pytest.raises(sheetsync.ConfigError, match=r"demo\.builder"):
         load_project(dataclasses.replace(config, demo={"builder": "sample:nope"})).demo_builder()
+
+
+def test_two_jobs_of_one_name_fail_naming_both_files(tmp_path):
+    twin = "from sheetsync import job\n\n@job('note')\ndef note(ctx):\n    '''A second note job.'''\n    return None\n"
+    _, project = fresh_project(tmp_path, {"basic": EXPORTING}, packages={"notes": {"__init__": twin}})
+    why = project.broken["note"]
+    assert "jobs/basic.py" in why and "jobs/notes/__init__.py" in why and "rename one" in why

@@ -141,10 +141,14 @@ def load_project(config: Config) -> Project:
     exporters: dict[str, Exporter] = {}
     filters: dict[str, Callable[..., Any]] = {}
     tables: dict[str, PolicyTable] = {}
+    files = {module.__name__: _shown_file(module, folder) for module, _ in marks}
     for _module, mark in marks:
         if isinstance(mark, Job):
             if mark.name in jobs:
-                broken[mark.name] = f"two jobs are named {mark.name!r} ({jobs[mark.name].module}, {mark.module})"
+                broken[mark.name] = (
+                    f"two jobs are named {mark.name!r} ({files[jobs[mark.name].module]}, {files[mark.module]}): "
+                    "rename one"
+                )
             jobs[mark.name] = mark
         elif isinstance(mark, Exporter):
             exporters[mark.name] = mark
@@ -166,6 +170,15 @@ def load_project(config: Config) -> Project:
         MappingProxyType(filters),
         MappingProxyType(tables),
     )
+
+
+def _shown_file(module: ModuleType, folder: Path) -> str:
+    """A module's file as people see it: relative to the jobs folder's parent (`jobs/restock/__init__.py`)."""
+    path = Path(getattr(module, "__file__", "") or module.__name__)
+    try:
+        return str(path.resolve().relative_to(folder.resolve().parent))
+    except ValueError:
+        return str(path)
 
 
 def package_name(folder: Path) -> str:
