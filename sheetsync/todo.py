@@ -72,7 +72,12 @@ def todo_tab(
     action id (see `ticks`), carried onto the lines that are still open."""
     done = done or {}
     rows: list[list] = [list(headers)]
-    layout = TabLayout(frozen_rows=1, widths=dict(WIDTHS), bold={(1, c) for c in range(1, len(headers) + 1)})
+    layout = TabLayout(
+        frozen_rows=1,
+        widths=dict(WIDTHS),
+        bold={(1, c) for c in range(1, len(headers) + 1)},
+        fit_width=True,  # a day's list is printed: one page wide, the To Do text wrapped
+    )
     seen: dict[str, int] = {}
     for action in ordered(actions, people):
         r = len(rows) + 1
@@ -98,6 +103,7 @@ def todo_tab(
             ]
         )
         layout.number_formats[(r, 4)] = "yyyy-mm-dd"
+        layout.align[(r, 3)] = "left wrap"
     if len(rows) == 1:
         rows.append([None, None, NOTHING])
     return TabContent(name, rows, layout, kept=Kept(headers[-1], (headers[0],)))

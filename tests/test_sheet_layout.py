@@ -54,6 +54,18 @@ def test_saved_demo_has_readable_issues_and_drafts_frozen_key_and_a_hidden_finge
     assert returns.column_dimensions[get_column_letter(_col(returns, "Issues"))].width == 60
 
 
+def test_the_to_do_prints_one_page_wide_with_its_lines_wrapped_and_read_from_the_top(demo_xlsx):
+    _cfg, path = demo_xlsx
+    sheet = openpyxl.load_workbook(path)["To Do"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    col, width = _col(sheet, "To Do"), sheet.column_dimensions["C"].width
+    lines = [sheet.cell(r, col) for r in range(2, sheet.max_row + 1)]
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in lines)
+    long = [c for c in lines if text_lines(c.value, width) > 1]
+    assert long and all(sheet.row_dimensions[c.row].height >= 2 * LINE_HEIGHT for c in long)
+    assert all(sheet.cell(c.row, _col(sheet, "Who")).alignment.vertical == "top" for c in long)
+
+
 def test_errors_come_first_in_an_issues_cell(config, now):
     from conftest import memory_workbook
 

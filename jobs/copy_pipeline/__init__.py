@@ -209,6 +209,7 @@ def copywriters_tab(writers: list[Writer]) -> TabContent:
         frozen_rows=1,
         widths={1: 20, **dict.fromkeys(range(2, len(HEADERS) + 1), 13)},
         bold={(1, c) for c in range(1, len(HEADERS) + 1)},
+        fit_width=True,
     )
     for w in writers:
         r = len(rows) + 1

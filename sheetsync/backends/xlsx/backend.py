@@ -473,11 +473,20 @@ def _replace_tab(book: openpyxl.Workbook, content: TabContent) -> None:
         sheet.cell(r, c).number_format = fmt
     for r, c in layout.bold:
         sheet.cell(r, c).font = Font(bold=True)
+    wrapped_lines: dict[int, int] = {}  # row -> the lines its wrapped cells need
     for (r, c), how in layout.align.items():
         words = how.split()
-        sheet.cell(r, c).alignment = Alignment(
-            horizontal=words[0] if words else None, wrap_text="wrap" in words, vertical="bottom"
-        )
+        cell = sheet.cell(r, c)
+        cell.alignment = Alignment(horizontal=words[0] if words else None, wrap_text="wrap" in words, vertical="top")
+        if "wrap" in words and isinstance(cell.value, str):
+            width = layout.widths.get(c, 8.43)
+            wrapped_lines[r] = max(wrapped_lines.get(r, 1), text_lines(cell.value, width))
+    for r, lines in wrapped_lines.items():  # neither Excel nor LibreOffice fits wrapped rows on opening
+        if lines > 1:
+            sheet.row_dimensions[r].height = min(lines, MAX_LINES) * LINE_HEIGHT
+        for c in range(1, len(content.rows[r - 1]) + 1):
+            if (r, c) not in layout.align:  # the row's other cells read from its top too (the app may grow it)
+                sheet.cell(r, c).alignment = TOP
     for (r, c), target in layout.links.items():
         cell = sheet.cell(r, c)
         if cell.data_type != "f":  # a HYPERLINK formula links by itself
