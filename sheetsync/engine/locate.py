@@ -9,7 +9,7 @@ from ..backends.base import NoteWrite
 from ..model.grid import TabData
 from ..model.keys import KeyIndex, cell_norm
 from ..model.problems import RowRead
-from ..model.tab import Tab, match_text, print_text
+from ..model.tab import Row, Tab, match_text, print_text
 from ..model.values import describe
 
 Annotation = tuple[str, str | None]  # (note text, fill colour: None for a note that is no problem)
@@ -22,6 +22,8 @@ class RowFinder:
         self.tabs, self.indexes = tabs, indexes
         self._found: dict[tuple[str, int, str], int | str] = {}
         self._by_column: dict[tuple[str, str], dict[str, list[int]]] = {}
+        self._prints: dict[tuple[str, int], str] = {}
+        self._by_key: dict[str, dict[str | None, list[Row]]] = {}
 
     def find(self, tab: str, sheet_row: int, key: str) -> int | str:
         """The row now, or why the row cannot be written to (a sentence for the conflict message).
@@ -78,8 +80,12 @@ class RowFinder:
 
     def _sharing(self, tab: str, key: str) -> list[dict[str, Any]]:
         """The person-owned cells of the rows that held `key` when read, in sheet order."""
-        wanted = match_text(key)
-        return [r.fingerprint() for r in self.tabs[tab].rows if match_text(r.shown_key or r.key) == wanted]
+        if tab not in self._by_key:  # once per tab: a scan of every row for each repeated key was quadratic
+            rows: dict[str | None, list[Row]] = {}
+            for r in self.tabs[tab].rows:
+                rows.setdefault(match_text(r.shown_key or r.key), []).append(r)
+            self._by_key[tab] = rows
+        return [r.fingerprint() for r in self._by_key[tab].get(match_text(key), [])]
 
     def changed(self, reads: Iterable[RowRead]) -> str | None:
         """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
@@ -88,7 +94,7 @@ class RowFinder:
             if index is None or index.schema is None:
                 return f"the {read.tab} tab it was computed from is gone"
             rows = self._holding(read.tab, index, read.column or index.schema.key).get(match_text(read.key) or "", [])
-            now = tuple(sorted(print_text(index.cells(r)) for r in rows))
+            now = tuple(sorted(self._printed(read.tab, index, r) for r in rows))
             if now == read.prints:
                 continue
             what = f"{read.tab} rows with {read.column} {read.key}" if read.column else f"{read.tab} row {read.key}"
@@ -98,6 +104,12 @@ class RowFinder:
                 return f"the {what} it was computed from are gone (deleted, or changed)"
             return f"a person changed the {what} it was computed from ({_rows(rows)}) while the job ran"
         return None
+
+    def _printed(self, tab: str, index: KeyIndex, row: int) -> str:
+        """A row's cells now as one comparable text, made once per row however many writes read it."""
+        if (tab, row) not in self._prints:
+            self._prints[(tab, row)] = print_text(index.cells(row))
+        return self._prints[(tab, row)]
 
     def _holding(self, tab: str, index: KeyIndex, header: str) -> dict[str, list[int]]:
         """The rows of a tab now by the text in one column (as `Tab.read_of` finds them as read)."""

@@ -112,6 +112,11 @@ class Row:
         """Every schema column's cell as read, by header: what each write to the row was computed from."""
         return {c.header: self.read_raw(c.header) for c in self.schema.columns}
 
+    @cached_property
+    def printed(self) -> str:
+        """`as_read()` as one comparable text (`print_text`), made once per row however many writes read it."""
+        return print_text(self.as_read())
+
     @property
     def shown_key(self) -> str | None:
         """The key as the sheet shows it (a repeated key without sheetsync's '#2'); None when the cell is blank."""
@@ -186,7 +191,7 @@ class Tab:
             self._holding[header] = found
         text = match_text(key)
         rows = self._holding[header].get(text, []) if text is not None else []
-        prints = tuple(sorted(print_text(row.as_read()) for row in rows))
+        prints = tuple(sorted(row.printed for row in rows))
         return RowRead(self.name, "" if text is None else key_text(key), prints, None if column is None else header)
 
     @cached_property
