@@ -61,8 +61,9 @@ class Book:
     def write(self, batch: WriteBatch) -> None:
         backend = self.open()
         names = backend.tab_names()
-        if names:
+        if names:  # as the engine does: read, then re-read just before writing (the guard)
             backend.read(names)
+            backend.guard_read(names)
         backend.write(batch)
 
 

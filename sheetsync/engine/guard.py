@@ -14,14 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..backends.base import CellWrite, WriteBatch
+from ..backends.base import CellWrite, GuardScope, WriteBatch
 from ..model.a1 import a1, sheet_ref
 from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
-from ..model.keys import KeyIndex, cell_norm
+from ..model.keys import KeyIndex, cell_norm, is_fallback
 from ..model.layout import RowRef, TabContent
 from ..model.problems import Code, Problem, Severity
 from ..model.schema import Schema
+from ..model.system import LOG, META, RUNS
 from ..model.tab import Tab
 from ..model.values import describe, to_cell
 from .locate import RowFinder, place_annotations
@@ -75,6 +76,64 @@ def resolve(
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
+
+
+def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> dict[str, GuardScope]:
+    """What the guard must re-read of each tab: its key column and the rows (as read) the plan touches.
+
+    Touched: rows written, rows a whole tab links to, and, when notes change, rows that get one or hold
+    one of sheetsync's now. A tab the plan adds rows to, or that has a touched row without a key, is
+    left out (re-read whole); so are tabs the run did not type. The audit tabs only need their end.
+    """
+    touched: dict[str, dict[int, str]] = {}
+    whole = {a.tab for a in plan.appends}
+    for change in plan.cells:
+        touched.setdefault(change.tab, {})[change.sheet_row] = change.key
+    for content in plan.contents:
+        for line in content.rows:
+            for value in line:
+                if isinstance(value, RowRef):
+                    touched.setdefault(value.tab, {})[value.sheet_row] = value.read_key or value.key
+    for name, cells in plan.annotations.items():
+        rows = touched.setdefault(name, {})
+        for (sheet_row, _), (key, _) in cells.items():
+            rows[sheet_row] = key
+        read, tab = data.get(name), tabs.get(name)
+        for sheet_row, _ in read.notes if read is not None else ():
+            row = tab.by_sheet_row.get(sheet_row) if tab is not None else None
+            if row is None:
+                whole.add(name)  # a note of ours on a row that is not a data row
+            else:
+                rows[sheet_row] = row.key
+    scopes = {name: GuardScope(tail=True) for name in (LOG, RUNS)}
+    for name in {*touched, META}:
+        tab, rows = tabs.get(name), touched.get(name, {})
+        if name in whole or tab is None or not tab.usable or any(is_fallback(k) for k in rows.values()):
+            continue
+        key_col = tab.columns.get(tab.schema.key)
+        if key_col is None:
+            continue
+        keys = {tab.key_of(k) for k in rows.values()}
+        rows.update({r.sheet_row: r.key for r in tab.rows if tab.key_of(r.key) in keys})  # a repeated key's rows
+        scopes[name] = GuardScope(key_col, frozenset(rows), frozenset(rows.values()))
+    return scopes
+
+
+def incomplete(
+    scopes: Mapping[str, GuardScope], current: Mapping[str, TabData], schemas: Mapping[str, Schema]
+) -> list[str]:
+    """The scoped tabs whose re-read missed a row that now holds a touched key (a person moved or pasted it)."""
+    out = []
+    for name, scope in scopes.items():
+        data = current.get(name)
+        if scope.tail or data is None or not data.partial:
+            continue
+        schema = schemas.get(name)
+        index = KeyIndex(data.values, schema)
+        moved = schema is None or index.col(schema.key) != scope.key_col  # a column inserted meanwhile
+        if moved or any(row not in scope.rows for key in scope.keys for row in index.where(key)):
+            out.append(name)
+    return out
 
 
 def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> TabContent:

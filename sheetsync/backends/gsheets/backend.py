@@ -20,6 +20,7 @@ as `sheetsync emulator`), every call goes there and no credentials are needed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -34,11 +35,11 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ...errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
-from ...model.a1 import quote_sheet_name
+from ...model.a1 import column_letter, quote_sheet_name
 from ...model.grid import SheetView, TabData, trim
 from ...model.layout import NOTE_PREFIX
 from ...model.system import META
-from ..base import LEASE_SECONDS, Backend, WriteBatch
+from ..base import LEASE_SECONDS, Backend, GuardScope, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
 from .render import PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
@@ -52,13 +53,14 @@ MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying 
 _KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,frozenRowCount,"
-    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser),"
-    "rowData(values(note,userEnteredFormat(backgroundColor)))))"
+    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser),rowData(values(note))))"
 )
 _GUARD_FIELDS = (
     "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
-    "data(rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
+    "data(startRow,startColumn,rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
 )
+TAIL_ROWS = 200  # rows an audit tab's end is looked for in: sheetsync grows a grid 50 rows past its last row
+WHOLE_TAIL = 1000  # an audit tab with a grid no taller than this (a new tab's) is re-read whole
 _ERROR_TEXT = {
     "ERROR": "#ERROR!",
     "NULL_VALUE": "#NULL!",
@@ -349,16 +351,56 @@ class GoogleSheetsBackend(Backend):
             check_free(self._values[META], self._lease, self.target)  # busy: stop before doing the work
         return out
 
-    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+    def guard_read(self, tabs: Sequence[str], scopes: Mapping[str, GuardScope] | None = None) -> dict[str, TabData]:
+        """One spreadsheets.get of the tabs' values, notes and fills: of a scoped tab, only the scope."""
         names = [t for t in tabs if t in self._sheets]
         if not names:
             return {}
         self._take_lease(names)
+        scopes = dict(scopes or {})
+        lease = self._lease
+        if META in scopes and lease is not None and lease.row is not None:  # confirm() reads the lease row
+            scope = scopes[META]
+            scopes[META] = dataclasses.replace(scope, rows=scope.rows | {lease.row})
+        ranges = {name: self._guard_ranges(name, scopes.get(name)) for name in names}
+        out = self._guard_get(ranges)
+        ends = [n for n in names if n in scopes and scopes[n].tail and out[n].partial and not _found_end(out[n])]
+        if ends:  # the tail window held no rows: a person deleted many, so read those tabs whole
+            out.update(self._guard_get({n: [quote_sheet_name(n)] for n in ends}))
+        for name, data in out.items():
+            if not data.partial:
+                self._values[name] = data.values  # what a whole-tab rewrite must cover
+        if self._lease is not None and self._lease.taken:
+            try:
+                confirm(out[META].values if META in out else [], self._lease, self.target)
+            except LockHeld:
+                self._lease.taken = False  # the row is someone else's now: never release it for them
+                raise
+        return out
+
+    def _guard_ranges(self, name: str, scope: GuardScope | None) -> list[str]:
+        """A1 ranges for the guard's view of one tab: all of it, or its scope (header, key column, rows)."""
+        tab, info = quote_sheet_name(name), self._sheets[name]
+        if scope is None:
+            return [tab]
+        if scope.tail:
+            if info.rows <= WHOLE_TAIL:
+                return [tab]
+            return [f"{tab}!1:2", f"{tab}!{max(3, info.rows - TAIL_ROWS + 1)}:{info.rows}"]
+        out = [f"{tab}!1:1"]
+        if scope.key_col is not None:
+            letter = column_letter(scope.key_col)
+            out.append(f"{tab}!{letter}2:{letter}")
+        for first, last in _runs(sorted(r for r in scope.rows if r > 1)):
+            out.append(f"{tab}!{first}:{last}")
+        return out
+
+    def _guard_get(self, ranges: Mapping[str, list[str]]) -> dict[str, TabData]:
         meta = self._call(
             "re-read before writing",
             "get",
             f"{SHEETS_URL}/{self.key}",
-            params={"ranges": [quote_sheet_name(n) for n in names], "fields": _GUARD_FIELDS},
+            params={"ranges": [r for rs in ranges.values() for r in rs], "fields": _GUARD_FIELDS},
         )
         out = {}
         for sheet in meta.get("sheets", []):
@@ -368,21 +410,22 @@ class GoogleSheetsBackend(Backend):
                 known.rows, known.cols, known.notes, known.fills = info.rows, info.cols, info.notes, info.fills
                 known.charts = info.charts
                 info.view = known.view  # the guard read does not ask for the view again
+            cells: dict[int, dict[int, Any]] = {}
+            for data in sheet.get("data", []):
+                r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
+                for r, row in enumerate(data.get("rowData", []), start=r0):
+                    for c, cell in enumerate(row.get("values", []), start=c0):
+                        value = _effective(cell)
+                        if value is not None:
+                            cells.setdefault(r, {})[c] = value
             values = trim(
                 [
-                    [_effective(cell) for cell in row.get("values", [])]
-                    for data in sheet.get("data", [])[:1]
-                    for row in data.get("rowData", [])
+                    [cells.get(r, {}).get(c) for c in range(max(cells[r]) + 1)] if r in cells else []
+                    for r in range(max(cells, default=-1) + 1)
                 ]
             )
-            out[info.title] = TabData(info.title, values, self._our_notes(info), info.view)
-        if self._lease is not None and self._lease.taken:
-            try:
-                confirm(out[META].values if META in out else [], self._lease, self.target)
-            except LockHeld:
-                self._lease.taken = False  # the row is someone else's now: never release it for them
-                raise
-            self._values[META] = out[META].values
+            partial = ranges.get(info.title, []) != [quote_sheet_name(info.title)]
+            out[info.title] = TabData(info.title, values, self._our_notes(info), info.view, partial)
         return out
 
     def _our_notes(self, info: SheetInfo) -> dict[tuple[int, int], str]:
@@ -483,6 +526,22 @@ def _effective(cell: Mapping[str, Any]) -> Any:
     if "errorValue" in value:
         return _ERROR_TEXT.get(value["errorValue"].get("type", "ERROR"), "#ERROR!")
     return None
+
+
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    out: list[tuple[int, int]] = []
+    for row in rows:
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
+
+
+def _found_end(data: TabData) -> bool:
+    """Whether a tail read of an audit tab saw its last rows (not only its header and first row)."""
+    return len(data.values) > 2
 
 
 def _chunks(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

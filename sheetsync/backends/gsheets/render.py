@@ -324,6 +324,10 @@ class Renderer:
                 if fill in OUR_FILLS:
                     fields.append("userEnteredFormat.backgroundColor")  # nor a person's colour
                 if fields:  # a range without data clears the named fields
+                    if "note" in fields:
+                        info.notes.pop(cell, None)
+                    if fill in OUR_FILLS:
+                        info.fills.pop(cell, None)
                     self._need(info.title, note.row, note.col)
                     self.out.requests.append(
                         {
@@ -345,9 +349,11 @@ class Renderer:
             if current is None or current.startswith(self.prefix):  # a person's own note stays as they wrote it
                 data["note"] = note.note
                 fields.append("note")
+                info.notes[cell] = note.note  # as written, so a later batch knows whose it is
             if note.fill and ours_fill:
                 data["userEnteredFormat"] = {"backgroundColor": rgb(note.fill)}
                 fields.append("userEnteredFormat.backgroundColor")
+                info.fills[cell] = note.fill
             if fields:
                 self._cell_request(info, note.row, note.col, data, ",".join(fields))
 
