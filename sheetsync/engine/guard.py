@@ -24,7 +24,7 @@ from ..model.problems import Code, Problem, Severity
 from ..model.schema import Schema
 from ..model.system import LOG, META, RUNS
 from ..model.tab import Tab
-from ..model.values import describe, to_cell
+from ..model.values import describe, is_blank, to_cell
 from .locate import RowFinder, place_annotations
 from .plan import Plan
 
@@ -99,8 +99,16 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
         for (sheet_row, _), (key, _) in cells.items():
             rows[sheet_row] = key
         read, tab = data.get(name), tabs.get(name)
-        for sheet_row, _ in read.notes if read is not None else ():
-            row = tab.by_sheet_row.get(sheet_row) if tab is not None else None
+        if tab is None or read is None:
+            continue
+        if not read.notes_read:  # notes not read: ours are on rows with Issues, written with them
+            column = tab.schema.issues_column
+            if not column or column not in tab.columns:
+                whole.add(name)
+                continue
+            rows.update({r.sheet_row: r.key for r in tab.rows if not is_blank(r.read_raw(column))})
+        for sheet_row, _ in read.notes:
+            row = tab.by_sheet_row.get(sheet_row)
             if row is None:
                 whole.add(name)  # a note of ours on a row that is not a data row
             else:

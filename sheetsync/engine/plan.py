@@ -6,6 +6,7 @@ problems, sheetsync's cell notes, and whole-tab rewrites kept only when their co
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from ..model.values import PARSERS, BadValue, ParseOptions, date_to_serial, desc
 from ..project.config import Config
 from .locate import Annotation
 
+TabsByName = Mapping[str, Tab]
+NOTES_KEY = "notes:"  # _Meta key of a tab's notes digest (a backend that does not read notes back)
 Annotations = Mapping[str, Mapping[tuple[int, str], tuple[str, Annotation]]]  # tab -> (row, column) -> (key, note)
 
 
@@ -79,8 +82,8 @@ def build_plan(
     if issues_ok:
         plan.cells += issue_cells(config, tabs, report)
         wanted = wanted_annotations(config, tabs, report)
-        if annotation_writes(wanted, data, tabs):
-            plan.annotations = wanted
+        plan.annotations = {name: cells for name, cells in wanted.items() if annotation_writes(name, cells, data, tabs)}
+        record_notes(plan, tabs, data)
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
     return plan
@@ -225,20 +228,37 @@ def wanted_annotations(config: Config, tabs: Mapping[str, Tab], report: Report) 
     return out
 
 
-def annotation_writes(wanted: Annotations, data: Mapping[str, TabData], tabs: Mapping[str, Tab]) -> bool:
-    """Whether `wanted` differs from sheetsync's notes in the tabs as read (rows are where they were read)."""
-    for name, cells in wanted.items():
-        tab, read = tabs.get(name), data.get(name)
-        if tab is None or read is None:
-            continue
-        target = {
-            (row, tab.columns[column]): text
-            for (row, column), (_, (text, _fill)) in cells.items()
-            if column in tab.columns
-        }
-        if target != read.notes:
-            return True
-    return False
+def annotation_writes(
+    name: str,
+    cells: Mapping[tuple[int, str], tuple[str, Annotation]],
+    data: Mapping[str, TabData],
+    tabs: Mapping[str, Tab],
+) -> bool:
+    """Whether a tab's wanted notes differ from sheetsync's notes as read (or, not read, from their digest)."""
+    tab, read = tabs.get(name), data.get(name)
+    if tab is None or read is None:
+        return False
+    if not read.notes_read:
+        recorded = tabs[META].row(NOTES_KEY + name) if META in tabs else None
+        return recorded is None or str(recorded.get("Value") or "") != notes_digest(cells)
+    target = {
+        (row, tab.columns[column]): text for (row, column), (_, (text, _fill)) in cells.items() if column in tab.columns
+    }
+    return target != read.notes
+
+
+def notes_digest(cells: Mapping[tuple[int, str], tuple[str, Annotation]]) -> str:
+    """A tab's wanted notes by row key and column, not position: a sort moves notes with their rows."""
+    lines = sorted(f"{key}\x1f{column}\x1f{text}\x1f{fill}" for (_, column), (key, (text, fill)) in cells.items())
+    return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()[:16]
+
+
+def record_notes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> None:
+    """Keep the digest of each tab's notes in _Meta where the backend does not read notes back."""
+    for name, cells in plan.annotations.items():
+        read = data.get(name)
+        if read is not None and not read.notes_read:
+            _set_meta(plan, tabs, NOTES_KEY + name, notes_digest(cells), "issues")
 
 
 # --- whole tabs and counters ----------------------------------------------------------------------------
@@ -275,24 +295,18 @@ def _as_read(have: Any, want: Any) -> Any:
 
 def record_counters(plan: Plan, tabs: Mapping[str, Tab], issuers: Mapping[str, Issuer]) -> None:
     """Keep each advanced id counter in _Meta so a deleted row's id is never issued again."""
-    meta = tabs[META]
     for issuer in issuers.values():
         if not issuer.advanced:
             continue
-        key = f"issued:{issuer.counter}"
-        row = meta.row(key)
-        if row is None:
-            plan.appends.append(RowAppend(META, {"Key": key, "Value": str(issuer.last)}, "ids"))
-        else:
-            plan.cells.append(
-                CellChange(
-                    META,
-                    row.key,
-                    "Value",
-                    str(issuer.last),
-                    row.read_raw("Value"),
-                    row.get("Value"),
-                    row.sheet_row,
-                    "ids",
-                )
-            )
+        _set_meta(plan, tabs, f"issued:{issuer.counter}", str(issuer.last), "ids")
+
+
+def _set_meta(plan: Plan, tabs: Mapping[str, Tab], key: str, value: str, job: str) -> None:
+    """Write one _Meta value by key: its row as read, or a new row."""
+    row = tabs[META].row(key)
+    if row is None:
+        plan.appends.append(RowAppend(META, {"Key": key, "Value": value}, job))
+    elif not same_cell(None, row.read_raw("Value"), value, _OPTS):
+        plan.cells.append(
+            CellChange(META, row.key, "Value", value, row.read_raw("Value"), row.get("Value"), row.sheet_row, job)
+        )

@@ -53,7 +53,7 @@ MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying 
 _KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,frozenRowCount,"
-    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser),rowData(values(note))))"
+    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser)))"
 )
 _GUARD_FIELDS = (
     "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
@@ -346,7 +346,7 @@ class GoogleSheetsBackend(Backend):
         for name, value_range in zip(names, body.get("valueRanges", [])):
             values = trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
             self._values[name] = values
-            out[name] = TabData(name, values, self._our_notes(self._sheets[name]), self._sheets[name].view)
+            out[name] = TabData(name, values, {}, self._sheets[name].view, notes_read=False)
         if self._lease is not None and META in self._values:
             check_free(self._values[META], self._lease, self.target)  # busy: stop before doing the work
         return out
