@@ -89,11 +89,14 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
     whole = {a.tab for a in plan.appends}
     for change in plan.cells:
         touched.setdefault(change.tab, {})[change.sheet_row] = change.key
-    for content in plan.contents:
+    for content in plan.contents:  # a link finds its row by key alone: the key column is enough
         for line in content.rows:
             for value in line:
                 if isinstance(value, RowRef):
-                    touched.setdefault(value.tab, {})[value.sheet_row] = value.read_key or value.key
+                    rows = touched.setdefault(value.tab, {})
+                    as_read = tabs[value.tab].by_sheet_row.get(value.sheet_row) if value.tab in tabs else None
+                    if as_read is not None and as_read.repeated:  # told apart by its cells, which must be read
+                        rows[value.sheet_row] = value.read_key or value.key
     for name, cells in plan.annotations.items():
         rows = touched.setdefault(name, {})
         for (sheet_row, _), (key, _) in cells.items():
@@ -163,7 +166,7 @@ def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, Key
 
 def _placed(ref: RowRef, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> RowRef:
     index = indexes.get(ref.tab)
-    found = finder.find(ref.tab, ref.sheet_row, ref.read_key or ref.key)
+    found = finder.locate(ref.tab, ref.sheet_row, ref.read_key or ref.key)
     if index is None or not isinstance(found, int):
         return replace(ref, row=None, resolved=True)
     key_col = index.col(index.schema.key) if index.schema is not None else None

@@ -31,6 +31,12 @@ class RowFinder:
             self._found[where] = self._find(tab, sheet_row, key)
         return self._found[where]
 
+    def locate(self, tab: str, sheet_row: int, key: str) -> int | str:
+        """The row a link to a row as read should point at: the one row holding its key (as its MATCH finds it)."""
+        index = self.indexes.get(tab)
+        rows = index.where(key) if index is not None else []
+        return rows[0] if len(rows) == 1 else self.find(tab, sheet_row, key)
+
     def _find(self, tab: str, sheet_row: int, key: str) -> int | str:
         index = self.indexes.get(tab)
         if index is None:
