@@ -41,7 +41,7 @@ from ...model.layout import NOTE_PREFIX
 from ...model.system import META
 from ..base import LEASE_SECONDS, Backend, GuardScope, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
+from .render import LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -53,7 +53,8 @@ MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying 
 _KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,frozenRowCount,"
-    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser)))"
+    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser))),"
+    "developerMetadata(metadataKey,metadataValue)"
 )
 _GUARD_FIELDS = (
     "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
@@ -320,8 +321,14 @@ class GoogleSheetsBackend(Backend):
     def tab_names(self) -> list[str]:
         meta = self._call("metadata read", "get", f"{SHEETS_URL}/{self.key}", params={"fields": _METADATA_FIELDS})
         self._sheets = {}
+        layouts = {
+            m.get("metadataKey"): m.get("metadataValue")
+            for m in meta.get("developerMetadata", [])
+            if str(m.get("metadataKey", "")).startswith(LAYOUT_KEY)
+        }
         for sheet in sorted(meta.get("sheets", []), key=lambda s: s.get("properties", {}).get("index", 0)):
             info = _sheet_info(sheet)
+            info.layout = layouts.get(LAYOUT_KEY + str(info.sheet_id))
             self._sheets[info.title] = info
         return list(self._sheets)
 
