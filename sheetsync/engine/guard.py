@@ -73,7 +73,7 @@ def resolve(
         batch.cells.append(write)
         written.append((change, write))
     appended = _resolve_appends(plan.appends, indexes, batch)
-    batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
+    batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder, plan.noted_rows))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
 
@@ -86,7 +86,7 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
     left out (re-read whole); so are tabs the run did not type. The audit tabs only need their end.
     """
     touched: dict[str, dict[int, str]] = {}
-    whole = {a.tab for a in plan.appends}
+    whole = {a.tab for a in plan.appends if a.tab != META}  # _Meta's rows all have a key: its key column ends it
     for change in plan.cells:
         touched.setdefault(change.tab, {})[change.sheet_row] = change.key
     for content in plan.contents:  # a link finds its row by key alone: the key column is enough
@@ -103,6 +103,9 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
             rows[sheet_row] = key
         read, tab = data.get(name), tabs.get(name)
         if tab is None or read is None:
+            continue
+        if name in plan.noted_rows:
+            rows.update(plan.noted_rows[name])
             continue
         if not read.notes_read:  # notes not read: ours are on rows with Issues, written with them
             column = tab.schema.issues_column

@@ -42,6 +42,8 @@ class Plan:
     new_tabs: list[NewTab] = field(default_factory=list)
     # Per tab, the complete set of sheetsync notes wanted, by (row as read, column), with the row's key.
     annotations: dict[str, dict[tuple[int, str], tuple[str, Annotation]]] = field(default_factory=dict)
+    # Per tab, when only some rows' notes are reconsidered: those rows (as read) and their keys.
+    noted_rows: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def tabs_to_guard(self) -> list[str]:
@@ -86,7 +88,26 @@ def build_plan(
         record_notes(plan, tabs, data)
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
+    narrow_notes(plan, tabs, data)
     return plan
+
+
+def narrow_notes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> None:
+    """Where notes were not read, reconsider only the rows whose Issues cell this run rewrites.
+
+    sheetsync's notes on a row come from the same problems as its Issues lines (column and message), so
+    a row whose Issues cell stays as it is keeps its notes as they are. A tab whose notes changed
+    with no Issues cell changing (only a colour) is reconsidered whole.
+    """
+    for name, cells in plan.annotations.items():
+        tab, read = tabs.get(name), data.get(name)
+        if tab is None or read is None or read.notes_read or not tab.schema.issues_column:
+            continue
+        column = tab.schema.issues_column
+        rows = {c.sheet_row: c.key for c in plan.cells if c.tab == name and c.column == column}
+        if rows:
+            plan.annotations[name] = {cell: v for cell, v in cells.items() if cell[0] in rows}
+            plan.noted_rows[name] = rows
 
 
 def schema_of(config: Config, tab: str) -> Schema | None:
