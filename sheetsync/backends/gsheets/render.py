@@ -389,8 +389,7 @@ class Renderer:
         info, _ = self._content_sheet(content, width, height)
         if grid_h and grid_w:
             self.out.values.append({"range": sheet_ref(content.name, 1, 1, grid_w, grid_h), "values": grid})
-        for (row, col), data, fields in updates:
-            self._cell_request(info, row, col, data, fields)
+        self._format_runs(info, updates)
         self._column_widths(info, layout.widths)
         for spec in layout.charts:
             self.out.requests.append({"addChart": {"chart": chart_json(spec, info.sheet_id)}})
@@ -420,6 +419,32 @@ class Renderer:
             "gridProperties.frozenRowCount,hidden",
         )
         return info, self.current_values.get(content.name, [])
+
+    def _format_runs(self, info: SheetInfo, updates: list[tuple[tuple[int, int], dict[str, Any], str]]) -> None:
+        """Cell formats in few requests: a column's run of cells with the same fields is one updateCells
+        (one repeatCell when their formats are the same too), not one request per cell."""
+        runs: list[tuple[int, int, str, list[dict[str, Any]]]] = []  # first row, column, fields, cells
+        for (row, col), data, fields in sorted(updates, key=lambda u: (u[0][1], u[0][0])):
+            last = runs[-1] if runs else None
+            if last is not None and last[1] == col and last[2] == fields and last[0] + len(last[3]) == row:
+                last[3].append(data)
+            else:
+                runs.append((row, col, fields, [data]))
+        for row, col, fields, cells in runs:
+            self._need(info.title, row + len(cells) - 1, col)
+            if len(cells) > 1 and all(c == cells[0] for c in cells):
+                grid = {
+                    "sheetId": info.sheet_id,
+                    "startRowIndex": row - 1,
+                    "endRowIndex": row - 1 + len(cells),
+                    "startColumnIndex": col - 1,
+                    "endColumnIndex": col,
+                }
+                self.out.requests.append({"repeatCell": {"range": grid, "cell": cells[0], "fields": fields}})
+                continue
+            start = {"sheetId": info.sheet_id, "rowIndex": row - 1, "columnIndex": col - 1}
+            rows = [{"values": [c]} for c in cells]
+            self.out.requests.append({"updateCells": {"start": start, "rows": rows, "fields": fields}})
 
     def _remember_layout(self, info: SheetInfo, digest: str, recorded: bool) -> None:
         """Keep the digest of what was just rendered in the spreadsheet's developer metadata."""
