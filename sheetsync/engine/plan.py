@@ -83,13 +83,27 @@ def build_plan(
         plan.contents += changeset.contents
     if issues_ok:
         plan.cells += issue_cells(config, tabs, report)
-        wanted = wanted_annotations(config, tabs, report)
-        plan.annotations = {name: cells for name, cells in wanted.items() if annotation_writes(name, cells, data, tabs)}
-        record_notes(plan, tabs, data)
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
-    narrow_notes(plan, tabs, data)
+    if issues_ok:
+        wanted = wanted_annotations(config, tabs, report)
+        plan.annotations = {
+            name: cells
+            for name, cells in wanted.items()
+            if annotation_writes(name, cells, data, tabs) or _issues_rows(plan, tabs, data, name)
+        }
+        record_notes(plan, tabs, data)
+        narrow_notes(plan, tabs, data)
     return plan
+
+
+def _issues_rows(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData], name: str) -> dict[int, str]:
+    """Where notes were not read: the rows (as read, with their keys) whose Issues cell the plan rewrites."""
+    tab, read = tabs.get(name), data.get(name)
+    if tab is None or read is None or read.notes_read or not tab.schema.issues_column:
+        return {}
+    column = tab.schema.issues_column
+    return {c.sheet_row: c.key for c in plan.cells if c.tab == name and c.column == column}
 
 
 def narrow_notes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> None:
@@ -100,11 +114,7 @@ def narrow_notes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
     with no Issues cell changing (only a colour) is reconsidered whole.
     """
     for name, cells in plan.annotations.items():
-        tab, read = tabs.get(name), data.get(name)
-        if tab is None or read is None or read.notes_read or not tab.schema.issues_column:
-            continue
-        column = tab.schema.issues_column
-        rows = {c.sheet_row: c.key for c in plan.cells if c.tab == name and c.column == column}
+        rows = _issues_rows(plan, tabs, data, name)
         if rows:
             plan.annotations[name] = {cell: v for cell, v in cells.items() if cell[0] in rows}
             plan.noted_rows[name] = rows
@@ -269,8 +279,9 @@ def annotation_writes(
 
 
 def notes_digest(cells: Mapping[tuple[int, str], tuple[str, Annotation]]) -> str:
-    """A tab's wanted notes by row key and column, not position: a sort moves notes with their rows."""
-    lines = sorted(f"{key}\x1f{column}\x1f{text}\x1f{fill}" for (_, column), (key, (text, fill)) in cells.items())
+    """A tab's wanted notes by column, text and colour (not row: a sort moves them, a run issues keys; a note
+    moving to another row changes both rows' Issues cells, which `narrow_notes` follows)."""
+    lines = sorted(f"{column}\x1f{text}\x1f{fill}" for (_, column), (_, (text, fill)) in cells.items())
     return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()[:16]
 
 
