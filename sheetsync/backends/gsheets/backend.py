@@ -1,15 +1,21 @@
 """Google Sheets workbook (`gsheets:<key or URL>`) on gspread's HTTP layer and google-auth.
 
 A run costs at most six requests whatever the row count: one metadata read (tab ids, grid sizes,
-sheetsync's notes and fills, through a `fields` mask), one values:batchGet of every tab
-(UNFORMATTED_VALUE + SERIAL_NUMBER), and only when there is something to write: the lease row in
-_Meta (the lease module), one guard re-read, one spreadsheets:batchUpdate (new tabs, notes, formats,
-charts, grid growth) and one values:batchUpdate with RAW input (split only past Google's ~2 MB
-payload guidance), which also lets go of the lease. Never values:append: appended rows go to explicit ranges, so a
-retried write lands in the same place.
+column widths, charts and the layout digests below, no per-cell data), one values:batchGet of every
+tab but the audit tabs (UNFORMATTED_VALUE + SERIAL_NUMBER), and only when there is something to
+write: the lease row in _Meta (the lease module), one guard re-read, one spreadsheets:batchUpdate
+(new tabs, notes, formats, charts, grid growth) and one values:batchUpdate with RAW input (split
+only past Google's ~2 MB payload guidance, one more request per chunk), which also lets go of the
+lease. Never values:append: appended rows go to explicit ranges, so a retried write lands in the
+same place.
 
-The guard re-read is a spreadsheets.get of values *and* notes (still one request): notes move with
-their rows when a person inserts or sorts, and a values-only re-read could not tell where they went.
+Traffic follows what changed. Notes are not read with the metadata: the engine keeps a digest of
+its notes in _Meta and the guard reads notes on the rows it reconsiders. The guard re-read (a
+spreadsheets.get of values, notes and fills, still one request) covers, per tab, the header row,
+the key column and the rows the run writes (GuardScope), and of _Log and _Runs only their first
+data row and last rows; the engine re-reads a tab whole when a person moved a row it writes. A
+whole tab rendered with the same formats as last time (a digest per tab in the spreadsheet's
+developer metadata) sends only its changed rows.
 
 Credentials: a service account or authorized-user JSON file named by `[policies.google]
 credentials` or GOOGLE_APPLICATION_CREDENTIALS; scope spreadsheets only; the spreadsheet is opened
