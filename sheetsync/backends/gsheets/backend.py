@@ -67,7 +67,7 @@ _GUARD_FIELDS = (
     "data(startRow,startColumn,rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
 )
 TAIL_ROWS = 200  # rows an audit tab's end is looked for in: sheetsync grows a grid 50 rows past its last row
-WHOLE_TAIL = 1000  # an audit tab with a grid no taller than this (a new tab's) is re-read whole
+WHOLE_TAIL = 1000  # an audit tab with a grid no taller than this (a new tab's): its column A is read whole
 _ERROR_TEXT = {
     "ERROR": "#ERROR!",
     "NULL_VALUE": "#NULL!",
@@ -377,7 +377,11 @@ class GoogleSheetsBackend(Backend):
             scopes[META] = dataclasses.replace(scope, rows=scope.rows | {lease.row})
         ranges = {name: self._guard_ranges(name, scopes.get(name)) for name in names}
         out = self._guard_get(ranges)
-        ends = [n for n in names if n in scopes and scopes[n].tail and out[n].partial and not _found_end(out[n])]
+        ends = [
+            n
+            for n in names
+            if n in scopes and scopes[n].tail and self._sheets[n].rows > WHOLE_TAIL and not _found_end(out[n])
+        ]
         if ends:  # the tail window held no rows: a person deleted many, so read those tabs whole
             out.update(self._guard_get({n: [quote_sheet_name(n)] for n in ends}))
         for name, data in out.items():
@@ -396,9 +400,9 @@ class GoogleSheetsBackend(Backend):
         tab, info = quote_sheet_name(name), self._sheets[name]
         if scope is None:
             return [tab]
-        if scope.tail:
+        if scope.tail:  # the end is the last row with a time in column A
             if info.rows <= WHOLE_TAIL:
-                return [tab]
+                return [f"{tab}!1:2", f"{tab}!A3:A{max(3, info.rows)}"]
             return [f"{tab}!1:2", f"{tab}!{max(3, info.rows - TAIL_ROWS + 1)}:{info.rows}"]
         out = [f"{tab}!1:1"]
         if scope.key_col is not None:
