@@ -47,7 +47,7 @@ from ...model.layout import NOTE_PREFIX
 from ...model.system import META
 from ..base import LEASE_SECONDS, Backend, GuardScope, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
+from .render import GROW_HEADROOM, LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -66,7 +66,7 @@ _GUARD_FIELDS = (
     "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
     "data(startRow,startColumn,rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
 )
-TAIL_ROWS = 200  # rows an audit tab's end is looked for in: sheetsync grows a grid 50 rows past its last row
+TAIL_ROWS = GROW_HEADROOM + 10  # rows an audit tab's end is looked for in: its grid grows 50 rows past its last row
 WHOLE_TAIL = 1000  # an audit tab with a grid no taller than this (a new tab's): its column A is read whole
 _ERROR_TEXT = {
     "ERROR": "#ERROR!",
