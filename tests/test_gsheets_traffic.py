@@ -4,6 +4,8 @@ change, from the emulator's request log and a session counting bytes; and notes 
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 from datetime import datetime
 from typing import Any
 
@@ -194,3 +196,21 @@ def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
     assert "updateDeveloperMetadata" in kinds and any(
         r.get("updateCells", {}).get("fields") == "userEnteredFormat,note" for r in relaid.requests
     )  # other formats: the tab is cleared and formatted again
+
+
+def test_a_big_value_write_goes_in_one_request_per_payload_limit():
+    from sheetsync.backends.gsheets.backend import _chunks
+
+    rows = [[f"cell {r}-{c} " + "x" * 40 for c in range(20)] for r in range(6000)]  # ~6 MB as sent
+    ranges = [
+        {"range": "'SKUs'!A1:T6000", "values": rows},
+        {"range": "'_Log'!A2:B3", "values": [["a", "b"], ["c", "d"]]},
+    ]
+    total = sum(len(json.dumps(r)) for r in ranges)
+    chunks = _chunks(ranges)
+    sizes = [len(json.dumps({"valueInputOption": "RAW", "data": c})) for c in chunks]
+    assert all(n <= MAX_PAYLOAD + 1000 for n in sizes), sizes
+    assert len(chunks) <= math.ceil(total / (0.9 * MAX_PAYLOAD)), (len(chunks), total)  # groups come out full
+    cells = [v for c in chunks for r in c if r["range"].startswith("'SKUs'") for v in r["values"]]
+    assert cells == rows  # every row once, in order
+    assert chunks[0][0]["range"].startswith("'SKUs'!A1:T") and chunks[-1][-1]["range"] == "'_Log'!A2:B3"

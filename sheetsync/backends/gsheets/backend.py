@@ -41,13 +41,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ...errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
-from ...model.a1 import column_letter, quote_sheet_name
+from ...model.a1 import column_letter, quote_sheet_name, sheet_ref, split_ref
 from ...model.grid import SheetView, TabData, trim
 from ...model.layout import NOTE_PREFIX
 from ...model.system import META
 from ..base import LEASE_SECONDS, Backend, GuardScope, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import GROW_HEADROOM, LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
+from .render import GROW_HEADROOM, LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, grid_range, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -562,14 +562,42 @@ def _found_end(data: TabData) -> bool:
 
 
 def _chunks(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """ValueRanges in groups under the payload guidance (one group unless the write is huge)."""
+    """ValueRanges in groups under the payload guidance (one group unless the write is huge).
+
+    A range bigger than the guidance is cut into row blocks first, so the groups come out full:
+    one request per ~1.8 MB as sent.
+    """
     chunks: list[list[dict[str, Any]]] = []
     size = MAX_PAYLOAD
-    for value_range in values:
-        length = len(json.dumps(value_range, ensure_ascii=False).encode())
+    for value_range in (piece for v in values for piece in _split(v)):
+        length = _sent_size(value_range)
         if size + length > MAX_PAYLOAD:
             chunks.append([])
             size = 0
         chunks[-1].append(value_range)
         size += length
     return chunks
+
+
+def _sent_size(value_range: dict[str, Any]) -> int:
+    return len(json.dumps(value_range).encode())  # as requests sends it: ASCII, with spaces
+
+
+def _split(value_range: dict[str, Any]) -> list[dict[str, Any]]:
+    """A ValueRange over the payload guidance as ranges of a few rows each (pieces of about 1/16 of it)."""
+    rows = value_range["values"]
+    length = _sent_size(value_range)
+    if length <= MAX_PAYLOAD or len(rows) < 2:
+        return [value_range]
+    tab, cells = split_ref(value_range["range"])
+    grid = grid_range(cells, 0)
+    width = grid["endColumnIndex"] - grid["startColumnIndex"]
+    per = max(1, len(rows) * MAX_PAYLOAD // (16 * length))
+    return [
+        {
+            "range": sheet_ref(tab, grid["startRowIndex"] + 1 + i, grid["startColumnIndex"] + 1, width, len(block)),
+            "values": block,
+        }
+        for i in range(0, len(rows), per)
+        for block in [rows[i : i + per]]
+    ]
