@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,21 @@ class NoteWrite:
     col: int
     note: str | None
     fill: str | None = None
+
+
+@dataclass(frozen=True)
+class GuardScope:
+    """What the guard must see again of one tab, when not all of it: a backend may read just this.
+
+    The header row, the whole key column (to find every row holding a key now) and `rows` (as read) in
+    full; `tail`: an append-only tab, where the first data row and the last rows are enough. What a
+    backend returns for a scoped tab holds those cells, with every other cell blank.
+    """
+
+    key_col: int | None = None
+    rows: frozenset[int] = frozenset()
+    keys: frozenset[str] = frozenset()  # the keys (as read) of those rows
+    tail: bool = False
 
 
 @dataclass
@@ -89,8 +104,11 @@ class Backend(ABC):
     def read(self, tabs: Sequence[str]) -> dict[str, TabData]:
         """Raw values (and sheetsync notes) of the named existing tabs, in one request."""
 
-    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
-        """The current state just before writing, to catch edits made since read()."""
+    def guard_read(self, tabs: Sequence[str], scopes: Mapping[str, GuardScope] | None = None) -> dict[str, TabData]:
+        """The current state just before writing, to catch edits made since read().
+
+        A backend where reading costs by the byte may read only `scopes[tab]` of a tab (see GuardScope).
+        """
         return self.read(tabs)
 
     @abstractmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +10,7 @@ from ..errors import WorkbookError
 from ..model.grid import Grid, SheetView, TabData, trim
 from ..model.layout import NOTE_PREFIX, ColumnLook, TabLayout
 from ..model.values import to_cell
-from .base import Backend, WriteBatch
+from .base import Backend, GuardScope, WriteBatch
 
 
 @dataclass
@@ -67,7 +67,7 @@ class MemoryBackend(Backend):
         self._event("read")
         return self._snapshot(tabs)
 
-    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+    def guard_read(self, tabs: Sequence[str], scopes: Mapping[str, GuardScope] | None = None) -> dict[str, TabData]:
         self._event("guard")
         return self._snapshot(tabs)
 

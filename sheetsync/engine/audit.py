@@ -108,6 +108,16 @@ def _prune(
     return True
 
 
+def needs_whole(data: TabData, now: datetime, retention: Retention) -> bool:
+    """Whether a partly read audit tab must be read whole: its first row is due for the archive."""
+    if not data.partial or len(data.values) < 2:
+        return False
+    have = [str(h).strip() for h in data.values[0]]
+    col = have.index("Time") if "Time" in have else have.index("Started") if "Started" in have else None
+    first = data.values[1]
+    return col is not None and col < len(first) and _older(first[col], now - retention.keep)
+
+
 def _older(stamp: Any, cutoff: datetime) -> bool:
     try:
         moment = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))

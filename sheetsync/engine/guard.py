@@ -14,16 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..backends.base import CellWrite, WriteBatch
+from ..backends.base import CellWrite, GuardScope, WriteBatch
 from ..model.a1 import a1, sheet_ref
 from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
-from ..model.keys import KeyIndex, cell_norm
+from ..model.keys import KeyIndex, cell_norm, is_fallback
 from ..model.layout import RowRef, TabContent, carry_kept
 from ..model.problems import Code, Problem, Severity
 from ..model.schema import Schema
+from ..model.system import LOG, META, RUNS
 from ..model.tab import Tab
-from ..model.values import describe, to_cell
+from ..model.values import describe, is_blank, to_cell
 from .locate import RowFinder, place_annotations
 from .plan import Plan
 
@@ -88,7 +89,7 @@ def resolve(
     conflicts += held
     batch.cells.extend(write for _, write in written)
     appended = _resolve_appends([a for a in plan.appends if finder.changed(a.reads) is None], indexes, batch)
-    batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder))
+    batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder, plan.noted_rows))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
 
@@ -116,6 +117,81 @@ def _together(
     return kept, held
 
 
+def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> dict[str, GuardScope]:
+    """What the guard must re-read of each tab: its key column and the rows (as read) the plan touches.
+
+    Touched: rows written, rows a whole tab links to, and, when notes change, rows that get one or hold
+    one of sheetsync's now. A tab the plan adds rows to, or that has a touched row without a key, is
+    left out (re-read whole); so are tabs the run did not type. The audit tabs only need their end.
+    """
+    touched: dict[str, dict[int, str]] = {}
+    whole = {a.tab for a in plan.appends if a.tab != META}  # _Meta's rows all have a key: its key column ends it
+    # a write computed from other rows lands only if they are as read: their tabs are re-read whole, since a
+    # row a person added or pasted meanwhile may hold the key (or the looked-up column) anywhere
+    whole |= {r.tab for c in plan.cells for r in c.reads} | {r.tab for a in plan.appends for r in a.reads}
+    for change in plan.cells:
+        touched.setdefault(change.tab, {})[change.sheet_row] = change.key
+    for content in plan.contents:  # a link finds its row by key alone: the key column is enough
+        for line in content.rows:
+            for value in line:
+                if isinstance(value, RowRef):
+                    rows = touched.setdefault(value.tab, {})
+                    as_read = tabs[value.tab].by_sheet_row.get(value.sheet_row) if value.tab in tabs else None
+                    if as_read is not None and as_read.repeated:  # told apart by its cells, which must be read
+                        rows[value.sheet_row] = value.read_key or value.key
+    for name, cells in plan.annotations.items():
+        rows = touched.setdefault(name, {})
+        for (sheet_row, _), (key, _) in cells.items():
+            rows[sheet_row] = key
+        read, tab = data.get(name), tabs.get(name)
+        if tab is None or read is None:
+            continue
+        if name in plan.noted_rows:
+            rows.update(plan.noted_rows[name])
+            continue
+        if not read.notes_read:  # notes not read: ours are on rows with Issues, written with them
+            column = tab.schema.issues_column
+            if not column or column not in tab.columns:
+                whole.add(name)
+                continue
+            rows.update({r.sheet_row: r.key for r in tab.rows if not is_blank(r.read_raw(column))})
+        for sheet_row, _ in read.notes:
+            row = tab.by_sheet_row.get(sheet_row)
+            if row is None:
+                whole.add(name)  # a note of ours on a row that is not a data row
+            else:
+                rows[sheet_row] = row.key
+    scopes = {name: GuardScope(tail=True) for name in (LOG, RUNS)}
+    for name in {*touched, META}:
+        tab, rows = tabs.get(name), touched.get(name, {})
+        if name in whole or tab is None or not tab.usable or any(is_fallback(k) for k in rows.values()):
+            continue
+        key_col = tab.columns.get(tab.schema.key)
+        if key_col is None:
+            continue
+        keys = {tab.key_of(k) for k in rows.values()}
+        rows.update({r.sheet_row: r.key for r in tab.rows if tab.key_of(r.key) in keys})  # a repeated key's rows
+        scopes[name] = GuardScope(key_col, frozenset(rows), frozenset(rows.values()))
+    return scopes
+
+
+def incomplete(
+    scopes: Mapping[str, GuardScope], current: Mapping[str, TabData], schemas: Mapping[str, Schema]
+) -> list[str]:
+    """The scoped tabs whose re-read missed a row that now holds a touched key (a person moved or pasted it)."""
+    out = []
+    for name, scope in scopes.items():
+        data = current.get(name)
+        if scope.tail or data is None or not data.partial:
+            continue
+        schema = schemas.get(name)
+        index = KeyIndex(data.values, schema)
+        moved = schema is None or index.col(schema.key) != scope.key_col  # a column inserted meanwhile
+        if moved or any(row not in scope.rows for key in scope.keys for row in index.where(key)):
+            out.append(name)
+    return out
+
+
 def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> TabContent:
     """The whole tab with each RowRef naming (and linking to) where its row is now."""
     rows, links = [], dict(content.layout.links)
@@ -135,7 +211,7 @@ def place_refs(content: TabContent, finder: RowFinder, indexes: Mapping[str, Key
 
 def _placed(ref: RowRef, finder: RowFinder, indexes: Mapping[str, KeyIndex]) -> RowRef:
     index = indexes.get(ref.tab)
-    found = finder.find(ref.tab, ref.sheet_row, ref.read_key or ref.key)
+    found = finder.locate(ref.tab, ref.sheet_row, ref.read_key or ref.key)
     if index is None or not isinstance(found, int):
         return replace(ref, row=None, resolved=True)
     key_col = index.col(index.schema.key) if index.schema is not None else None

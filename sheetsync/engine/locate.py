@@ -35,6 +35,12 @@ class RowFinder:
             self._found[where] = self._find(tab, sheet_row, key)
         return self._found[where]
 
+    def locate(self, tab: str, sheet_row: int, key: str) -> int | str:
+        """The row a link to a row as read should point at: the one row holding its key (as its MATCH finds it)."""
+        index = self.indexes.get(tab)
+        rows = index.where(key) if index is not None else []
+        return rows[0] if len(rows) == 1 else self.find(tab, sheet_row, key)
+
     def _find(self, tab: str, sheet_row: int, key: str) -> int | str:
         index = self.indexes.get(tab)
         if index is None:
@@ -129,10 +135,12 @@ def place_annotations(
     current: Mapping[str, TabData],
     indexes: Mapping[str, KeyIndex],
     finder: RowFinder,
+    only: Mapping[str, Mapping[int, str]] | None = None,
 ) -> list[NoteWrite]:
     """The note writes that make the tabs as they are now carry exactly the wanted notes.
 
     `wanted` is tab -> (row as read, column) -> (key, (text, fill)); a row that cannot be found gets none.
+    `only[tab]` (row as read -> key): the rows whose notes are reconsidered, every other row's are left as they are.
     """
     notes = []
     for tab, cells in wanted.items():
@@ -145,6 +153,9 @@ def place_annotations(
             if isinstance(row, int) and col is not None:
                 target[(row, col)] = annotation
         existing = data.notes
+        if only is not None and tab in only:
+            now = {finder.find(tab, sheet_row, key) for sheet_row, key in only[tab].items()}
+            existing = {cell: text for cell, text in existing.items() if cell[0] in now}
         for cell in sorted(set(existing) - set(target)):
             notes.append(NoteWrite(tab, cell[0], cell[1], None))
         for cell, (text, fill) in sorted(target.items()):

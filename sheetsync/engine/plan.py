@@ -6,6 +6,7 @@ problems, sheetsync's cell notes, and whole-tab rewrites kept only when their co
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,8 @@ from ..model.values import PARSERS, BadValue, ParseOptions, date_to_serial, desc
 from ..project.config import Config
 from .locate import Annotation
 
+TabsByName = Mapping[str, Tab]
+NOTES_KEY = "notes:"  # _Meta key of a tab's notes digest (a backend that does not read notes back)
 Annotations = Mapping[str, Mapping[tuple[int, str], tuple[str, Annotation]]]  # tab -> (row, column) -> (key, note)
 
 
@@ -39,6 +42,8 @@ class Plan:
     new_tabs: list[NewTab] = field(default_factory=list)
     # Per tab, the complete set of sheetsync notes wanted, by (row as read, column), with the row's key.
     annotations: dict[str, dict[tuple[int, str], tuple[str, Annotation]]] = field(default_factory=dict)
+    # Per tab, when only some rows' notes are reconsidered: those rows (as read) and their keys.
+    noted_rows: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def tabs_to_guard(self) -> list[str]:
@@ -86,17 +91,53 @@ def build_plan(
         plan.contents += changeset.contents
     if issues_ok:
         plan.cells += issue_cells(config, tabs, report, row_reads)
-        wanted = wanted_annotations(config, tabs, report, notes)
-        if annotation_writes(wanted, data, tabs):
-            plan.annotations = wanted
     plan.cells = drop_noops(plan.cells, tabs, config.parse)
     plan.contents = changed_contents(plan.contents, data)
+    if issues_ok:
+        notes = list(notes)
+        wanted = wanted_annotations(config, tabs, report, notes)
+        plan.annotations = {
+            name: cells
+            for name, cells in wanted.items()
+            if annotation_writes(name, cells, data, tabs) or _issues_rows(plan, tabs, data, name)
+        }
+        record_notes(plan, tabs, data)
+        narrow_notes(plan, tabs, data, notes)
     return plan
 
 
 def _with_reads(change: CellChange, reads: tuple[RowRead, ...]) -> CellChange:
     """The change, also depending on what its whole row was declared computed from."""
     return replace(change, reads=tuple(dict.fromkeys(change.reads + reads))) if reads else change
+
+
+def _issues_rows(
+    plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData], name: str, notes: Iterable[CellNote] = ()
+) -> dict[int, str]:
+    """Where notes were not read: the rows (as read, with their keys) whose notes may change: those whose
+    cells the plan rewrites (Issues, or a figure a job's own note explains) and those with a job's own note."""
+    tab, read = tabs.get(name), data.get(name)
+    if tab is None or read is None or read.notes_read or not tab.schema.issues_column:
+        return {}
+    rows = {c.sheet_row: c.key for c in plan.cells if c.tab == name}
+    rows.update({n.sheet_row: n.key for n in notes if n.tab == name})
+    return rows
+
+
+def narrow_notes(
+    plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData], notes: Iterable[CellNote] = ()
+) -> None:
+    """Where notes were not read, reconsider only the rows whose Issues cell this run rewrites.
+
+    sheetsync's notes on a row come from the same problems as its Issues lines (column and message), so
+    a row whose Issues cell stays as it is keeps its notes as they are. A tab whose notes changed
+    with no Issues cell changing (only a colour) is reconsidered whole.
+    """
+    for name, cells in plan.annotations.items():
+        rows = _issues_rows(plan, tabs, data, name, notes)
+        if rows:
+            plan.annotations[name] = {cell: v for cell, v in cells.items() if cell[0] in rows}
+            plan.noted_rows[name] = rows
 
 
 def schema_of(config: Config, tab: str) -> Schema | None:
@@ -278,20 +319,38 @@ def wanted_annotations(
     return out
 
 
-def annotation_writes(wanted: Annotations, data: Mapping[str, TabData], tabs: Mapping[str, Tab]) -> bool:
-    """Whether `wanted` differs from sheetsync's notes in the tabs as read (rows are where they were read)."""
-    for name, cells in wanted.items():
-        tab, read = tabs.get(name), data.get(name)
-        if tab is None or read is None:
-            continue
-        target = {
-            (row, tab.columns[column]): text
-            for (row, column), (_, (text, _fill)) in cells.items()
-            if column in tab.columns
-        }
-        if target != read.notes:
-            return True
-    return False
+def annotation_writes(
+    name: str,
+    cells: Mapping[tuple[int, str], tuple[str, Annotation]],
+    data: Mapping[str, TabData],
+    tabs: Mapping[str, Tab],
+) -> bool:
+    """Whether a tab's wanted notes differ from sheetsync's notes as read (or, not read, from their digest)."""
+    tab, read = tabs.get(name), data.get(name)
+    if tab is None or read is None:
+        return False
+    if not read.notes_read:
+        recorded = tabs[META].row(NOTES_KEY + name) if META in tabs else None
+        return recorded is None or str(recorded.get("Value") or "") != notes_digest(cells)
+    target = {
+        (row, tab.columns[column]): text for (row, column), (_, (text, _fill)) in cells.items() if column in tab.columns
+    }
+    return target != read.notes
+
+
+def notes_digest(cells: Mapping[tuple[int, str], tuple[str, Annotation]]) -> str:
+    """A tab's wanted notes by column, text and colour (not row: a sort moves them, a run issues keys; a note
+    moving to another row changes both rows' Issues cells, which `narrow_notes` follows)."""
+    lines = sorted(f"{column}\x1f{text}\x1f{fill}" for (_, column), (_, (text, fill)) in cells.items())
+    return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()[:16]
+
+
+def record_notes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> None:
+    """Keep the digest of each tab's notes in _Meta where the backend does not read notes back."""
+    for name, cells in plan.annotations.items():
+        read = data.get(name)
+        if read is not None and not read.notes_read:
+            _set_meta(plan, tabs, NOTES_KEY + name, notes_digest(cells), "issues")
 
 
 # --- whole tabs and counters ----------------------------------------------------------------------------
@@ -328,24 +387,18 @@ def _as_read(have: Any, want: Any) -> Any:
 
 def record_counters(plan: Plan, tabs: Mapping[str, Tab], issuers: Mapping[str, Issuer]) -> None:
     """Keep each advanced id counter in _Meta so a deleted row's id is never issued again."""
-    meta = tabs[META]
     for issuer in issuers.values():
         if not issuer.advanced:
             continue
-        key = f"issued:{issuer.counter}"
-        row = meta.row(key)
-        if row is None:
-            plan.appends.append(RowAppend(META, {"Key": key, "Value": str(issuer.last)}, "ids"))
-        else:
-            plan.cells.append(
-                CellChange(
-                    META,
-                    row.key,
-                    "Value",
-                    str(issuer.last),
-                    row.read_raw("Value"),
-                    row.get("Value"),
-                    row.sheet_row,
-                    "ids",
-                )
-            )
+        _set_meta(plan, tabs, f"issued:{issuer.counter}", str(issuer.last), "ids")
+
+
+def _set_meta(plan: Plan, tabs: Mapping[str, Tab], key: str, value: str, job: str) -> None:
+    """Write one _Meta value by key: its row as read, or a new row."""
+    row = tabs[META].row(key)
+    if row is None:
+        plan.appends.append(RowAppend(META, {"Key": key, "Value": value}, job))
+    elif not same_cell(None, row.read_raw("Value"), value, _OPTS):
+        plan.cells.append(
+            CellChange(META, row.key, "Value", value, row.read_raw("Value"), row.get("Value"), row.sheet_row, job)
+        )

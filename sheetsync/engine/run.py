@@ -30,13 +30,15 @@ from ..model.tab import Tab, build_tab
 from ..project.config import Config
 from ..project.loader import Project, load_project
 from ..project.sections import AuditPolicy
-from .audit import Retention, audit
+from .audit import Retention, audit, needs_whole
 from .evaluate import Evaluation, JobOutcome, evaluate, to_evaluate
-from .guard import resolve
+from .guard import guard_scopes, incomplete, resolve
 from .phases import OnPhase, Phases
 from .plan import Plan, build_plan, record_counters
 
 __all__ = ["JobOutcome", "RunResult", "Snapshot", "inspect", "run", "run_changes", "validate"]
+
+AUDIT_TABS = (LOG, RUNS)  # append-only: no job reads them, so a run's first read leaves them out
 
 log = logging.getLogger("sheetsync")
 
@@ -114,7 +116,7 @@ def run(
         phases.start("read")
         names = backend.tab_names()
         _check_workbook(config, backend, names)
-        data = backend.read(names)
+        data = backend.read([n for n in names if n not in AUDIT_TABS])  # the guard reads what audit needs of them
         log.debug(
             "read %s: %d tab(s) in %.2fs, %d request(s)",
             backend.target,
@@ -155,7 +157,7 @@ def run(
         )
         began = time.monotonic()
         if not dry_run and (plan or result.failed):
-            _apply(config, backend, plan, tabs, result, now, set(names), first_request, phases)
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request, phases, data)
     phases.finish()
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
@@ -299,6 +301,7 @@ def _apply(
     existing: set[str],
     first_request: int = 0,
     phases: Phases | None = None,
+    data: Mapping[str, TabData] | None = None,
 ) -> None:
     phases = phases or Phases(None, 0)
     phases.start("guard")
@@ -315,10 +318,18 @@ def _apply(
         if schema.created_by_jobs and name not in existing and name in written
     ]
     guard_tabs = sorted(set(plan.tabs_to_guard) | ({LOG, RUNS, META} & existing))
-    current = backend.guard_read(guard_tabs)
+    schemas = {**config.schemas, META: META_SCHEMA}
+    policy = config.policy(AuditPolicy)
+    retention = Retention(timedelta(days=policy.keep_days), config.root / policy.archive)
+    scopes = guard_scopes(plan, tabs, data or {})
+    current = backend.guard_read(guard_tabs, scopes)
+    again = incomplete(scopes, current, schemas) + [
+        name for name in (LOG, RUNS) if name in current and needs_whole(current[name], now, retention)
+    ]
+    if again:  # a person moved a row the run writes, or old audit rows are due for the archive
+        current.update(backend.guard_read(again))
     for new in plan.new_tabs:
         current.setdefault(new.name, TabData(new.name, [list(new.headers)]))
-    schemas = {**config.schemas, META: META_SCHEMA}
     resolved = resolve(plan, current, tabs, schemas)
     log.debug(
         "re-read %d tab(s) before writing and found the rows by key in %.2fs, %d request(s)",
@@ -337,15 +348,7 @@ def _apply(
     if not resolved.batch and not result.failed:  # a failed job is recorded in _Runs even when nothing changed
         return
     result.requests = backend.requests - first_request + 1  # so far, plus the one write below
-    policy = config.policy(AuditPolicy)
-    audit(
-        resolved,
-        current,
-        schemas,
-        result,
-        now,
-        Retention(timedelta(days=policy.keep_days), config.root / policy.archive),
-    )
+    audit(resolved, current, schemas, result, now, retention)
     phases.start("write")
     backend.write(resolved.batch)
 
@@ -382,7 +385,7 @@ def run_changes(
         plan = Plan(cells=[replace(c, job=job) for c in changes(tabs)])
         result.planned = plan.cells
         if not dry_run and plan:
-            _apply(config, backend, plan, tabs, result, now, set(names), first_request)
+            _apply(config, backend, plan, tabs, result, now, set(names), first_request, data=data)
     result.ended = result.elapsed_now()
     result.requests = backend.requests - first_request
     return result

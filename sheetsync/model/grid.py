@@ -40,6 +40,8 @@ class TabData:
     values: Grid
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
     view: SheetView = field(default_factory=SheetView)
+    partial: bool = False  # only part of the tab was read (a guard scope): other cells read as blank
+    notes_read: bool = True  # False: `notes` was not read (the engine keeps a digest of its notes in _Meta)
 
     def cell(self, row: int, col: int) -> Any:
         if row - 1 < len(self.values) and col - 1 < len(self.values[row - 1]):

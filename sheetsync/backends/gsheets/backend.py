@@ -1,15 +1,21 @@
 """Google Sheets workbook (`gsheets:<key or URL>`) on gspread's HTTP layer and google-auth.
 
 A run costs at most six requests whatever the row count: one metadata read (tab ids, grid sizes,
-sheetsync's notes and fills, through a `fields` mask), one values:batchGet of every tab
-(UNFORMATTED_VALUE + SERIAL_NUMBER), and only when there is something to write: the lease row in
-_Meta (the lease module), one guard re-read, one spreadsheets:batchUpdate (new tabs, notes, formats,
-charts, grid growth) and one values:batchUpdate with RAW input (split only past Google's ~2 MB
-payload guidance), which also lets go of the lease. Never values:append: appended rows go to explicit ranges, so a
-retried write lands in the same place.
+column widths, charts and the layout digests below, no per-cell data), one values:batchGet of every
+tab but the audit tabs (UNFORMATTED_VALUE + SERIAL_NUMBER), and only when there is something to
+write: the lease row in _Meta (the lease module), one guard re-read, one spreadsheets:batchUpdate
+(new tabs, notes, formats, charts, grid growth) and one values:batchUpdate with RAW input (split
+only past Google's ~2 MB payload guidance, one more request per chunk), which also lets go of the
+lease. Never values:append: appended rows go to explicit ranges, so a retried write lands in the
+same place.
 
-The guard re-read is a spreadsheets.get of values *and* notes (still one request): notes move with
-their rows when a person inserts or sorts, and a values-only re-read could not tell where they went.
+Traffic follows what changed. Notes are not read with the metadata: the engine keeps a digest of
+its notes in _Meta and the guard reads notes on the rows it reconsiders. The guard re-read (a
+spreadsheets.get of values, notes and fills, still one request) covers, per tab, the header row,
+the key column and the rows the run writes (GuardScope), and of _Log and _Runs only their first
+data row and last rows; the engine re-reads a tab whole when a person moved a row it writes. A
+whole tab rendered with the same formats as last time (a digest per tab in the spreadsheet's
+developer metadata) sends only its changed rows.
 
 Credentials: a service account or authorized-user JSON file named by `[policies.google]
 credentials` or GOOGLE_APPLICATION_CREDENTIALS; scope spreadsheets only; the spreadsheet is opened
@@ -20,6 +26,7 @@ as `sheetsync emulator`), every call goes there and no credentials are needed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -34,13 +41,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ...errors import ConfigError, LockHeld, TransientError, WorkbookError, WorkbookNotFound
-from ...model.a1 import quote_sheet_name
+from ...model.a1 import column_letter, quote_sheet_name, sheet_ref, split_ref
 from ...model.grid import SheetView, TabData, trim
 from ...model.layout import NOTE_PREFIX
 from ...model.system import META
-from ..base import LEASE_SECONDS, Backend, WriteBatch
+from ..base import LEASE_SECONDS, Backend, GuardScope, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import PIXELS_PER_CHAR, Renderer, SheetInfo, hex_of
+from .render import GROW_HEADROOM, LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, grid_range, hex_of
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -52,13 +59,15 @@ MAX_PAYLOAD = 1_800_000  # bytes per values:batchUpdate; Google advises staying 
 _KEY_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,frozenRowCount,"
-    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser),"
-    "rowData(values(note,userEnteredFormat(backgroundColor)))))"
+    "frozenColumnCount)),charts(chartId),data(columnMetadata(pixelSize,hiddenByUser))),"
+    "developerMetadata(metadataKey,metadataValue)"
 )
 _GUARD_FIELDS = (
     "sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)),charts(chartId),"
-    "data(rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
+    "data(startRow,startColumn,rowData(values(effectiveValue,note,userEnteredFormat(backgroundColor)))))"
 )
+TAIL_ROWS = GROW_HEADROOM + 10  # rows an audit tab's end is looked for in: its grid grows 50 rows past its last row
+WHOLE_TAIL = 1000  # an audit tab with a grid no taller than this (a new tab's): its column A is read whole
 _ERROR_TEXT = {
     "ERROR": "#ERROR!",
     "NULL_VALUE": "#NULL!",
@@ -318,8 +327,14 @@ class GoogleSheetsBackend(Backend):
     def tab_names(self) -> list[str]:
         meta = self._call("metadata read", "get", f"{SHEETS_URL}/{self.key}", params={"fields": _METADATA_FIELDS})
         self._sheets = {}
+        layouts = {
+            m.get("metadataKey"): m.get("metadataValue")
+            for m in meta.get("developerMetadata", [])
+            if str(m.get("metadataKey", "")).startswith(LAYOUT_KEY)
+        }
         for sheet in sorted(meta.get("sheets", []), key=lambda s: s.get("properties", {}).get("index", 0)):
             info = _sheet_info(sheet)
+            info.layout = layouts.get(LAYOUT_KEY + str(info.sheet_id))
             self._sheets[info.title] = info
         return list(self._sheets)
 
@@ -344,21 +359,65 @@ class GoogleSheetsBackend(Backend):
         for name, value_range in zip(names, body.get("valueRanges", [])):
             values = trim([[None if v == "" else v for v in r] for r in value_range.get("values", [])])
             self._values[name] = values
-            out[name] = TabData(name, values, self._our_notes(self._sheets[name]), self._sheets[name].view)
+            out[name] = TabData(name, values, {}, self._sheets[name].view, notes_read=False)
         if self._lease is not None and META in self._values:
             check_free(self._values[META], self._lease, self.target)  # busy: stop before doing the work
         return out
 
-    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+    def guard_read(self, tabs: Sequence[str], scopes: Mapping[str, GuardScope] | None = None) -> dict[str, TabData]:
+        """One spreadsheets.get of the tabs' values, notes and fills: of a scoped tab, only the scope."""
         names = [t for t in tabs if t in self._sheets]
         if not names:
             return {}
         self._take_lease(names)
+        scopes = dict(scopes or {})
+        lease = self._lease
+        if META in scopes and lease is not None and lease.row is not None:  # confirm() reads the lease row
+            scope = scopes[META]
+            scopes[META] = dataclasses.replace(scope, rows=scope.rows | {lease.row})
+        ranges = {name: self._guard_ranges(name, scopes.get(name)) for name in names}
+        out = self._guard_get(ranges)
+        ends = [
+            n
+            for n in names
+            if n in scopes and scopes[n].tail and self._sheets[n].rows > WHOLE_TAIL and not _found_end(out[n])
+        ]
+        if ends:  # the tail window held no rows: a person deleted many, so read those tabs whole
+            out.update(self._guard_get({n: [quote_sheet_name(n)] for n in ends}))
+        for name, data in out.items():
+            if not data.partial:
+                self._values[name] = data.values  # what a whole-tab rewrite must cover
+        if self._lease is not None and self._lease.taken:
+            try:
+                confirm(out[META].values if META in out else [], self._lease, self.target)
+            except LockHeld:
+                self._lease.taken = False  # the row is someone else's now: never release it for them
+                raise
+        return out
+
+    def _guard_ranges(self, name: str, scope: GuardScope | None) -> list[str]:
+        """A1 ranges for the guard's view of one tab: all of it, or its scope (header, key column, rows)."""
+        tab, info = quote_sheet_name(name), self._sheets[name]
+        if scope is None:
+            return [tab]
+        if scope.tail:  # the end is the last row with a time in column A
+            if info.rows <= WHOLE_TAIL:
+                return [f"{tab}!1:2", f"{tab}!A3:A{max(3, info.rows)}"]
+            return [f"{tab}!1:2", f"{tab}!{max(3, info.rows - TAIL_ROWS + 1)}:{info.rows}"]
+        out = [f"{tab}!1:1"]
+        if scope.key_col is not None:
+            letter = column_letter(scope.key_col)
+            out.append(f"{tab}!{letter}2:{letter}")
+        for first, last in _runs(sorted(r for r in scope.rows if r > 1)):
+            out.append(f"{tab}!{first}:{last}")
+        return out
+
+    def _guard_get(self, ranges: Mapping[str, list[str]]) -> dict[str, TabData]:
         meta = self._call(
             "re-read before writing",
             "get",
             f"{SHEETS_URL}/{self.key}",
-            params={"ranges": [quote_sheet_name(n) for n in names], "fields": _GUARD_FIELDS},
+            params={"ranges": [r for rs in ranges.values() for r in rs], "fields": _GUARD_FIELDS},
         )
         out = {}
         for sheet in meta.get("sheets", []):
@@ -368,21 +427,22 @@ class GoogleSheetsBackend(Backend):
                 known.rows, known.cols, known.notes, known.fills = info.rows, info.cols, info.notes, info.fills
                 known.charts = info.charts
                 info.view = known.view  # the guard read does not ask for the view again
+            cells: dict[int, dict[int, Any]] = {}
+            for data in sheet.get("data", []):
+                r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
+                for r, row in enumerate(data.get("rowData", []), start=r0):
+                    for c, cell in enumerate(row.get("values", []), start=c0):
+                        value = _effective(cell)
+                        if value is not None:
+                            cells.setdefault(r, {})[c] = value
             values = trim(
                 [
-                    [_effective(cell) for cell in row.get("values", [])]
-                    for data in sheet.get("data", [])[:1]
-                    for row in data.get("rowData", [])
+                    [cells.get(r, {}).get(c) for c in range(max(cells[r]) + 1)] if r in cells else []
+                    for r in range(max(cells, default=-1) + 1)
                 ]
             )
-            out[info.title] = TabData(info.title, values, self._our_notes(info), info.view)
-        if self._lease is not None and self._lease.taken:
-            try:
-                confirm(out[META].values if META in out else [], self._lease, self.target)
-            except LockHeld:
-                self._lease.taken = False  # the row is someone else's now: never release it for them
-                raise
-            self._values[META] = out[META].values
+            partial = ranges.get(info.title, []) != [quote_sheet_name(info.title)]
+            out[info.title] = TabData(info.title, values, self._our_notes(info), info.view, partial)
         return out
 
     def _our_notes(self, info: SheetInfo) -> dict[tuple[int, int], str]:
@@ -485,15 +545,59 @@ def _effective(cell: Mapping[str, Any]) -> Any:
     return None
 
 
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    out: list[tuple[int, int]] = []
+    for row in rows:
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
+
+
+def _found_end(data: TabData) -> bool:
+    """Whether a tail read of an audit tab saw its last rows (not only its header and first row)."""
+    return len(data.values) > 2
+
+
 def _chunks(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """ValueRanges in groups under the payload guidance (one group unless the write is huge)."""
+    """ValueRanges in groups under the payload guidance (one group unless the write is huge).
+
+    A range bigger than the guidance is cut into row blocks first, so the groups come out full:
+    one request per ~1.8 MB as sent.
+    """
     chunks: list[list[dict[str, Any]]] = []
     size = MAX_PAYLOAD
-    for value_range in values:
-        length = len(json.dumps(value_range, ensure_ascii=False).encode())
+    for value_range in (piece for v in values for piece in _split(v)):
+        length = _sent_size(value_range)
         if size + length > MAX_PAYLOAD:
             chunks.append([])
             size = 0
         chunks[-1].append(value_range)
         size += length
     return chunks
+
+
+def _sent_size(value_range: dict[str, Any]) -> int:
+    return len(json.dumps(value_range).encode())  # as requests sends it: ASCII, with spaces
+
+
+def _split(value_range: dict[str, Any]) -> list[dict[str, Any]]:
+    """A ValueRange over the payload guidance as ranges of a few rows each (pieces of about 1/16 of it)."""
+    rows = value_range["values"]
+    length = _sent_size(value_range)
+    if length <= MAX_PAYLOAD or len(rows) < 2:
+        return [value_range]
+    tab, cells = split_ref(value_range["range"])
+    grid = grid_range(cells, 0)
+    width = grid["endColumnIndex"] - grid["startColumnIndex"]
+    per = max(1, len(rows) * MAX_PAYLOAD // (16 * length))
+    return [
+        {
+            "range": sheet_ref(tab, grid["startRowIndex"] + 1 + i, grid["startColumnIndex"] + 1, width, len(block)),
+            "values": block,
+        }
+        for i in range(0, len(rows), per)
+        for block in [rows[i : i + per]]
+    ]

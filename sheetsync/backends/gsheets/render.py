@@ -7,6 +7,8 @@ growth, hidden and frozen settings, formulas the demo means as formulas) goes in
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import re
 from collections.abc import Mapping
@@ -39,6 +41,10 @@ class SheetInfo:
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # every note, ours or not
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # background as RRGGBB
     view: SheetView = field(default_factory=SheetView)  # frozen panes, widths, hidden columns as read
+    layout: str | None = None  # digest of the formats, widths and charts sheetsync last rendered whole here
+
+
+LAYOUT_KEY = "sheetsync.layout:"  # + sheetId: spreadsheet developer metadata holding SheetInfo.layout
 
 
 @dataclass
@@ -324,6 +330,10 @@ class Renderer:
                 if fill in OUR_FILLS:
                     fields.append("userEnteredFormat.backgroundColor")  # nor a person's colour
                 if fields:  # a range without data clears the named fields
+                    if "note" in fields:
+                        info.notes.pop(cell, None)
+                    if fill in OUR_FILLS:
+                        info.fills.pop(cell, None)
                     self._need(info.title, note.row, note.col)
                     self.out.requests.append(
                         {
@@ -345,11 +355,14 @@ class Renderer:
             if current is None or current.startswith(self.prefix):  # a person's own note stays as they wrote it
                 data["note"] = note.note
                 fields.append("note")
+                info.notes[cell] = note.note  # as written, so a later batch knows whose it is
             if note.fill and ours_fill:
                 data["userEnteredFormat"] = {"backgroundColor": rgb(note.fill)}
                 fields.append("userEnteredFormat.backgroundColor")
+                info.fills[cell] = note.fill
             elif not note.fill and fill in OUR_FILLS:  # a note that is no problem: our highlight goes
                 fields.append("userEnteredFormat.backgroundColor")
+                info.fills.pop(cell, None)
             if fields:
                 self._cell_request(info, note.row, note.col, data, ",".join(fields))
 
@@ -359,19 +372,32 @@ class Renderer:
         layout = content.layout
         width = max((len(r) for r in content.rows), default=0)
         height = len(content.rows)
-        info, old = self._content_sheet(content, width, height)
+        known = self.sheets.get(content.name)
+        old = self.current_values.get(content.name, []) if known is not None else []
         # Cover what the last rendering wrote too, so its leftover cells are emptied.
         grid_w = max(width, max((len(r) for r in old), default=0))
         grid_h = max(height, len(old))
         formats = _CellFormats()
-        self._content_values(content, grid_w, grid_h, formats)
+        grid = self._content_values(content, grid_w, grid_h, formats)
         self._layout_formats(layout, formats)
-        for (row, col), data, fields in formats.updates():
-            self._cell_request(info, row, col, data, fields)
+        updates = formats.updates()
+        digest = _layout_digest(updates, layout)
+        if known is not None and known.layout == digest:  # the same formats as last time: send changed rows only
+            self._need(content.name, grid_h, grid_w)
+            for first, block in _changed_rows(grid, old):
+                self.out.values.append(
+                    {"range": sheet_ref(content.name, first, 1, grid_w, len(block)), "values": block}
+                )
+            return
+        info, _ = self._content_sheet(content, width, height)
+        if grid_h and grid_w:
+            self.out.values.append({"range": sheet_ref(content.name, 1, 1, grid_w, grid_h), "values": grid})
+        self._format_runs(info, updates)
         self._column_widths(info, layout.widths)
         for spec in layout.charts:
             self.out.requests.append({"addChart": {"chart": chart_json(spec, info.sheet_id)}})
         self._need(content.name, grid_h, grid_w)
+        self._remember_layout(info, digest, known is not None and known.layout is not None)
 
     def _content_sheet(self, content: TabContent, width: int, height: int) -> tuple[SheetInfo, list[list[Any]]]:
         """The tab to render into and the values it holds: a new tab, or the old one cleared of its last rendering."""
@@ -397,8 +423,62 @@ class Renderer:
         )
         return info, self.current_values.get(content.name, [])
 
-    def _content_values(self, content: TabContent, grid_w: int, grid_h: int, formats: _CellFormats) -> None:
-        """One RAW value range for the whole grid; formulas and date formats go to `formats`."""
+    def _format_runs(self, info: SheetInfo, updates: list[tuple[tuple[int, int], dict[str, Any], str]]) -> None:
+        """Cell formats in few requests: a column's run of cells with the same fields is one updateCells
+        (one repeatCell when their formats are the same too), not one request per cell."""
+        runs: list[tuple[int, int, str, list[dict[str, Any]]]] = []  # first row, column, fields, cells
+        for (row, col), data, fields in sorted(updates, key=lambda u: (u[0][1], u[0][0])):
+            last = runs[-1] if runs else None
+            if last is not None and last[1] == col and last[2] == fields and last[0] + len(last[3]) == row:
+                last[3].append(data)
+            else:
+                runs.append((row, col, fields, [data]))
+        for row, col, fields, cells in runs:
+            self._need(info.title, row + len(cells) - 1, col)
+            if len(cells) > 1 and all(c == cells[0] for c in cells):
+                grid = {
+                    "sheetId": info.sheet_id,
+                    "startRowIndex": row - 1,
+                    "endRowIndex": row - 1 + len(cells),
+                    "startColumnIndex": col - 1,
+                    "endColumnIndex": col,
+                }
+                self.out.requests.append({"repeatCell": {"range": grid, "cell": cells[0], "fields": fields}})
+                continue
+            start = {"sheetId": info.sheet_id, "rowIndex": row - 1, "columnIndex": col - 1}
+            rows = [{"values": [c]} for c in cells]
+            self.out.requests.append({"updateCells": {"start": start, "rows": rows, "fields": fields}})
+
+    def _remember_layout(self, info: SheetInfo, digest: str, recorded: bool) -> None:
+        """Keep the digest of what was just rendered in the spreadsheet's developer metadata."""
+        key = LAYOUT_KEY + str(info.sheet_id)
+        if recorded:
+            self.out.requests.append(
+                {
+                    "updateDeveloperMetadata": {
+                        "dataFilters": [{"developerMetadataLookup": {"metadataKey": key}}],
+                        "developerMetadata": {"metadataValue": digest},
+                        "fields": "metadataValue",
+                    }
+                }
+            )
+        else:
+            self.out.requests.append(
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": key,
+                            "metadataValue": digest,
+                            "location": {"spreadsheet": True},
+                            "visibility": "DOCUMENT",
+                        }
+                    }
+                }
+            )
+        info.layout = digest
+
+    def _content_values(self, content: TabContent, grid_w: int, grid_h: int, formats: _CellFormats) -> list[list[Any]]:
+        """The whole grid's RAW values; formulas and date formats go to `formats`."""
         height = len(content.rows)
         grid_values = []
         for r in range(1, grid_h + 1):
@@ -417,8 +497,7 @@ class Renderer:
                     formats.add((r, c), {"numberFormat": number_format(pattern)}, "userEnteredFormat.numberFormat")
                 values.append(api_value(value))
             grid_values.append(values)
-        if grid_h and grid_w:
-            self.out.values.append({"range": sheet_ref(content.name, 1, 1, grid_w, grid_h), "values": grid_values})
+        return grid_values
 
     def _layout_formats(self, layout: TabLayout, formats: _CellFormats) -> None:
         """The layout's number formats, bold cells and links."""
@@ -541,6 +620,41 @@ class _CellFormats:
                 fields.append("userEnteredValue")
             out.append((cell, cell_data, ",".join(fields)))
         return out
+
+
+def _layout_digest(updates: list[tuple[tuple[int, int], dict[str, Any], str]], layout: TabLayout) -> str:
+    """What a whole-tab rendering sends besides values: cell formats and formulas, widths, charts, panes."""
+    text = json.dumps(
+        [updates, sorted(layout.widths.items()), [repr(c) for c in layout.charts], layout.frozen_rows, layout.hidden],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _changed_rows(grid: list[list[Any]], old: list[list[Any]]) -> list[tuple[int, list[list[Any]]]]:
+    """(first row, rows) runs of the grid's rows that differ from the tab as read (null cells are formulas)."""
+    out: list[tuple[int, list[list[Any]]]] = []
+    for r, line in enumerate(grid, start=1):
+        have = old[r - 1] if r <= len(old) else []
+        same = all(v is None or _same_value(v, have[c] if c < len(have) else None) for c, v in enumerate(line))
+        if same:
+            continue
+        if out and out[-1][0] + len(out[-1][1]) == r:
+            out[-1][1].append(line)
+        else:
+            out.append((r, [line]))
+    return out
+
+
+def _same_value(new: Any, have: Any) -> bool:
+    if new == "" or have in (None, ""):
+        return new == "" and have in (None, "")
+    if isinstance(new, bool) or isinstance(have, bool):
+        return new is have
+    if isinstance(new, (int, float)) and isinstance(have, (int, float)):
+        return float(new) == float(have)
+    return new == have
 
 
 def _deep_update(target: dict[str, Any], part: Mapping[str, Any]) -> None:

@@ -34,7 +34,7 @@ from ...model.a1 import column_letter, quote_sheet_name, split_ref
 from ...model.grid import TabData
 from ...model.layout import FILLS, NOTE_PREFIX, ColumnLook, NewTab, RowRef, TabContent
 from ...model.values import Formula
-from ..base import NOTE_AUTHOR, Backend, WriteBatch
+from ..base import NOTE_AUTHOR, Backend, GuardScope, WriteBatch
 from . import cache, fastread
 from .charts import add_chart
 from .locks import RunLock, refuse_if_open_elsewhere
@@ -81,8 +81,9 @@ class XlsxBackend(Backend):
         self._data = {name: data for name, data in self._all.items() if name in tabs}
         return self._data
 
-    def guard_read(self, tabs: Sequence[str]) -> dict[str, TabData]:
+    def guard_read(self, tabs: Sequence[str], scopes: Mapping[str, GuardScope] | None = None) -> dict[str, TabData]:
         self._check_unchanged()
+        self._data.update({name: self._all[name] for name in tabs if name in self._all})  # tabs read() left out
         return {name: self._data[name] for name in tabs if name in self._data}
 
     def write(self, batch: WriteBatch) -> None:

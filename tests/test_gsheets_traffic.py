@@ -1,0 +1,216 @@
+"""Google traffic follows what changed: requests and bytes of a first run, an identical rerun and a small
+change, from the emulator's request log and a session counting bytes; and notes stay safe meanwhile."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from datetime import datetime
+from typing import Any
+
+import pytest
+from gsheets_helpers import FAST, demo_spreadsheet
+
+from sheetsync import run
+from sheetsync.backends.gsheets.backend import MAX_PAYLOAD, EndpointSession, GoogleSheetsBackend
+from sheetsync.model.a1 import column_letter
+from sheetsync.model.layout import NOTE_PREFIX
+from sheetsync.testing import SheetsEmulator
+
+DATA_TABS = ("SKUs", "Returns", "Influencers", "Gifts")
+
+
+class Counting(EndpointSession):
+    """Bytes each way, per request."""
+
+    def __init__(self, endpoint: str):
+        super().__init__(endpoint)
+        self.sent: list[int] = []
+        self.received: list[int] = []
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().request(method, url, *args, **kwargs)
+        body = response.request.body
+        self.sent.append(len(body) if body else 0)
+        self.received.append(len(response.content))
+        return response
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with SheetsEmulator() as emu:
+        yield emu
+
+
+def _run(emulator: SheetsEmulator, config, key: str) -> tuple[list[Any], Counting, Any]:
+    session = Counting(emulator.endpoint)
+    backend = GoogleSheetsBackend(f"gsheets:{key}", FAST, session=session)
+    emulator.reset_requests()
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=config.timezone)
+    result = run(dataclasses.replace(config, target=f"gsheets:{key}"), now=now, backend=backend)
+    return list(emulator.requests), session, result
+
+
+def _values_read(emulator: SheetsEmulator, key: str) -> int:
+    """Bytes of one UNFORMATTED values read of the data tabs: the yardstick of a small change's download."""
+    session = Counting(emulator.endpoint)
+    ranges = "&".join(f"ranges={t}" for t in DATA_TABS)
+    session.get(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{key}/values:batchGet?{ranges}&valueRenderOption=UNFORMATTED_VALUE"
+    )
+    return session.received[0]
+
+
+def _bigger(demo_rows, copies: int) -> dict[str, list[dict[str, Any]]]:
+    skus = [dict(r, SKU=f"{r['SKU']}-{n}" if r.get("SKU") else None) for n in range(copies) for r in demo_rows["SKUs"]]
+    return {**demo_rows, "SKUs": skus}
+
+
+@pytest.mark.slow
+def test_first_run_rerun_and_small_change(emulator, config, demo_rows):
+    key = demo_spreadsheet(emulator, config, _bigger(demo_rows, 4))
+    first, session, result = _run(emulator, config, key)
+    assert result.wrote
+    writes = [r for r in first if r.kind == "values.batchUpdate"]
+    # metadata, values, lease, guard, batchUpdate, values write (+ one per 2 MB of payload)
+    assert len(first) <= 6 + max(0, len(writes) - 2), [r.kind for r in first]
+    assert all(n < MAX_PAYLOAD + 100_000 for n in session.sent)
+
+    again, session, result = _run(emulator, config, key)
+    assert [r.kind for r in again] == ["get", "values.batchGet"], (
+        result.planned,
+        result.notes_written,
+        result.tabs_rewritten,
+        result.planned_appends,
+    )
+    assert [r.kind for r in again] == ["get", "values.batchGet"]
+    assert session.received[0] < 20_000  # the metadata read carries no per-cell notes or colours
+    assert not any("_Log" in r for r in again[1].query.get("ranges", []))  # nor the audit tabs' values
+
+    # A person renames 2% of the products: the run reads the rows it writes, sends about what changed.
+    values = emulator.values(key, "SKUs")
+    col = values[0].index("Product Name")
+    for row in range(2, len(values), 50):
+        emulator.set_values(key, f"SKUs!{column_letter(col + 1)}{row + 1}", [[f"{values[row][col]} II"]])
+    changed, session, result = _run(emulator, config, key)
+    assert result.wrote and not result.conflicts
+    kinds = [r.kind for r in changed]
+    assert len(kinds) <= 6, kinds
+    guard = next(r for r in changed if r.kind == "get" and r.query.get("ranges"))
+    assert "'SKUs'" not in guard.query["ranges"]  # never the whole tab
+    yardstick = _values_read(emulator, key)
+    # At this size _Meta, the whole tabs and the tail of _Log weigh more than at M or L (see the benchmark).
+    assert sum(session.received) < 2.0 * yardstick, (session.received, yardstick)
+    assert sum(session.sent) < 0.5 * yardstick, session.sent
+
+
+@pytest.mark.slow
+def test_notes_stay_safe_with_scoped_reads(emulator, config, demo_rows):
+    schema = config.schemas["SKUs"]
+    enum = next(c for c in schema.columns if c.type == "enum" and c.owner == "person" and c.header != schema.key)
+    rows = [dict(r) for r in demo_rows["SKUs"]]
+    rows[0][enum.header] = "Plutonium"  # not allowed: sheetsync notes the cell
+    rows[1][enum.header] = "Plutonium"
+    key = demo_spreadsheet(emulator, config, {**demo_rows, "SKUs": rows})
+    headers = emulator.values(key, "SKUs")[0]
+    col = headers.index(enum.header) + 1
+    emulator.set_note(key, "SKUs", 3, col, "Priya: checking with the supplier")  # a person's own note
+    _run(emulator, config, key)
+    notes = emulator.notes(key, "SKUs")
+    assert notes[(2, col)].startswith(NOTE_PREFIX)
+    assert notes[(3, col)] == "Priya: checking with the supplier"
+
+    emulator.set_values(key, f"SKUs!{column_letter(col)}2", [[enum.allowed[0]]])  # fixed: sheetsync's note goes
+    emulator.set_values(key, f"SKUs!{column_letter(col)}3", [[enum.allowed[0]]])  # fixed: the person's note stays
+    _, _, result = _run(emulator, config, key)
+    assert result.wrote
+    notes = emulator.notes(key, "SKUs")
+    assert (2, col) not in notes
+    assert notes[(3, col)] == "Priya: checking with the supplier"
+    assert emulator.background(key, "SKUs").get((2, col)) is None
+
+    _, session, _ = _run(emulator, config, key)
+    assert len(session.sent) == 2  # settled: nothing left to change
+
+
+@pytest.mark.slow
+def test_guard_finds_a_row_moved_outside_what_it_reread(emulator, config, demo_rows):
+    """A person sorts between the read and the write: the scoped re-read misses the moved row, so the tab is
+    re-read whole (one more request) and the write lands on the row's new place."""
+    key = demo_spreadsheet(emulator, config, demo_rows)
+    _run(emulator, config, key)
+    values = emulator.values(key, "SKUs")
+    col = values[0].index("Product Name")
+    emulator.set_values(key, f"SKUs!{column_letter(col + 1)}2", [[f"{values[1][col]} II"]])
+    moved = {"done": False}
+
+    def sort_once(event):
+        if event.kind == "get" and event.phase == "before" and not moved["done"] and len(emulator.requests) > 2:
+            moved["done"] = True
+            grid = emulator.values(key, "SKUs")
+            body = grid[1:]
+            body.reverse()
+            width = max(len(r) for r in grid)
+            emulator.set_values(key, "SKUs!A2", [r + [""] * (width - len(r)) for r in body])
+
+    emulator.add_hook(sort_once)
+    try:
+        _, _, result = _run(emulator, config, key)
+    finally:
+        emulator._hooks.remove(sort_once)
+    assert moved["done"]
+    assert not [p for p in result.conflicts if p.key == values[1][values[0].index("SKU")]]
+    after = emulator.values(key, "SKUs")
+    sku = values[1][values[0].index("SKU")]
+    row = next(r for r in after[1:] if r and r[values[0].index("SKU")] == sku)
+    assert row[col] == f"{values[1][col]} II"
+
+
+def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
+    from sheetsync.backends.base import WriteBatch
+    from sheetsync.backends.gsheets.render import Renderer, SheetInfo
+    from sheetsync.model.layout import TabContent, TabLayout
+
+    layout = TabLayout(frozen_rows=1, bold={(1, 1), (1, 2)}, widths={1: 20})
+    rows = [["Product", "Units"], *[[f"Ring {n}", n] for n in range(1, 41)]]
+    sheets = {"Summary": SheetInfo(7, "Summary", rows=100, cols=26)}
+    first = Renderer(sheets, NOTE_PREFIX, {}).render(WriteBatch(contents=[TabContent("Summary", rows, layout)]))
+    assert any("repeatCell" in r or "updateCells" in r for r in first.requests)
+    assert [next(iter(r)) for r in first.requests].count("createDeveloperMetadata") == 1
+    assert len(first.requests) < 10  # formats in runs per column, not one request per cell
+
+    changed = [list(r) for r in rows]
+    changed[20][1] = 999
+    again = Renderer(sheets, NOTE_PREFIX, {"Summary": rows}).render(
+        WriteBatch(contents=[TabContent("Summary", changed, layout)])
+    )
+    assert again.requests == []
+    assert again.values == [{"range": "'Summary'!A21:B21", "values": [["Ring 20", 999]]}]
+
+    bolder = TabLayout(frozen_rows=1, bold={(1, 1), (1, 2), (2, 1)}, widths={1: 20})
+    relaid = Renderer(sheets, NOTE_PREFIX, {"Summary": changed}).render(
+        WriteBatch(contents=[TabContent("Summary", changed, bolder)])
+    )
+    kinds = [next(iter(r)) for r in relaid.requests]
+    assert "updateDeveloperMetadata" in kinds and any(
+        r.get("updateCells", {}).get("fields") == "userEnteredFormat,note" for r in relaid.requests
+    )  # other formats: the tab is cleared and formatted again
+
+
+def test_a_big_value_write_goes_in_one_request_per_payload_limit():
+    from sheetsync.backends.gsheets.backend import _chunks
+
+    rows = [[f"cell {r}-{c} " + "x" * 40 for c in range(20)] for r in range(6000)]  # ~6 MB as sent
+    ranges = [
+        {"range": "'SKUs'!A1:T6000", "values": rows},
+        {"range": "'_Log'!A2:B3", "values": [["a", "b"], ["c", "d"]]},
+    ]
+    total = sum(len(json.dumps(r)) for r in ranges)
+    chunks = _chunks(ranges)
+    sizes = [len(json.dumps({"valueInputOption": "RAW", "data": c})) for c in chunks]
+    assert all(n <= MAX_PAYLOAD + 1000 for n in sizes), sizes
+    assert len(chunks) <= math.ceil(total / (0.9 * MAX_PAYLOAD)), (len(chunks), total)  # groups come out full
+    cells = [v for c in chunks for r in c if r["range"].startswith("'SKUs'") for v in r["values"]]
+    assert cells == rows  # every row once, in order
+    assert chunks[0][0]["range"].startswith("'SKUs'!A1:T") and chunks[-1][-1]["range"] == "'_Log'!A2:B3"
