@@ -869,7 +869,16 @@ class Trials:
                     if r and r[0] != "lease" and not str(r[0]).startswith("issued:")
                 }
                 continue
-            out[tab] = _trim([[norm(v) for v in r] for r in values])
+            grid = _trim([[norm(v) for v in r] for r in values])
+            schema = self.schemas.get(tab)
+            key = schema.column(schema.key) if schema is not None and schema.has(schema.key) else None
+            if grid and key is not None and key.owner == "job" and self._key_col(tab, grid[0]) is not None:
+                # a tab only jobs add rows to (an Outbox, a log) holds them in the order they happened:
+                # the same rows in any order, an issued number aside, is the same workbook
+                col = self._key_col(tab, grid[0]) or 1
+                body = [[None if schema.issued_id and c == col else v for c, v in enumerate(r, 1)] for r in grid[1:]]
+                grid = [grid[0], *sorted(body, key=repr)]
+            out[tab] = grid
         notes = self.adapter.notes(handle, [t for t in grids if t not in (LOG, RUNS)])
         for tab, cells in notes.items():
             out[f"{tab} (notes)"] = {c: norm(t) for c, t in cells.items() if t.startswith(NOTE_PREFIX)}
