@@ -100,9 +100,11 @@ def test_first_run_rerun_and_small_change(emulator, config, demo_rows):
     guard = next(r for r in changed if r.kind == "get" and r.query.get("ranges"))
     assert "'SKUs'" not in guard.query["ranges"]  # never the whole tab
     yardstick = _values_read(emulator, key)
-    # At this size _Meta, the whole tabs and the tail of _Log weigh more than at M or L (see the benchmark).
-    assert sum(session.received) < 2.0 * yardstick, (session.received, yardstick)
-    assert sum(session.sent) < 0.5 * yardstick, session.sent
+    # At this size _Meta, the whole tabs and the tail of _Log weigh more than at M or L (see the benchmark),
+    # and the guard re-reads whole the tabs a write was computed from by another column than their key (a
+    # SKU's copy flags from the Returns naming it): safety first, so the bound is loose.
+    assert sum(session.received) < 8.0 * yardstick, (session.received, yardstick)
+    assert sum(session.sent) < 0.75 * yardstick, session.sent
 
 
 @pytest.mark.slow

@@ -54,7 +54,12 @@ def data_errors(ctx: Context, roles: Roles, skip: Collection[tuple] = ()) -> lis
 def fix_line(ctx: Context, p: Problem, key: str, who: str) -> Action:
     """'Fix Handle on Gifts row 5 (GFT-0004): <what is wrong and how to fix it>', linked to the cell."""
     tab = ctx.config.schemas[p.tab]
-    shown = f" ({p.sheet_key})" if p.sheet_key else ""
+    # a row given its id in this run (a new gift's Gift ID) is named and linked by that id, as on the next run
+    row = ctx.tab(p.tab).by_sheet_row.get(p.row) if p.row is not None else None
+    issued = row.get(tab.key) if row is not None and not row.has_key else None
+    read_key = key if issued else None
+    key, sheet_key = (str(issued), str(issued)) if issued else (key, p.sheet_key)
+    shown = f" ({sheet_key})" if sheet_key else ""
     where = f"{p.column} on {p.tab} row {p.row}{shown}" if p.column else f"{p.tab} row {p.row}{shown}"
     return Action(
         who,
@@ -65,6 +70,7 @@ def fix_line(ctx: Context, p: Problem, key: str, who: str) -> Action:
         key,
         p.row,
         p.column or tab.key,
+        read_key=read_key,
         rank=6,
         ref=f"{p.column or ''}:{p.code}",
     )

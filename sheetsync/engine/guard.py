@@ -26,7 +26,7 @@ from ..model.system import LOG, META, RUNS
 from ..model.tab import Tab
 from ..model.values import describe, is_blank, to_cell
 from .locate import RowFinder, place_annotations
-from .plan import Plan
+from .plan import NOTES_KEY, Plan
 
 
 @dataclass
@@ -87,8 +87,13 @@ def resolve(
         written.append((change, write))
     written, held = _together(written, skipped)
     conflicts += held
+    # A tab's notes digest says which notes the run wrote: where a write to the tab was skipped, its notes
+    # may not all land, so the digest is left as it was and the next run looks at the tab's notes again.
+    unsure = {NOTES_KEY + p.tab for p in conflicts}
+    written = [(c, w) for c, w in written if not (c.tab == META and c.key in unsure)]
     batch.cells.extend(write for _, write in written)
-    appended = _resolve_appends([a for a in plan.appends if finder.changed(a.reads) is None], indexes, batch)
+    appends = [a for a in plan.appends if not (a.tab == META and a.values.get("Key") in unsure)]
+    appended = _resolve_appends([a for a in appends if finder.changed(a.reads) is None], indexes, batch)
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder, plan.noted_rows))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
@@ -126,9 +131,15 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
     """
     touched: dict[str, dict[int, str]] = {}
     whole = {a.tab for a in plan.appends if a.tab != META}  # _Meta's rows all have a key: its key column ends it
-    # a write computed from other rows lands only if they are as read: their tabs are re-read whole, since a
-    # row a person added or pasted meanwhile may hold the key (or the looked-up column) anywhere
-    whole |= {r.tab for c in plan.cells for r in c.reads} | {r.tab for a in plan.appends for r in a.reads}
+    # A write computed from other rows lands only if they are as read. Rows found by their key: those rows,
+    # and the key itself, so `incomplete` sees a row that took that key meanwhile (the key column is read
+    # whole). Rows found by another column: their tab is re-read whole (any row may hold that value now).
+    read_keys: dict[str, set[str]] = {}
+    for dep in {r for c in plan.cells for r in c.reads} | {r for a in plan.appends for r in a.reads}:
+        if dep.column is not None or dep.tab not in tabs:
+            whole.add(dep.tab)
+        elif dep.key:
+            read_keys.setdefault(dep.tab, set()).add(dep.key)
     for change in plan.cells:
         touched.setdefault(change.tab, {})[change.sheet_row] = change.key
     for content in plan.contents:  # a link finds its row by key alone: the key column is enough
@@ -162,16 +173,16 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
             else:
                 rows[sheet_row] = row.key
     scopes = {name: GuardScope(tail=True) for name in (LOG, RUNS)}
-    for name in {*touched, META}:
+    for name in {*touched, *read_keys, META}:
         tab, rows = tabs.get(name), touched.get(name, {})
         if name in whole or tab is None or not tab.usable or any(is_fallback(k) for k in rows.values()):
             continue
         key_col = tab.columns.get(tab.schema.key)
         if key_col is None:
             continue
-        keys = {tab.key_of(k) for k in rows.values()}
+        keys = {tab.key_of(k) for k in rows.values()} | {tab.key_of(k) for k in read_keys.get(name, ())}
         rows.update({r.sheet_row: r.key for r in tab.rows if tab.key_of(r.key) in keys})  # a repeated key's rows
-        scopes[name] = GuardScope(key_col, frozenset(rows), frozenset(rows.values()))
+        scopes[name] = GuardScope(key_col, frozenset(rows), frozenset(rows.values()) | read_keys.get(name, set()))
     return scopes
 
 
