@@ -119,7 +119,7 @@ def test_a_fill_computed_from_another_tab_is_not_written_when_a_person_changes_t
         on_phase=_at_guard(lambda: _set(backend, "SKUs", sku, "Cost", 777)),
     )
     assert _get(backend, "Gifts", fill.key, "Gift Value") in (None, "")
-    assert [(p.code, p.column) for p in result.conflicts if p.key == fill.key] == [(Code.WRITE_CONFLICT, "Gift Value")]
+    assert (Code.WRITE_CONFLICT, "Gift Value") in {(p.code, p.column) for p in result.conflicts if p.key == fill.key}
     sheetsync.run(config, now=now, backend=backend, project=project)
     assert _get(backend, "Gifts", fill.key, "Gift Value") == 777
 
