@@ -139,6 +139,9 @@ def _append(ctx: Context, cs: ChangeSet, draft: Draft) -> None:
             "Drafted On": ctx.today,
             "Status": "Draft",
         },
+        # drafted from the row as read (and its SKU's): a person changing either meanwhile holds the draft
+        # back to the next run, which drafts from the row as it is then
+        reads=[(draft.tab, draft.row.key)] * draft.row.has_key + [(ctx.tab("SKUs"), draft.row["SKU"] or "")],
     )
     if not draft.to:
         _no_recipient(cs, draft)
