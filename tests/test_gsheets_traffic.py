@@ -98,12 +98,14 @@ def test_first_run_rerun_and_small_change(emulator, config, demo_rows):
     kinds = [r.kind for r in changed]
     assert len(kinds) <= 6, kinds
     guard = next(r for r in changed if r.kind == "get" and r.query.get("ranges"))
-    assert "'SKUs'" not in guard.query["ranges"]  # never the whole tab
+    # never the whole Gifts tab: its key column and the rows written (SKUs is re-read whole: validate's
+    # group checks read other SKUs by Product Group, which any row may hold by now)
+    assert "'Gifts'" not in guard.query["ranges"]
     yardstick = _values_read(emulator, key)
     # At this size _Meta, the whole tabs and the tail of _Log weigh more than at M or L (see the benchmark),
     # and the guard re-reads whole the tabs a write was computed from by another column than their key (a
     # SKU's copy flags from the Returns naming it): safety first, so the bound is loose.
-    assert sum(session.received) < 8.0 * yardstick, (session.received, yardstick)
+    assert sum(session.received) < 14.0 * yardstick, (session.received, yardstick)
     assert sum(session.sent) < 0.75 * yardstick, session.sent
 
 
