@@ -967,6 +967,14 @@ class Trials:
         written = Counter((c.tab, c.key, c.column) for c, _ in result.written if job_write(c))
         planned = Counter((c.tab, c.key, c.column) for c in result.planned if job_write(c))
         skipped = planned - written
+
+        # new rows (Outbox drafts) held back because a row they were computed from changed: said by their key
+        def new_row(a: Any) -> tuple[str, str | None, str | None]:
+            header = self.schemas[a.tab].key if a.tab in self.schemas else None
+            key = a.values.get(header) if header else None
+            return (a.tab, None if key is None else str(key), header)
+
+        skipped += Counter(new_row(a) for a in result.planned_appends) - Counter(new_row(a) for a in result.appended)
         reported = Counter((p.tab, p.key, p.column) for p in result.conflicts)
         out.skipped, out.reported = sum(skipped.values()), sum(reported.values())
         for what in (skipped - reported) + (reported - skipped):

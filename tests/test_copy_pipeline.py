@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import memory_workbook, records
 
+import sheetsync
+
 JOBS = ["copy_pipeline"]
 LONDON = ZoneInfo("Europe/London")
 
@@ -174,3 +176,23 @@ def test_a_workbook_without_the_log_gets_it_on_the_first_change(config, run_jobs
     assert not [p for p in result.report if p.tab == "Copy Log"]  # not a missing tab: the job adds it
     assert [(r["SKU"], r["To"]) for r in records(backend, "Copy Log")] == [("RG-AAA-100", "Brief")]
     assert run_jobs(backend, JOBS, at=at(config, date(2026, 1, 6))).planned_appends == []
+
+
+def test_a_status_changed_during_the_run_is_logged_as_it_is_after(config, run_jobs):
+    """The run read In Review; a person approves meanwhile: no In Review row, and the next run logs Approved."""
+    backend = memory_workbook(config, {"SKUs": [sku("RG-AAA-100", "Drafting")]})
+    run_jobs(backend, JOBS, at=at(config, date(2026, 1, 30)))
+    set_cell(backend, "SKUs", "RG-AAA-100", "Description Status", "In Review")
+
+    def approve(phase, done, total):
+        if phase == "guard":
+            set_cell(backend, "SKUs", "RG-AAA-100", "Description Status", "Approved")
+
+    result = sheetsync.run(config, JOBS, now=at(config, date(2026, 1, 31)), backend=backend, on_phase=approve)
+    assert [(r["From"], r["To"]) for r in records(backend, "Copy Log")] == [(None, "Drafting")]
+    assert [(p.tab, p.code, p.column) for p in result.conflicts] == [("Copy Log", "write_conflict", "Entry")]
+    run_jobs(backend, JOBS, at=at(config, date(2026, 2, 1)))
+    assert [(r["From"], r["To"]) for r in records(backend, "Copy Log")] == [
+        (None, "Drafting"),
+        ("Drafting", "Approved"),
+    ]

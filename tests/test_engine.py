@@ -217,3 +217,52 @@ def test_a_count_marked_job_increments_may_only_go_up(tmp_path):
     stock = Column("Stock", type="int", job_increments=True)
     assert stock.job_may_write(2, 3) and not stock.job_may_write(2, 1) and not stock.job_may_write(None, 1)
     assert not Column("Stock", type="int").job_may_write(2, 3)
+
+
+SHIP_IN_A_BATCH = '''
+from sheetsync import job
+
+@job("ship")
+def ship(ctx):
+    """Ship A-1 and A-3 together."""
+    cs = ctx.changes()
+    orders = ctx.tab("Orders")
+    for key in ("A-1", "A-3"):
+        cs.set(orders, orders.row(key), "Status", "Shipped", group="batch")
+    return cs
+'''
+
+NOTE_THE_STATUS = '''
+from sheetsync import job
+
+@job("note", after=["ship"])
+def note(ctx):
+    """Note A-1's status as ship leaves it."""
+    cs = ctx.changes()
+    orders = ctx.tab("Orders")
+    row = orders.row("A-1")
+    cs.set(orders, row, "Note", f"status {row['Status']}", reads=[(orders, row)])
+    return cs
+'''
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_value_computed_from_an_earlier_jobs_write_waits_for_that_write(tmp_path, edited):
+    """note reads A-1 as ship leaves it: when ship's write is held back, note's must be too."""
+    backend = fresh_book(ORDERS)
+    if edited:
+
+        def person(kind):
+            if kind == "guard":
+                backend.hooks.remove(person)
+                next(r for r in backend.tabs["Orders"].values if r[0] == "A-3")[1] = "renamed meanwhile"
+
+        backend.hooks.append(person)
+    _, result = go(tmp_path, {"ship": SHIP_IN_A_BATCH, "note": NOTE_THE_STATUS}, backend=backend)
+    status, note = cells(backend, "Status")["A-1"], cells(backend, "Note")["A-1"]
+    if not edited:
+        assert (status, note) == ("Shipped", "status Shipped")
+        return
+    assert (status, note) == ("Open", None)
+    held = next(p for p in result.conflicts if p.key == "A-1" and p.column == "Note")
+    assert held.code == Code.WRITE_CONFLICT and "Status" in held.message

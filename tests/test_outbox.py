@@ -190,6 +190,51 @@ def test_a_new_event_adds_one_row(config, run_jobs, now):
     assert set(outbox(backend)) - before == {"RMA-2026-0001:return_received"}
 
 
+def _edit_row(backend, tab, header, key, column, value):
+    """A person types `value` into `column` of the `tab` row whose `header` holds `key`."""
+    values = backend.tabs[tab].values
+    headers = values[0]
+    row = next(r for r in values[1:] if r[headers.index(header)] == key)
+    row.extend([None] * (len(headers) - len(row)))
+    row[headers.index(column)] = value
+
+
+def _at_guard(edit):
+    """`on_phase` making a person's edit between the run's read and its write."""
+    return lambda phase, done, total: edit() if phase == "guard" else None
+
+
+def test_a_draft_waits_when_a_row_it_is_written_from_changes_during_the_run(config, run_jobs, now):
+    """The reminder is written from the gift and its influencer's row: a name fixed meanwhile holds it back."""
+    backend = workbook(config)
+    result = sheetsync.run(
+        config,
+        now=now,
+        backend=backend,
+        on_phase=_at_guard(lambda: _edit_row(backend, "Influencers", "Handle", "@lena.gems", "Name", "Helena Gray")),
+    )
+    assert "GFT-0004:posting_reminder_1" not in outbox(backend)
+    held = [p for p in result.conflicts if p.tab == "Outbox" and p.key == "GFT-0004:posting_reminder_1"]
+    assert [(p.code, p.column) for p in held] == [("write_conflict", "Message ID")]
+    assert "Influencers row" in held[0].message
+    assert "RMA-2026-0001:return_authorized" in outbox(backend)  # drafts from rows nobody touched still land
+    run_jobs(backend)
+    assert outbox(backend)["GFT-0004:posting_reminder_1"]["Body"].startswith("Hi Helena,")
+
+
+def test_a_draft_from_a_row_without_an_id_yet_waits_when_the_row_is_pasted_during_the_run(config, run_jobs, now):
+    """A new gift gets its Gift ID and its draft in one run; a copy pasted meanwhile makes both wait."""
+    gifts = [*GIFTS, {"Handle": "@new.face", "SKU": "PD-AUR-101"}]
+    backend = memory_workbook(config, {"SKUs": SKUS, "Influencers": PEOPLE, "Returns": RETURNS, "Gifts": gifts})
+    planned = run_jobs(backend, dry_run=True).planned_appends
+    new = next(a for a in planned if a.tab == "Outbox" and a.values["Row Key"] == "GFT-0005")
+    rows = backend.tabs["Gifts"].values
+    result = sheetsync.run(config, now=now, backend=backend, on_phase=_at_guard(lambda: rows.append(list(rows[-1]))))
+    assert new.values["Message ID"] not in outbox(backend)
+    assert new.values["Message ID"] in {p.key for p in result.conflicts if p.tab == "Outbox"}
+    assert any(p.tab == "Gifts" and p.column == "Gift ID" for p in result.conflicts)  # the id waits too
+
+
 # --- sending --------------------------------------------------------------------------------------------
 
 

@@ -76,8 +76,10 @@ def copy_pipeline(ctx: Context) -> ChangeSet:
     entries = read_log(log) if log.usable else []
     if log.usable:
         seen = ctx.now.replace(tzinfo=None, microsecond=0)  # the workbook's local time, as people read it
-        for change in changes(skus, latest(entries), seen, policy):
-            cs.append(LOG, {"Entry": ctx.issue_id(LOG), **change})
+        for row, change in changes(skus, latest(entries), seen, policy):
+            # seen on the SKU's row as read: a person changing the row meanwhile holds the entry back to the
+            # next run, which logs the status as it is then
+            cs.append(LOG, {"Entry": ctx.issue_id(LOG), **change}, reads=[(skus, row)])
             entries.append(_entry(change, len(entries)))
     cs.replace(copywriters_tab(writer_rows(skus, entries, ctx.today, policy)))
     return cs
@@ -101,8 +103,9 @@ def latest(entries: Iterable[Entry]) -> dict[str, Entry]:
     return out
 
 
-def changes(skus: Tab, last: dict[str, Entry], seen: datetime, policy: PipelinePolicy) -> list[dict]:
-    """The log rows to append: each SKU whose status differs from its latest log row (or has none yet)."""
+def changes(skus: Tab, last: dict[str, Entry], seen: datetime, policy: PipelinePolicy) -> list[tuple[Row, dict]]:
+    """The log rows to append, with the SKU row each is about: each SKU whose status differs from its latest
+    log row (or has none yet)."""
     out = []
     for row in skus:
         status = row["Description Status"]
@@ -111,7 +114,7 @@ def changes(skus: Tab, last: dict[str, Entry], seen: datetime, policy: PipelineP
         before = last.get(row.key.casefold())
         if before is not None and before.after == status:
             continue
-        out.append(_change(row, before.after if before else None, status, seen, policy))
+        out.append((row, _change(row, before.after if before else None, status, seen, policy)))
     return out
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sheetsync import ChangeSet, Context, Severity, job, policies, setting, template_filter
@@ -75,10 +76,25 @@ class Draft:
     to: str | None
     when: date | None  # the event's date, for the age limit (None: no limit)
     context: dict[str, Any] = field(default_factory=dict)
+    looked_up: tuple[tuple[Tab, str], ...] = ()  # the other rows the message is written from: (tab, key)
 
     @property
     def id(self) -> str:
         return f"{self.key}:{self.event}"
+
+
+def _draft(
+    tab: Tab,
+    row: Row,
+    key: str,
+    to: str | None,
+    base: dict[str, Any],
+    looked_up: tuple[tuple[Tab, str], ...],
+    event: Event,
+    when: date | None,
+    **extra: Any,
+) -> Draft:
+    return Draft(event, tab, row, key, to, when, {**base, **extra}, looked_up)
 
 
 @job("outbox", after=["overdue", "refunds"])
@@ -139,9 +155,9 @@ def _append(ctx: Context, cs: ChangeSet, draft: Draft) -> None:
             "Drafted On": ctx.today,
             "Status": "Draft",
         },
-        # drafted from the row as read (and its SKU's): a person changing either meanwhile holds the draft
-        # back to the next run, which drafts from the row as it is then
-        reads=[(draft.tab, draft.row.key)] * draft.row.has_key + [(ctx.tab("SKUs"), draft.row["SKU"] or "")],
+        # drafted from the row as read and the rows it looked up: a person changing any of them meanwhile
+        # holds the draft back to the next run, which drafts from the rows as they are then
+        reads=[(draft.tab, draft.row), *draft.looked_up],
     )
     if not draft.to:
         _no_recipient(cs, draft)
@@ -173,6 +189,7 @@ def _returns(ctx: Context) -> Iterator[Draft]:
         if not key:
             continue
         sku = skus.row(row["SKU"]) if row["SKU"] and skus.usable else None
+        looked_up = ((skus, str(row["SKU"] or "")),)
         base = {
             "rma": key,
             "customer": row["Customer"] or "there",
@@ -183,8 +200,7 @@ def _returns(ctx: Context) -> Iterator[Draft]:
             "refund": refunds.get(key),
         }
 
-        def draft(event: Event, when: date | None, **extra: Any) -> Draft:
-            return Draft(event, returns, row, str(key), row["Customer Email"], when, {**base, **extra})  # noqa: B023
+        draft = partial(_draft, returns, row, str(key), row["Customer Email"], base, looked_up)
 
         status, resolution = row["Status"], row["Resolution"]
         if status == "Authorized":
@@ -233,6 +249,7 @@ def _gifts(ctx: Context) -> Iterator[Draft]:
         if person is None or person["Status"] == "Do Not Gift":
             continue
         sku = skus.row(row["SKU"]) if row["SKU"] and skus.usable else None
+        looked_up = ((people, str(row["Handle"])), (skus, str(row["SKU"] or "")))
         base = {
             "handle": row["Handle"],
             "name": str(person["Name"] or row["Handle"]).split(" ")[0],
@@ -242,8 +259,7 @@ def _gifts(ctx: Context) -> Iterator[Draft]:
             "row": row,
         }
 
-        def draft(event: Event, when: date | None, **extra: Any) -> Draft:
-            return Draft(event, gifts, row, str(key), person["Email"], when, {**base, **extra})  # noqa: B023
+        draft = partial(_draft, gifts, row, str(key), person["Email"], base, looked_up)
 
         posted = row["Posted On"] is not None or bool(row["Post URL"])
         if row["Shipped On"] is None and person["Address Confirmed On"] is None:

@@ -20,7 +20,7 @@ from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
 from ..model.keys import KeyIndex, cell_norm, is_fallback
 from ..model.layout import RowRef, TabContent, carry_kept
-from ..model.problems import Code, Problem, Severity
+from ..model.problems import Code, Problem, RowRead, Severity
 from ..model.schema import Schema
 from ..model.system import LOG, META, RUNS
 from ..model.tab import Tab
@@ -87,13 +87,31 @@ def resolve(
         written.append((change, write))
     written, held = _together(written, skipped)
     conflicts += held
+    # A value computed from a row as an earlier job of the run leaves it waits for that job's writes.
+    unwritten = {(p.tab, p.key, p.column) for p in conflicts}
+    kept = []
+    for change, write in written:
+        why = _waits_for(change.reads, unwritten)
+        if why is None:
+            kept.append((change, write))
+        else:
+            conflicts.append(conflict(change, write.row, write.col, why))
+            unwritten.add((change.tab, change.key, change.column))
+    written = kept
     # A tab's notes digest says which notes the run wrote: where a write to the tab was skipped, its notes
     # may not all land, so the digest is left as it was and the next run looks at the tab's notes again.
     unsure = {NOTES_KEY + p.tab for p in conflicts}
     written = [(c, w) for c, w in written if not (c.tab == META and c.key in unsure)]
     batch.cells.extend(write for _, write in written)
     appends = [a for a in plan.appends if not (a.tab == META and a.values.get("Key") in unsure)]
-    appended = _resolve_appends([a for a in appends if finder.changed(a.reads) is None], indexes, batch)
+    fresh = []
+    for append in appends:
+        why = finder.changed(append.reads) or _waits_for(append.reads, unwritten)
+        if why is None:
+            fresh.append(append)
+        else:
+            conflicts.append(held_back(append, indexes, why))
+    appended = _resolve_appends(fresh, indexes, batch)
     batch.notes.extend(place_annotations(plan.annotations, current, indexes, finder, plan.noted_rows))
     rows = {(tab, sheet_row): row for (tab, sheet_row, _), row in finder._found.items() if isinstance(row, int)}
     return Resolved(batch, written, appended, conflicts, rows)
@@ -136,8 +154,8 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
     # whole). Rows found by another column: their tab is re-read whole (any row may hold that value now).
     read_keys: dict[str, set[str]] = {}
     for dep in {r for c in plan.cells for r in c.reads} | {r for a in plan.appends for r in a.reads}:
-        if dep.column is not None or dep.tab not in tabs:
-            whole.add(dep.tab)
+        if dep.column is not None or dep.tab not in tabs or is_fallback(dep.key):
+            whole.add(dep.tab)  # (a row without a key yet is found by its cells: read whole)
         elif dep.key:
             read_keys.setdefault(dep.tab, set()).add(dep.key)
     for change in plan.cells:
@@ -248,6 +266,32 @@ def conflict(change: CellChange, row: int | None, col: int | None, why: str) -> 
         value=change.value,
         key=change.key,
         job=change.job,
+    )
+
+
+def _waits_for(reads: tuple[RowRead, ...], unwritten: set[tuple[str, str | None, str | None]]) -> str | None:
+    """Why a value computed from rows as earlier jobs of the run write them cannot land: one of those writes
+    was skipped (None: none was)."""
+    for read in reads:
+        for header in read.after:
+            if (read.tab, read.key, header) in unwritten:
+                return f"it was computed from the {read.tab} {header} the run was writing, which could not be written"
+    return None
+
+
+def held_back(append: RowAppend, indexes: Mapping[str, KeyIndex], why: str) -> Problem:
+    """A new row not added because what it was computed from changed: said on its tab, by its key."""
+    index = indexes.get(append.tab)
+    header = index.schema.key if index is not None and index.schema is not None else None
+    key = append.values.get(header) if header else None
+    return Problem(
+        tab=append.tab,
+        code=Code.WRITE_CONFLICT,
+        severity=Severity.WARNING,
+        message=f"new row {describe(key)!r} not added: {why}; added on the next run if still due",
+        column=header,
+        key=None if key is None else str(key),
+        job=append.job,
     )
 
 

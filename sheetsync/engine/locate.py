@@ -99,6 +99,13 @@ class RowFinder:
             index = self.indexes.get(read.tab)
             if index is None or index.schema is None:
                 return f"the {read.tab} tab it was computed from is gone"
+            if read.sheet_row is not None:
+                found = self.find(read.tab, read.sheet_row, read.key)
+                if isinstance(found, str):
+                    return f"the {read.tab} row it was computed from: {found}"
+                if (self._printed(read.tab, index, found),) != read.prints:
+                    return f"a person changed the {read.tab} row it was computed from (row {found}) while the job ran"
+                continue
             rows = self._holding(read.tab, index, read.column or index.schema.key).get(match_text(read.key) or "", [])
             now = tuple(sorted(self._printed(read.tab, index, r) for r in rows))
             if now == read.prints:

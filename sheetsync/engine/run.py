@@ -57,6 +57,7 @@ class RunResult:
     planned_appends: list[RowAppend] = field(default_factory=list)
     planned_contents: list[str] = field(default_factory=list)
     written: list[tuple[CellChange, CellWrite]] = field(default_factory=list)
+    appended: list[RowAppend] = field(default_factory=list)  # the planned new rows that were added
     conflicts: list[Problem] = field(default_factory=list)
     cells_written: int = 0  # cells of keyed rows and of new rows (whole tabs and notes are counted apart)
     notes_written: int = 0
@@ -340,6 +341,7 @@ def _apply(
     result.conflicts = resolved.conflicts
     result.report.extend(resolved.conflicts)
     result.written = list(resolved.written)
+    result.appended = [append for append, _ in resolved.appended]
     result.cells_written = len(resolved.written) + sum(
         len([v for v in a.values.values() if v is not None]) for a, _ in resolved.appended
     )

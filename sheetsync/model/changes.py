@@ -144,8 +144,9 @@ class ChangeSet:
 
         `reads` names the other rows the value was computed from, as (tab, key) pairs (say a gift's value
         from its SKU's Cost: `reads=[(skus, row["SKU"])]`, a blank key meaning none): the write is skipped
-        as a conflict when a person changed, pasted, added or removed such a row while the job ran.
-        Writes given the same `group` land together or not at all.
+        as a conflict when a person changed, pasted, added or removed such a row while the job ran. A pair
+        (tab, row) names that row itself, with what earlier jobs of the run write to it: the value then also
+        waits for those writes. Writes given the same `group` land together or not at all.
         """
         header = _header(tab, column)
         self.cells.append(
@@ -245,7 +246,8 @@ class ChangeSet:
         )
 
 
-Reads = Iterable[tuple[Tab, Any] | tuple[Tab, str, Any] | RowRead]  # (tab, key), (tab, column, value)
+# (tab, key), (tab, column, value), or (tab, row): that row itself, which may have no key yet
+Reads = Iterable[tuple[Tab, Any] | tuple[Tab, str, Any] | RowRead]
 
 
 def _reads(reads: Reads) -> tuple[RowRead, ...]:
@@ -255,6 +257,8 @@ def _reads(reads: Reads) -> tuple[RowRead, ...]:
             out.append(r)
         elif len(r) == 3:
             out.append(r[0].read_of(r[2], r[1]))
+        elif isinstance(r[1], Row):
+            out.append(r[0].read_of_row(r[1]))
         else:
             out.append(r[0].read_of(r[1]))
     return tuple(out)

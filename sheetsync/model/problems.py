@@ -56,6 +56,8 @@ class RowRead:
     key: str
     prints: tuple[str, ...]
     column: str | None = None  # None: the tab's key column
+    sheet_row: int | None = None  # set: this one row (`key` is its key as read), found as a write to it would be
+    after: tuple[str, ...] = ()  # with sheet_row: the columns earlier jobs of the run write to it, which must land
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,12 @@ class Tab:
         prints = tuple(sorted(row.printed for row in rows))
         return RowRead(self.name, "" if text is None else key_text(key), prints, None if column is None else header)
 
+    def read_of_row(self, row: Row) -> RowRead:
+        """What a value computed from `row` itself depends on: that row as read, found at write time as a write
+        to it would be (by key, or by the cells people typed while it has none yet), and what earlier jobs of
+        the run write to it (a status describe sets), which must be written too."""
+        return RowRead(self.name, row.key, (row.printed,), None, row.sheet_row, tuple(sorted(row.written)))
+
     @cached_property
     def by_sheet_row(self) -> Mapping[int, Row]:
         """Rows by the sheet row they were read from (unique within one read, unlike a repeated key)."""
