@@ -104,7 +104,8 @@ def child(args: argparse.Namespace) -> None:
     before_rss = _rss_mb()
     session = None
     if args.backend == "memory":
-        backend = MemoryBackend(pickle.loads(Path(args.state).read_bytes()))
+        backend = MemoryBackend()
+        backend.tabs = pickle.loads(Path(args.state).read_bytes())  # values, notes, fills and looks as left
     elif args.backend == "xlsx":
         backend = XlsxBackend(args.state)
     else:
@@ -132,7 +133,7 @@ def child(args: argparse.Namespace) -> None:
     if session is not None:
         figures.update(requests=session.count, sent=session.sent, received=session.received)
     if args.backend == "memory":
-        Path(args.state).write_bytes(pickle.dumps({n: t.values for n, t in backend.tabs.items()}))
+        Path(args.state).write_bytes(pickle.dumps(backend.tabs))
     print(json.dumps(figures))
 
 
@@ -148,7 +149,15 @@ def _change_one_percent(cfg: sheetsync.Config, backend: Any) -> None:
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    """This process's peak resident memory. On Linux from VmHWM: getrusage's ru_maxrss carries the parent's
+    peak across fork and exec, so a child of a large parent would report the parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB, macOS bytes
 
 
 # --- workbooks and baselines, in the parent --------------------------------------------------------------
@@ -162,7 +171,7 @@ def prepare(backend: str, size: str, folder: Path, emulator: Any) -> str:
         book = MemoryBackend()
         sheetsync.init(dataclasses.replace(cfg, target="memory:"), book, rows)
         path = folder / f"{size}.pickle"
-        path.write_bytes(pickle.dumps({n: t.values for n, t in book.tabs.items()}))
+        path.write_bytes(pickle.dumps(book.tabs))
         return str(path)
     if backend == "xlsx":
         path = folder / f"{size}.xlsx"

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from gsheets_helpers import FAST, demo_spreadsheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheetsync import run
 from sheetsync.backends.gsheets.backend import MAX_PAYLOAD, EndpointSession, GoogleSheetsBackend
@@ -218,3 +220,37 @@ def test_a_big_value_write_goes_in_one_request_per_payload_limit():
     cells = [v for c in chunks for r in c if r["range"].startswith("'SKUs'") for v in r["values"]]
     assert cells == rows  # every row once, in order
     assert chunks[0][0]["range"].startswith("'SKUs'!A1:T") and chunks[-1][-1]["range"] == "'_Log'!A2:B3"
+
+
+@given(
+    st.dictionaries(
+        st.integers(1, 400),
+        st.dictionaries(st.integers(1, 30), st.integers(0, 9), min_size=1, max_size=8),
+        max_size=120,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_cells_go_in_rectangles_holding_exactly_them(rows):
+    """Every cell written once, at its place; a rectangle's other cells null (Google leaves those alone)."""
+    from sheetsync.backends.gsheets.render import _blocks
+
+    seen: dict[tuple[int, int], Any] = {}
+    for first_row, first_col, block in _blocks(rows):
+        assert len({len(line) for line in block}) == 1  # a rectangle
+        for r, line in enumerate(block, start=first_row):
+            for c, value in enumerate(line, start=first_col):
+                if value is not None:
+                    assert (r, c) not in seen
+                    seen[(r, c)] = value
+                else:
+                    assert c not in rows.get(r, {})
+    assert seen == {(r, c): v for r, cells in rows.items() for c, v in cells.items()}
+
+
+def test_a_first_fill_of_many_rows_goes_in_one_rectangle():
+    """20,000 rows of the same columns: one rectangle (grouping them was quadratic: benchmarks/run.py scales)."""
+    from sheetsync.backends.gsheets.render import _blocks
+
+    rows = {r: {c: f"{r}:{c}" for c in range(2, 12)} for r in range(2, 20002)}
+    blocks = _blocks(rows)
+    assert len(blocks) == 1 and blocks[0][:2] == (2, 2) and len(blocks[0][2]) == 20000

@@ -671,23 +671,27 @@ def _blocks(rows: Mapping[int, Mapping[int, Any]]) -> list[tuple[int, int, list[
     Cells inside a rectangle that nothing writes are sent as null, which Google skips, so what a
     person typed there stays. Consecutive rows share a rectangle while the nulls stay few.
     """
-    groups: list[list[int]] = []
+    out: list[tuple[int, int, list[list[Any]]]] = []
+    group: list[int] = []
+    lo = hi = filled = 0  # the current group's columns and cells, kept as it grows (linear in the rows)
+
+    def close() -> None:
+        if group:
+            block = [[rows[r].get(c) for c in range(lo, hi + 1)] for r in group]
+            out.append((group[0], lo, block))
+
     for row in sorted(rows):
-        if groups and groups[-1][-1] == row - 1:
-            candidate = groups[-1] + [row]
-            lo = min(min(rows[r]) for r in candidate)
-            hi = max(max(rows[r]) for r in candidate)
-            filled = sum(len(rows[r]) for r in candidate)
-            if len(candidate) * (hi - lo + 1) - filled <= 2 * filled + 20:
-                groups[-1].append(row)
+        cells = rows[row]
+        first, last, count = min(cells), max(cells), len(cells)
+        if group and group[-1] == row - 1:
+            new_lo, new_hi, new_filled = min(lo, first), max(hi, last), filled + count
+            if (len(group) + 1) * (new_hi - new_lo + 1) - new_filled <= 2 * new_filled + 20:
+                group.append(row)
+                lo, hi, filled = new_lo, new_hi, new_filled
                 continue
-        groups.append([row])
-    out = []
-    for group in groups:
-        lo = min(min(rows[r]) for r in group)
-        hi = max(max(rows[r]) for r in group)
-        block = [[rows[r].get(c) if c in rows[r] else None for c in range(lo, hi + 1)] for r in group]
-        out.append((group[0], lo, block))
+        close()
+        group, lo, hi, filled = [row], first, last, count
+    close()
     return out
 
 
