@@ -153,6 +153,9 @@ class Recalculation:
         self.titles = {s.title.upper(): s for s in book.sheets}
         self.done: set[tuple[int, int, int]] = set()
         self.active: set[tuple[int, int, int]] = set()
+        # A range read whole by many formulas (To Do's MATCH over a key column) is built once per pass: with
+        # every formula inside it computed, it cannot change until the next pass.
+        self._ranges: dict[tuple[int, int, int, int, int], tuple[Any, tuple[Any, ...]]] = {}
 
     def run(self) -> None:
         token = _zone.set(self.book.properties.get("timeZone") or "Etc/GMT")
@@ -184,17 +187,14 @@ class Recalculation:
         compiled = compile_formula(formula)
         if isinstance(compiled, ErrorValue):
             return compiled
-        args = []
+        args, flat = [], []
         for name in compiled.inputs:
-            values = self._reference(sheet, name)
-            if isinstance(values, ErrorValue):
-                return values
-            args.append(values)
-        key = (
-            None
-            if _VOLATILE.search(formula)
-            else (formula, tuple(tuple(a.ravel().tolist()) for a in args), tuple(a.shape for a in args))
-        )
+            found = self._reference(sheet, name)
+            if isinstance(found, ErrorValue):
+                return found
+            args.append(found[0])
+            flat.append(found[1])
+        key = None if _VOLATILE.search(formula) else (formula, tuple(flat), tuple(a.shape for a in args))
         if key is not None and key in _RESULTS:
             return _RESULTS[key]
         try:
@@ -207,8 +207,9 @@ class Recalculation:
             _RESULTS[key] = result
         return result
 
-    def _reference(self, sheet: Any, name: str) -> Any:
-        """The values a reference reads, as the library's 2-D array (blank cells are its EMPTY)."""
+    def _reference(self, sheet: Any, name: str) -> tuple[Any, tuple[Any, ...]] | ErrorValue:
+        """The values a reference reads, as the library's 2-D array (blank cells are its EMPTY), and flat (a
+        key for the results cache)."""
         import numpy as np
         from schedula import EMPTY
 
@@ -216,6 +217,9 @@ class Recalculation:
         if isinstance(box, ErrorValue):
             return box
         target, r0, r1, c0, c1 = box
+        where = (id(target), r0, r1, c0, c1)
+        if where in self._ranges:
+            return self._ranges[where]
         grid = np.empty((max(r1 - r0, 1), max(c1 - c0, 1)), dtype=object)
         grid.fill(EMPTY)  # np.full would store a plain-str copy, and the library tests EMPTY by identity
         if (r1 - r0) * (c1 - c0) <= len(target.cells):  # visit whichever is fewer: the box or the stored cells
@@ -224,12 +228,17 @@ class Recalculation:
             ]
         else:
             found = [(k, cell) for k, cell in list(target.cells.items()) if r0 <= k[0] < r1 and c0 <= k[1] < c1]
+        settled = True
         for (r, c), cell in found:
             if cell.formula is not None:
                 self.evaluate(target, r, c, cell)
+                settled = settled and (id(target), r, c) in self.done  # not one still being computed
             if cell.value is not None and cell.value != "":
                 grid[r - r0, c - c0] = to_library(cell.value)
-        return grid
+        out = (grid, tuple(grid.ravel().tolist()))
+        if settled:
+            self._ranges[where] = out
+        return out
 
     def _box(self, sheet: Any, name: str) -> tuple[Any, int, int, int, int] | ErrorValue:
         try:

@@ -111,12 +111,15 @@ def write_values(
     _check_fits(box, parsed, text, height, width)
     locale = book.properties.get("locale")
     written = 0
+    cells = box.sheet.cells
     for i, row in enumerate(rows):
         for j, raw in enumerate(row):
             if raw is not None:  # null leaves the cell as it is, and is not counted as updated
-                apply_input(box.sheet.cell(box.r0 + i, box.c0 + j), raw, user_entered, locale)
+                at = (box.r0 + i, box.c0 + j)
+                apply_input(box.sheet.cell(*at), raw, user_entered, locale)
+                if cells[at].is_blank():  # only the cells written can have become blank (pruning the whole
+                    del cells[at]  # sheet per range made a many-range write quadratic)
                 written += 1
-    box.sheet.prune()
     if recalc:
         recalculate(book)
     book.touch()
