@@ -190,7 +190,7 @@ class _Page:
         row += 1
         placed[id(section)] = (row, 0)
         limit = section.max_rows or len(frame)
-        for _, record in frame.head(limit).iterrows():
+        for record in frame.head(limit).to_dict("records"):  # plain dicts: iterrows builds a Series per row
             for c, header in enumerate(shown, start=1):
                 kind = kinds[c - 1]
                 value = cell_value(record[header], kind)
@@ -206,7 +206,7 @@ class _Page:
 
     def _key_rows(self, section: Section, frame: pd.DataFrame, row: int, placed: dict) -> int:
         placed[id(section)] = (row, 0)
-        for _, record in frame.iterrows():
+        for record in frame.to_dict("records"):
             kind = str(record.get("_format") or "text")
             self.put(row, 1, str(record["Figure"]), measure=True)
             self.put(row, 2, cell_value(record["Value"], kind), fmt=self._format(kind), measure=True)
