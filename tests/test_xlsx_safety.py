@@ -128,6 +128,17 @@ def test_sheetsyncs_own_lock_file_is_gone_when_the_run_ends(book, now):
     assert [p.name for p in path.parent.iterdir() if "lock" in p.name] == []
 
 
+def test_a_temp_file_left_by_a_run_killed_mid_save_is_removed_by_the_next_run(book, now):
+    """Only sheetsync's own leftovers go (its prefix and suffix), and only while it holds the run lock."""
+    cfg, path, _ = book
+    stale = path.parent / f".~{path.stem}.k2j4x9.xlsx.tmp"
+    stale.write_bytes(b"half a workbook")
+    other = path.parent / "notes.tmp"
+    other.write_text("a person's file")
+    run(cfg, now)
+    assert not stale.exists() and other.exists()
+
+
 def test_formula_results_survive_a_save_for_readers_that_do_not_recalculate(book, now):
     cfg, path, margin = book
     result = run(cfg, now)

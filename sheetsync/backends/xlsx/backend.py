@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import glob
 import hashlib
 import io
+import logging
 import os
 import tempfile
 import textwrap
@@ -39,6 +41,8 @@ from . import cache, fastread
 from .charts import add_chart
 from .locks import RunLock, refuse_if_open_elsewhere
 
+log = logging.getLogger(__name__)
+
 HEADER_NOTE_AUTHOR = "sheetsync (column guide)"
 
 
@@ -62,6 +66,12 @@ class XlsxBackend(Backend):
     def lock(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock.held():
+            # Every sheetsync save runs under this lock, so a temp file of ours found now was left by a run
+            # killed mid-save (the workbook itself is whole: the old file or the new one).
+            for stale in self.path.parent.glob(f".~{glob.escape(self.path.stem)}.*.xlsx.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+                    log.info("removed %s, left by a run stopped while saving", stale.name)
             yield
 
     @property
