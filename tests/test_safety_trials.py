@@ -208,3 +208,20 @@ def test_rows_sharing_a_key_get_no_writes_once_a_sort_swaps_them(config, project
     result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=_at_guard(swap))
     assert ("ER-HEI-103", "Issues") in {(p.key, p.column) for p in result.conflicts}
     assert not [w for c, w in result.written if c.key.startswith("ER-HEI-103")]
+
+
+def test_two_rows_alike_in_every_cell_get_their_issues_without_a_conflict(config, project, demo_rows, now):
+    """A row pasted twice before the run: the copies cannot be told apart, and need not be. Each gets what
+    its place among them says ("already used in row N"), with no conflict, run after run."""
+    backend = _demo(config, demo_rows)
+    values = backend.tabs["Gifts"].values
+    key_col = values[0].index("Gift ID")
+    source = next(r for r in values[1:] if r and r[key_col])
+    values.append(list(source))
+    result = sheetsync.run(config, now=now, backend=backend, project=project)
+    assert not [p for p in result.conflicts if p.key and p.key.startswith(source[key_col])]
+    issues = values[0].index("Issues")
+    copies = [r for r in values[1:] if r and r[key_col] == source[key_col]]
+    assert len(copies) == 2 and "already used in row" in str(copies[1][issues])
+    again = sheetsync.run(config, now=now, backend=backend, project=project)
+    assert again.conflicts == []  # before, both runs skipped the copy's Issues as "a copy was pasted"

@@ -57,11 +57,13 @@ class RowFinder:
                 return rows[0]
             return f"a person changed {_changes(wanted, index.fingerprint(rows[0]))} while the job ran"
         same = [r for r in rows if index.fingerprint(r) == wanted]
-        if read.repeated and len(same) == 1:
-            # A key repeated when read: the row with its cells, if the rows sharing the key are still those
-            # read, in that order (which one comes first decides what each is told, "already used in row N").
-            if [index.fingerprint(r) for r in rows] == self._sharing(tab, read.shown_key or key):
-                return same[0]
+        if read.repeated and same:
+            # A key repeated when read: the rows sharing it must still be those read, in that order (which one
+            # comes first decides what each is told, "already used in row N"). Then the row is the one at its
+            # place among them: the one with its cells, or, among copies alike in every cell, the same copy.
+            sharing = self._sharing_rows(tab, read.shown_key or key)
+            if [index.fingerprint(r) for r in rows] == [r.fingerprint() for r in sharing]:
+                return rows[next(i for i, r in enumerate(sharing) if r.sheet_row == sheet_row)]
             return f"the rows sharing its key ({_rows(rows)}) were sorted, changed, added or removed while the job ran"
         if same:  # a key on one row when read, pasted since: a write would land on one of two look-alikes
             return (
@@ -84,14 +86,14 @@ class RowFinder:
             return None
         return f"a person changed {_changes(before, after)} while the job ran"
 
-    def _sharing(self, tab: str, key: str) -> list[dict[str, Any]]:
-        """The person-owned cells of the rows that held `key` when read, in sheet order."""
+    def _sharing_rows(self, tab: str, key: str) -> list[Row]:
+        """The rows that held `key` when read, in sheet order."""
         if tab not in self._by_key:  # once per tab: a scan of every row for each repeated key was quadratic
             rows: dict[str | None, list[Row]] = {}
             for r in self.tabs[tab].rows:
                 rows.setdefault(match_text(r.shown_key or r.key), []).append(r)
             self._by_key[tab] = rows
-        return [r.fingerprint() for r in self._by_key[tab].get(match_text(key), [])]
+        return self._by_key[tab].get(match_text(key), [])
 
     def changed(self, reads: Iterable[RowRead]) -> str | None:
         """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
