@@ -849,7 +849,7 @@ class Trials:
                 continue
             for r in range(2, len(values) + 1):
                 key = _at(values, r, col)
-                if key is not None and cell_norm(_at(left, r, col)) is None:
+                if cell_norm(key) is not None and cell_norm(_at(left, r, col)) is None:
                     issued[str(key)] = f"<id issued to {tab} row {r}>"
         pattern = re.compile("|".join(re.escape(k) for k in sorted(issued, key=len, reverse=True))) if issued else None
 

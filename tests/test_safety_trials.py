@@ -225,3 +225,25 @@ def test_two_rows_alike_in_every_cell_get_their_issues_without_a_conflict(config
     assert len(copies) == 2 and "already used in row" in str(copies[1][issues])
     again = sheetsync.run(config, now=now, backend=backend, project=project)
     assert again.conflicts == []  # before, both runs skipped the copy's Issues as "a copy was pasted"
+
+
+def test_a_draft_from_a_key_on_two_rows_waits_when_a_sort_swaps_them(config, project, demo_rows, now):
+    """A return's SKU is on two rows; the draft names the first one's product: a swap meanwhile changes it."""
+    backend = _demo(config, demo_rows)
+    values = backend.tabs["SKUs"].values
+    rows = [i for i, r in enumerate(values) if r and r[0] == "ER-HEI-103"]
+    planned = sheetsync.run(config, now=now, backend=backend, project=project, dry_run=True).planned_appends
+    drafts = [
+        a.values["Message ID"]
+        for a in planned
+        if a.tab == "Outbox" and any(r.tab == "SKUs" and r.key == "ER-HEI-103" for r in a.reads)
+    ]
+    assert drafts  # the demo has returns of that SKU with messages due
+
+    def swap():
+        values[rows[0]], values[rows[1]] = values[rows[1]], values[rows[0]]
+
+    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=_at_guard(swap))
+    outbox = {r[0] for r in backend.tabs["Outbox"].values[1:] if r}
+    assert not outbox & set(drafts)
+    assert set(drafts) <= {p.key for p in result.conflicts if p.tab == "Outbox"}

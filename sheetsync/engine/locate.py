@@ -63,7 +63,12 @@ class RowFinder:
             # place among them: the one with its cells, or, among copies alike in every cell, the same copy.
             sharing = self._sharing_rows(tab, read.shown_key or key)
             if [index.fingerprint(r) for r in rows] == [r.fingerprint() for r in sharing]:
-                return rows[next(i for i, r in enumerate(sharing) if r.sheet_row == sheet_row)]
+                if len(same) == 1:
+                    return same[0]
+                # copies alike in the cells people own are interchangeable only if alike in every cell
+                # (else a sort swapping them would give one the other's Issues)
+                if {self._printed(tab, index, r) for r in same} == {read.printed}:
+                    return rows[next(i for i, r in enumerate(sharing) if r.sheet_row == sheet_row)]
             return f"the rows sharing its key ({_rows(rows)}) were sorted, changed, added or removed while the job ran"
         if same:  # a key on one row when read, pasted since: a write would land on one of two look-alikes
             return (
@@ -109,7 +114,9 @@ class RowFinder:
                     return f"a person changed the {read.tab} row it was computed from (row {found}) while the job ran"
                 continue
             rows = self._holding(read.tab, index, read.column or index.schema.key).get(match_text(read.key) or "", [])
-            now = tuple(sorted(self._printed(read.tab, index, r) for r in rows))
+            now = tuple(self._printed(read.tab, index, r) for r in rows)  # in sheet order, as `read_of` for a key
+            if read.column is not None:
+                now = tuple(sorted(now))
             if now == read.prints:
                 continue
             what = f"{read.tab} rows with {read.column} {read.key}" if read.column else f"{read.tab} row {read.key}"

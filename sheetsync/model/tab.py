@@ -191,7 +191,9 @@ class Tab:
             self._holding[header] = found
         text = match_text(key)
         rows = self._holding[header].get(text, []) if text is not None else []
-        prints = tuple(sorted(row.printed for row in rows))
+        # in sheet order for a key (with a key on two rows, `row()` gives the first: a sort swapping them
+        # changes what was read); any order for another column (returns naming a SKU are counted, not ranked)
+        prints = tuple(row.printed for row in rows) if column is None else tuple(sorted(row.printed for row in rows))
         return RowRead(self.name, "" if text is None else key_text(key), prints, None if column is None else header)
 
     def read_of_row(self, row: Row) -> RowRead:
