@@ -232,9 +232,13 @@ def test_a_sort_mid_run_loses_nothing(emulator, config, demo_rows, at, reference
             }
 
     sorted_ = _between_read_and_guard(emulator, reverse_rows)
-    _run(emulator, config, key, at)
+    result = _run(emulator, config, key, at)
     assert sorted_.is_set()
-    assert _unique(person_columns(config, google(emulator, key))) == _unique(reference[2])
+    # the sort swaps the two rows sharing a SKU: a draft written from the first of them waits, reported
+    held = {p.key for p in result.conflicts if p.tab == "Outbox"}
+    wanted = {k: v for k, v in _unique(reference[2]).items() if not (k[0] == "Outbox" and k[1] in held)}
+    assert None not in held
+    assert _unique(person_columns(config, google(emulator, key))) == wanted
     after = job_columns(config, google(emulator, key))
     written = {k: v for k, v in _unique(reference[1]).items() if k[0] == "SKUs"}
     assert any(v is not None for v in written.values())
