@@ -75,6 +75,18 @@ def with_jobs(config: Config, folder: Path, **modules: str) -> Config:
     return dataclasses.replace(config, jobs_dir=folder)
 
 
+def at_guard(edit):
+    """An `on_phase` listener making a person's edit once, between the run's read and its write."""
+    done: list[bool] = []
+
+    def on_phase(phase: str, _done: int, _total: int) -> None:
+        if phase == "guard" and not done:
+            done.append(True)
+            edit()
+
+    return on_phase
+
+
 def records(backend: MemoryBackend, tab: str) -> list[dict[str, Any]]:
     """A memory tab's rows as dicts by header (blank cells as None)."""
     values = backend.values(tab)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import memory_workbook, records
+from conftest import at_guard, memory_workbook, records
 
 import sheetsync
 
@@ -184,10 +184,7 @@ def test_a_status_changed_during_the_run_is_logged_as_it_is_after(config, run_jo
     run_jobs(backend, JOBS, at=at(config, date(2026, 1, 30)))
     set_cell(backend, "SKUs", "RG-AAA-100", "Description Status", "In Review")
 
-    def approve(phase, done, total):
-        if phase == "guard":
-            set_cell(backend, "SKUs", "RG-AAA-100", "Description Status", "Approved")
-
+    approve = at_guard(lambda: set_cell(backend, "SKUs", "RG-AAA-100", "Description Status", "Approved"))
     result = sheetsync.run(config, JOBS, now=at(config, date(2026, 1, 31)), backend=backend, on_phase=approve)
     assert [(r["From"], r["To"]) for r in records(backend, "Copy Log")] == [(None, "Drafting")]
     assert [(p.tab, p.code, p.column) for p in result.conflicts] == [("Copy Log", "write_conflict", "Entry")]

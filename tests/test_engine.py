@@ -160,6 +160,17 @@ def test_a_reports_problems_by_row_follow_what_is_added_after_asking():
     assert report.for_row("Orders", "O-9") == []
 
 
+def rename_at_guard(backend, key):
+    """A person renames the customer of order `key` once, between the run's read and its write."""
+
+    def person(kind):
+        if kind == "guard":
+            backend.hooks.remove(person)
+            next(r for r in backend.tabs["Orders"].values if r[0] == key)[1] = "renamed meanwhile"
+
+    backend.hooks.append(person)
+
+
 GROUPED = '''
 from sheetsync import job
 
@@ -178,14 +189,7 @@ def pair(ctx):
 def test_a_group_lands_whole_or_not_at_all(tmp_path, edited):
     backend = fresh_book(ORDERS)
     if edited:
-
-        def person(kind):
-            if kind == "guard":
-                backend.hooks.remove(person)
-                row = next(r for r in backend.tabs["Orders"].values if r[0] == edited)
-                row[1] = "renamed meanwhile"
-
-        backend.hooks.append(person)
+        rename_at_guard(backend, edited)
     _, result = go(tmp_path, {"pair": GROUPED}, backend=backend)
     notes = cells(backend, "Note")
     if edited is None:
@@ -251,13 +255,7 @@ def test_a_value_computed_from_an_earlier_jobs_write_waits_for_that_write(tmp_pa
     """note reads A-1 as ship leaves it: when ship's write is held back, note's must be too."""
     backend = fresh_book(ORDERS)
     if edited:
-
-        def person(kind):
-            if kind == "guard":
-                backend.hooks.remove(person)
-                next(r for r in backend.tabs["Orders"].values if r[0] == "A-3")[1] = "renamed meanwhile"
-
-        backend.hooks.append(person)
+        rename_at_guard(backend, "A-3")
     _, result = go(tmp_path, {"ship": SHIP_IN_A_BATCH, "note": NOTE_THE_STATUS}, backend=backend)
     status, note = cells(backend, "Status")["A-1"], cells(backend, "Note")["A-1"]
     if not edited:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-from conftest import memory_workbook, records
+from conftest import at_guard, memory_workbook, records
 
 import sheetsync
 from sheetsync.cli import main
@@ -199,11 +199,6 @@ def _edit_row(backend, tab, header, key, column, value):
     row[headers.index(column)] = value
 
 
-def _at_guard(edit):
-    """`on_phase` making a person's edit between the run's read and its write."""
-    return lambda phase, done, total: edit() if phase == "guard" else None
-
-
 def test_a_draft_waits_when_a_row_it_is_written_from_changes_during_the_run(config, run_jobs, now):
     """The reminder is written from the gift and its influencer's row: a name fixed meanwhile holds it back."""
     backend = workbook(config)
@@ -211,7 +206,7 @@ def test_a_draft_waits_when_a_row_it_is_written_from_changes_during_the_run(conf
         config,
         now=now,
         backend=backend,
-        on_phase=_at_guard(lambda: _edit_row(backend, "Influencers", "Handle", "@lena.gems", "Name", "Helena Gray")),
+        on_phase=at_guard(lambda: _edit_row(backend, "Influencers", "Handle", "@lena.gems", "Name", "Helena Gray")),
     )
     assert "GFT-0004:posting_reminder_1" not in outbox(backend)
     held = [p for p in result.conflicts if p.tab == "Outbox" and p.key == "GFT-0004:posting_reminder_1"]
@@ -229,7 +224,7 @@ def test_a_draft_from_a_row_without_an_id_yet_waits_when_the_row_is_pasted_durin
     planned = run_jobs(backend, dry_run=True).planned_appends
     new = next(a for a in planned if a.tab == "Outbox" and a.values["Row Key"] == "GFT-0005")
     rows = backend.tabs["Gifts"].values
-    result = sheetsync.run(config, now=now, backend=backend, on_phase=_at_guard(lambda: rows.append(list(rows[-1]))))
+    result = sheetsync.run(config, now=now, backend=backend, on_phase=at_guard(lambda: rows.append(list(rows[-1]))))
     assert new.values["Message ID"] not in outbox(backend)
     assert new.values["Message ID"] in {p.key for p in result.conflicts if p.tab == "Outbox"}
     assert any(p.tab == "Gifts" and p.column == "Gift ID" for p in result.conflicts)  # the id waits too

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, at_guard
 
 import sheetsync
 from sheetsync.backends.memory import MemoryBackend
@@ -95,14 +95,6 @@ def _get(backend: MemoryBackend, tab: str, key: str, column: str):
     return row[headers.index(column)] if headers.index(column) < len(row) else None
 
 
-def _at_guard(edit):
-    def on_phase(phase, done, total):
-        if phase == "guard":
-            edit()
-
-    return on_phase
-
-
 def test_a_fill_computed_from_another_tab_is_not_written_when_a_person_changes_that_row_meanwhile(
     config, project, demo_rows, now
 ):
@@ -116,7 +108,7 @@ def test_a_fill_computed_from_another_tab_is_not_written_when_a_person_changes_t
         now=now,
         backend=backend,
         project=project,
-        on_phase=_at_guard(lambda: _set(backend, "SKUs", sku, "Cost", 777)),
+        on_phase=at_guard(lambda: _set(backend, "SKUs", sku, "Cost", 777)),
     )
     assert _get(backend, "Gifts", fill.key, "Gift Value") in (None, "")
     assert (Code.WRITE_CONFLICT, "Gift Value") in {(p.code, p.column) for p in result.conflicts if p.key == fill.key}
@@ -141,7 +133,7 @@ def test_describes_draft_hash_is_not_kept_when_its_draft_was_skipped_as_a_confli
         now=now,
         backend=backend,
         project=project,
-        on_phase=_at_guard(lambda: _set(backend, "SKUs", sku, "Price", 4321)),  # meanwhile: the row changes
+        on_phase=at_guard(lambda: _set(backend, "SKUs", sku, "Price", 4321)),  # meanwhile: the row changes
     )
     assert any(p.key == sku and p.column == "Draft Description" for p in result.conflicts)
     assert _get(backend, "SKUs", sku, "Draft Description") == draft
@@ -169,7 +161,7 @@ def test_an_issues_cell_is_not_written_when_a_person_typed_into_another_cell_of_
         now=now,
         backend=backend,
         project=project,
-        on_phase=_at_guard(lambda: _set(backend, "Returns", issues.key, "Days Open", "about a week")),
+        on_phase=at_guard(lambda: _set(backend, "Returns", issues.key, "Days Open", "about a week")),
     )
     assert _get(backend, "Returns", issues.key, "Issues") == issues.expected  # as it was
     assert (issues.key, "Issues") in {(p.key, p.column) for p in result.conflicts}
@@ -189,7 +181,7 @@ def test_a_skus_copy_flags_wait_when_a_return_is_pointed_at_it_meanwhile(config,
         now=now,
         backend=backend,
         project=project,
-        on_phase=_at_guard(lambda: _set(backend, "Returns", other, "SKU", issues.key)),
+        on_phase=at_guard(lambda: _set(backend, "Returns", other, "SKU", issues.key)),
     )
     assert (issues.key, "Issues") in {(p.key, p.column) for p in result.conflicts}
     assert _get(backend, "SKUs", issues.key, "Issues") == issues.expected
@@ -205,7 +197,7 @@ def test_rows_sharing_a_key_get_no_writes_once_a_sort_swaps_them(config, project
     def swap():
         values[rows[0]], values[rows[1]] = values[rows[1]], values[rows[0]]
 
-    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=_at_guard(swap))
+    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=at_guard(swap))
     assert ("ER-HEI-103", "Issues") in {(p.key, p.column) for p in result.conflicts}
     assert not [w for c, w in result.written if c.key.startswith("ER-HEI-103")]
 
@@ -243,7 +235,7 @@ def test_a_draft_from_a_key_on_two_rows_waits_when_a_sort_swaps_them(config, pro
     def swap():
         values[rows[0]], values[rows[1]] = values[rows[1]], values[rows[0]]
 
-    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=_at_guard(swap))
+    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=at_guard(swap))
     outbox = {r[0] for r in backend.tabs["Outbox"].values[1:] if r}
     assert not outbox & set(drafts)
     assert set(drafts) <= {p.key for p in result.conflicts if p.tab == "Outbox"}
