@@ -59,11 +59,11 @@ from sheetsync.backends.base import Backend  # noqa: E402
 from sheetsync.backends.memory import MemoryBackend  # noqa: E402
 from sheetsync.backends.xlsx import XlsxBackend  # noqa: E402
 from sheetsync.backends.xlsx import cache as xlsx_cache  # noqa: E402
-from sheetsync.engine.plan import NOTES_KEY  # noqa: E402
+from sheetsync.engine.plan import NOTES_KEY, notes_digest  # noqa: E402
 from sheetsync.errors import WorkbookChanged  # noqa: E402
 from sheetsync.init import init  # noqa: E402
 from sheetsync.model.keys import cell_norm, fold  # noqa: E402
-from sheetsync.model.layout import NOTE_PREFIX  # noqa: E402
+from sheetsync.model.layout import FILLS, NOTE_PREFIX  # noqa: E402
 from sheetsync.model.schema import Schema  # noqa: E402
 from sheetsync.model.system import LOG, META, META_SCHEMA, RUNS  # noqa: E402
 from sheetsync.model.values import date_to_serial  # noqa: E402
@@ -387,6 +387,10 @@ class Adapter:
         """The columns holding a person's formulas: their values follow their inputs, not the person."""
         return {}
 
+    def fills(self, handle: Any, tab: str) -> dict[tuple[int, int], str]:
+        """{(row, col): background as hex}, where the backend keeps a digest of its notes instead of reading them."""
+        return {}
+
     def grids(self, handle: Any) -> dict[str, Grid]:
         backend = self.backend(handle)
         return {name: data.values for name, data in backend.read(backend.tab_names()).items()}
@@ -507,6 +511,13 @@ class GoogleAdapter(Adapter):
                 if cell.formula is not None:
                     out.setdefault(sheet.title, set()).add(c + 1)
         return out
+
+    def fills(self, handle, tab):
+        colours = self.emulator.background(handle, tab)
+        return {
+            cell: "".join(f"{round(rgb.get(c, 0.0) * 255):02X}" for c in ("red", "green", "blue"))
+            for cell, rgb in colours.items()
+        }
 
     def notes(self, handle, tabs):
         names = [s.title for s in self.emulator.spreadsheet(handle).sheets]
@@ -865,7 +876,9 @@ class Trials:
                 continue
             if tab == META:  # by key; id counters aside (see above)
                 out[tab] = {
-                    str(r[0]): tuple(norm(v) for v in r[1:])
+                    str(r[0]): self._placed(handle, grids, str(r[0])[len(NOTES_KEY) :], r[1:])
+                    if str(r[0]).startswith(NOTES_KEY)
+                    else tuple(norm(v) for v in r[1:])
                     for r in values[1:]
                     if r and r[0] != "lease" and not str(r[0]).startswith("issued:")
                 }
@@ -884,6 +897,25 @@ class Trials:
         for tab, cells in notes.items():
             out[f"{tab} (notes)"] = {c: norm(t) for c, t in cells.items() if t.startswith(NOTE_PREFIX)}
         return out
+
+    def _placed(self, handle: Any, grids: Mapping[str, Grid], tab: str, recorded: list[Any]) -> tuple[Any, ...]:
+        """A tab's notes digest as whether it tells the notes sheetsync has on the tab: the digest itself holds
+        the ids issued in a note's text, whose numbers a run whose issue was skipped has used up."""
+        values, schema = grids.get(tab), self.schemas.get(tab)
+        if not values or schema is None:
+            return tuple(recorded)
+        headers = {i: schema.column(h).header for i, h in enumerate(values[0], 1) if h is not None and schema.has(h)}
+        fills = self.adapter.fills(handle, tab)
+        ours = {
+            (r, headers.get(c, str(c))): (
+                None,
+                (text, fills.get((r, c)) if fills.get((r, c)) in FILLS.values() else None),
+            )
+            for (r, c), text in self.adapter.notes(handle, [tab]).get(tab, {}).items()
+            if text.startswith(NOTE_PREFIX)
+        }
+        placed = notes_digest(ours) == str(recorded[0] if recorded else "")
+        return ("tells the notes on the tab" if placed else "differs from the notes on the tab", *recorded[1:2])
 
     def _key_col(self, tab: str, headers: list[Any]) -> int | None:
         schema = self.schemas.get(tab)

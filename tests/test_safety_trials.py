@@ -239,3 +239,36 @@ def test_a_draft_from_a_key_on_two_rows_waits_when_a_sort_swaps_them(config, pro
     outbox = {r[0] for r in backend.tabs["Outbox"].values[1:] if r}
     assert not outbox & set(drafts)
     assert set(drafts) <= {p.key for p in result.conflicts if p.tab == "Outbox"}
+
+
+def test_each_of_two_rows_sharing_a_key_gets_its_own_issues(config, project, demo_rows, now):
+    """The demo's SKU ER-HEI-103 is on two rows: a problem in one row's cells is that row's Issues, not the
+    other's (the two Issues writes share a key and a column; before, the second replaced the first)."""
+    backend = _demo(config, demo_rows)
+    values = backend.tabs["SKUs"].values
+    purity, issues = values[0].index("Purity"), values[0].index("Issues")
+    rows = [r for r in values[1:] if r and r[0] == "ER-HEI-103"]
+    assert len(rows) == 2
+    rows[0][purity] = "15K"
+    sheetsync.run(config, now=now, backend=backend, project=project)
+    first, second = [r for r in values[1:] if r and r[0] == "ER-HEI-103"]
+    assert "Purity" in str(first[issues]) and "Purity" not in str(second[issues])
+    assert "already used in row" in str(second[issues]) and "already used in row" not in str(first[issues])
+
+
+def test_a_row_whose_key_copy_is_deleted_during_the_run_waits(config, project, demo_rows, now):
+    """ER-HEI-103's second row is told "already used in row N"; the first row deleted meanwhile makes that
+    untrue, so the second row's writes wait (reported), and the next run tells it nothing of the kind."""
+    backend = _demo(config, demo_rows)
+    values = backend.tabs["SKUs"].values
+    issues = values[0].index("Issues")
+
+    def delete_first():
+        del values[next(i for i, r in enumerate(values) if r and r[0] == "ER-HEI-103")]
+
+    result = sheetsync.run(config, now=now, backend=backend, project=project, on_phase=at_guard(delete_first))
+    (left,) = [r for r in values[1:] if r and r[0] == "ER-HEI-103"]
+    assert "already used in row" not in str(left[issues])
+    assert [p for p in result.conflicts if p.tab == "SKUs" and p.key == "ER-HEI-103" and p.column == "Issues"]
+    sheetsync.run(config, now=now, backend=backend, project=project)
+    assert "already used in row" not in str(left[issues])

@@ -52,17 +52,18 @@ class RowFinder:
         if read is None:  # a tab the run did not type (system tabs): the key alone decides
             return rows[0] if len(rows) == 1 else f"its key is on {len(rows)} rows ({_rows(rows)})"
         wanted = read.fingerprint()
-        if len(rows) == 1:
+        if len(rows) == 1 and not read.repeated:
             if index.fingerprint(rows[0]) == wanted:
                 return rows[0]
             return f"a person changed {_changes(wanted, index.fingerprint(rows[0]))} while the job ran"
         same = [r for r in rows if index.fingerprint(r) == wanted]
-        if read.repeated and same:
+        if read.repeated:
             # A key repeated when read: the rows sharing it must still be those read, in that order (which one
-            # comes first decides what each is told, "already used in row N"). Then the row is the one at its
-            # place among them: the one with its cells, or, among copies alike in every cell, the same copy.
+            # comes first decides what each is told, "already used in row N", and a copy deleted or given its
+            # own key meanwhile leaves nothing to tell). Then the row is the one at its place among them: the
+            # one with its cells, or, among copies alike in every cell, the same copy.
             sharing = self._sharing_rows(tab, read.shown_key or key)
-            if [index.fingerprint(r) for r in rows] == [r.fingerprint() for r in sharing]:
+            if same and [index.fingerprint(r) for r in rows] == [r.fingerprint() for r in sharing]:
                 if len(same) == 1:
                     return same[0]
                 # copies alike in the cells people own are interchangeable only if alike in every cell

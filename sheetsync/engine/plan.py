@@ -201,10 +201,12 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def drop_noops(cells: Iterable[CellChange], tabs: Mapping[str, Tab], opts: ParseOptions) -> list[CellChange]:
-    """Keep the last write per cell, and only when it changes what was read."""
-    latest: dict[tuple[str, str, str], CellChange] = {}
+    """Keep the last write per cell, and only when it changes what was read.
+
+    A cell is its row as read and its column: rows sharing a key (a SKU typed twice) are still two rows."""
+    latest: dict[tuple[str, str, int, str], CellChange] = {}
     for change in cells:
-        latest[(change.tab, change.key, change.column)] = change
+        latest[(change.tab, change.key, change.sheet_row, change.column)] = change
     out = []
     for change in latest.values():
         column = tabs[change.tab].schema.column(change.column) if change.tab in tabs else None
