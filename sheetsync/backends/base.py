@@ -42,15 +42,21 @@ class NoteWrite:
 class GuardScope:
     """What the guard must see again of one tab, when not all of it: a backend may read just this.
 
-    The header row, the whole key column (to find every row holding a key now) and `rows` (as read) in
-    full; `tail`: an append-only tab, where the first data row and the last rows are enough. What a
-    backend returns for a scoped tab holds those cells, with every other cell blank.
+    The header row, the whole key column (to find every row holding a key now), the whole of each column in
+    `columns` (values were computed from the rows holding a value there) and `rows` (as read) in full;
+    `tail`: an append-only tab, where the first data row and the last rows are enough; `end` (when not 0):
+    every row from that one on too (the last rows as read, and any added since), for rows the run adds after
+    them. What a backend returns for a scoped tab holds those cells, with every other cell blank.
     """
 
     key_col: int | None = None
     rows: frozenset[int] = frozenset()
     keys: frozenset[str] = frozenset()  # the keys (as read) of those rows
     tail: bool = False
+    # (header, column, values as `match_text` gives them): every row holding one of them there now must be
+    # among `rows`
+    columns: tuple[tuple[str, int, frozenset[str]], ...] = ()
+    end: int = 0
 
 
 @dataclass

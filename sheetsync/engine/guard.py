@@ -18,12 +18,12 @@ from ..backends.base import CellWrite, GuardScope, WriteBatch
 from ..model.a1 import a1, sheet_ref
 from ..model.changes import CellChange, RowAppend
 from ..model.grid import TabData
-from ..model.keys import KeyIndex, cell_norm, is_fallback
+from ..model.keys import KeyIndex, cell_norm, fold, header_columns, is_fallback
 from ..model.layout import RowRef, TabContent, carry_kept
 from ..model.problems import Code, Problem, RowRead, Severity
 from ..model.schema import Schema
 from ..model.system import LOG, META, RUNS
-from ..model.tab import Tab
+from ..model.tab import Tab, match_text
 from ..model.values import describe, is_blank, to_cell
 from .locate import RowFinder, place_annotations
 from .plan import NOTES_KEY, Plan
@@ -140,6 +140,9 @@ def _together(
     return kept, held
 
 
+END_ROWS = 20  # a tab the run adds rows to: its last rows as read are read again, to find its end
+
+
 def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData]) -> dict[str, GuardScope]:
     """What the guard must re-read of each tab: its key column and the rows (as read) the plan touches.
 
@@ -148,16 +151,27 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
     left out (re-read whole); so are tabs the run did not type. The audit tabs only need their end.
     """
     touched: dict[str, dict[int, str]] = {}
-    whole = {a.tab for a in plan.appends if a.tab != META}  # _Meta's rows all have a key: its key column ends it
+    whole: set[str] = set()
+    ends = {a.tab for a in plan.appends if a.tab != META}  # _Meta's rows all have a key: its key column ends it
     # A write computed from other rows lands only if they are as read. Rows found by their key: those rows,
     # and the key itself, so `incomplete` sees a row that took that key meanwhile (the key column is read
-    # whole). Rows found by another column: their tab is re-read whole (any row may hold that value now).
+    # whole). Rows found by another column (returns naming a SKU): those rows, and that column read whole,
+    # so `incomplete` sees a row that holds the value now.
     read_keys: dict[str, set[str]] = {}
+    read_values: dict[str, dict[str, set[str]]] = {}
     for dep in {r for c in plan.cells for r in c.reads} | {r for a in plan.appends for r in a.reads}:
-        if dep.column is not None or dep.tab not in tabs or is_fallback(dep.key):
+        if dep.tab not in tabs or is_fallback(dep.key):
             whole.add(dep.tab)  # (a row without a key yet is found by its cells: read whole)
+        elif dep.column is not None:
+            text = match_text(dep.key)
+            if text is not None:  # rows with a blank there are not looked up
+                read_values.setdefault(dep.tab, {}).setdefault(dep.column, set()).add(text)
         elif dep.key:
             read_keys.setdefault(dep.tab, set()).add(dep.key)
+    for name, by_column in read_values.items():
+        rows = touched.setdefault(name, {})
+        for header, values in by_column.items():
+            rows.update({r.sheet_row: r.key for r in tabs[name].rows if match_text(r.read_raw(header)) in values})
     for change in plan.cells:
         touched.setdefault(change.tab, {})[change.sheet_row] = change.key
     for content in plan.contents:  # a link finds its row by key alone: the key column is enough
@@ -191,7 +205,8 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
             else:
                 rows[sheet_row] = row.key
     scopes = {name: GuardScope(tail=True) for name in (LOG, RUNS)}
-    for name in {*touched, *read_keys, META}:
+    scopes.update(_kept_scopes(plan, data))
+    for name in {*touched, *read_keys, *ends, META}:
         tab, rows = tabs.get(name), touched.get(name, {})
         if name in whole or tab is None or not tab.usable or any(is_fallback(k) for k in rows.values()):
             continue
@@ -200,8 +215,31 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
             continue
         keys = {tab.key_of(k) for k in rows.values()} | {tab.key_of(k) for k in read_keys.get(name, ())}
         rows.update({r.sheet_row: r.key for r in tab.rows if tab.key_of(r.key) in keys})  # a repeated key's rows
-        scopes[name] = GuardScope(key_col, frozenset(rows), frozenset(rows.values()) | read_keys.get(name, set()))
+        columns = tuple(
+            (header, tab.columns[header], frozenset(values))
+            for header, values in sorted(read_values.get(name, {}).items())
+            if header in tab.columns
+        )
+        if len(columns) < len(read_values.get(name, {})):
+            continue  # a column it was looked up by is not in the tab: read whole
+        held = frozenset(rows.values()) | read_keys.get(name, set())
+        end = max(2, len(data[name].values) - END_ROWS + 1) if name in ends and name in data else 0
+        scopes[name] = GuardScope(key_col, frozenset(rows), held, columns=columns, end=end)
     return scopes
+
+
+def _kept_scopes(plan: Plan, data: Mapping[str, TabData]) -> dict[str, GuardScope]:
+    """A tab rewritten whole needs again only the columns people own in it (To Do's Done) and their key."""
+    out = {}
+    for content in plan.contents:
+        read = data.get(content.name)
+        if content.kept is None or read is None or not read.values:
+            continue
+        where = header_columns(read.values[0])
+        headers = [content.kept.key, *content.kept.columns]
+        if all(fold(h) in where for h in headers):
+            out[content.name] = GuardScope(columns=tuple((h, where[fold(h)], frozenset()) for h in headers))
+    return out
 
 
 def incomplete(
@@ -215,9 +253,18 @@ def incomplete(
             continue
         schema = schemas.get(name)
         index = KeyIndex(data.values, schema)
-        moved = schema is None or index.col(schema.key) != scope.key_col  # a column inserted meanwhile
+        # a column inserted meanwhile
+        moved = scope.key_col is not None and (schema is None or index.col(schema.key) != scope.key_col)
+        moved = moved or any(index.col(header) != col for header, col, _ in scope.columns)
         if moved or any(row not in scope.rows for key in scope.keys for row in index.where(key)):
             out.append(name)
+        elif any(
+            row.sheet_row not in scope.rows
+            for _, col, values in scope.columns
+            for row in index.rows
+            if col - 1 < len(row.cells) and match_text(row.cells[col - 1]) in values
+        ):
+            out.append(name)  # a row holds a value looked up by now (typed, pasted or moved there meanwhile)
     return out
 
 

@@ -380,7 +380,11 @@ class GoogleSheetsBackend(Backend):
         ends = [
             n
             for n in names
-            if n in scopes and scopes[n].tail and self._sheets[n].rows > WHOLE_TAIL and not _found_end(out[n])
+            if n in scopes
+            and (
+                (scopes[n].tail and self._sheets[n].rows > WHOLE_TAIL and not _found_end(out[n]))
+                or (scopes[n].end and not _found_last(out[n], scopes[n].end))
+            )
         ]
         if ends:  # the tail window held no rows: a person deleted many, so read those tabs whole
             out.update(self._guard_get({n: [quote_sheet_name(n)] for n in ends}))
@@ -405,11 +409,14 @@ class GoogleSheetsBackend(Backend):
                 return [f"{tab}!1:2", f"{tab}!A3:A{max(3, info.rows)}"]
             return [f"{tab}!1:2", f"{tab}!{max(3, info.rows - TAIL_ROWS + 1)}:{info.rows}"]
         out = [f"{tab}!1:1"]
-        if scope.key_col is not None:
-            letter = column_letter(scope.key_col)
-            out.append(f"{tab}!{letter}2:{letter}")
+        for col in dict.fromkeys([scope.key_col, *(c for _, c, _ in scope.columns)]):
+            if col is not None:
+                letter = column_letter(col)
+                out.append(f"{tab}!{letter}2:{letter}")
         for first, last in _runs(sorted(r for r in scope.rows if r > 1)):
             out.append(f"{tab}!{first}:{last}")
+        if scope.end:
+            out.append(f"{tab}!{scope.end}:{max(scope.end, info.rows)}")
         return out
 
     def _guard_get(self, ranges: Mapping[str, list[str]]) -> dict[str, TabData]:
@@ -554,6 +561,12 @@ def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
         else:
             out.append((row, row))
     return out
+
+
+def _found_last(data: TabData, start: int) -> bool:
+    """Whether a read of a tab's rows from `start` on saw its last row: it covers every data row, or holds one
+    (none: a person deleted rows meanwhile, and the last row is above the window)."""
+    return start <= 2 or any(any(v is not None for v in row) for row in data.values[start - 1 :])
 
 
 def _found_end(data: TabData) -> bool:
