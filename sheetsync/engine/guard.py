@@ -222,8 +222,10 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
         )
         if len(columns) < len(read_values.get(name, {})):
             continue  # a column it was looked up by is not in the tab: read whole
+        if name in ends and name not in data:
+            continue  # rows are added after its end, which only a whole read finds
         held = frozenset(rows.values()) | read_keys.get(name, set())
-        end = max(2, len(data[name].values) - END_ROWS + 1) if name in ends and name in data else 0
+        end = max(2, len(data[name].values) - END_ROWS + 1) if name in ends else 0
         scopes[name] = GuardScope(key_col, frozenset(rows), held, columns=columns, end=end)
     return scopes
 
