@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from datetime import datetime
 from typing import Any
 
@@ -194,8 +195,24 @@ def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
     again = Renderer(sheets, NOTE_PREFIX, {"Summary": rows}).render(
         WriteBatch(contents=[TabContent("Summary", changed, layout)])
     )
-    assert again.requests == []
+    # the changed line alone: its formats cleared (it has none of its own), its values sent
+    assert again.requests == [
+        {
+            "updateCells": {
+                "range": {"sheetId": 7, "startRowIndex": 20, "endRowIndex": 21},
+                "fields": "userEnteredFormat,note",
+            }
+        }
+    ]
     assert again.values == [{"range": "'Summary'!A21:B21", "values": [["Ring 20", 999]]}]
+
+    added = [*changed[:5], ["Ring new", 7], ["Ring newer", 8], *changed[5:]]
+    grown = Renderer(sheets, NOTE_PREFIX, {"Summary": changed}).render(
+        WriteBatch(contents=[TabContent("Summary", added, layout)])
+    )
+    inserts = [r["insertDimension"]["range"] for r in grown.requests if "insertDimension" in r]
+    assert inserts == [{"sheetId": 7, "dimension": "ROWS", "startIndex": 5, "endIndex": 7}]  # rows 6 and 7
+    assert grown.values == [{"range": "'Summary'!A6:B7", "values": [["Ring new", 7], ["Ring newer", 8]]}]
 
     bolder = TabLayout(frozen_rows=1, bold={(1, 1), (1, 2), (2, 1)}, widths={1: 20})
     relaid = Renderer(sheets, NOTE_PREFIX, {"Summary": changed}).render(
@@ -352,3 +369,102 @@ def test_a_done_tick_made_meanwhile_survives_a_to_do_rewrite_from_its_columns_al
     after = emulator.values(key, "To Do")
     line = next(r for r in after[1:] if len(r) > action and r[action] == ticked)
     assert line[done] == "x"
+
+
+_LINE = st.tuples(st.sampled_from(["Ring", "Hoop", "Band", "Stud"]), st.integers(0, 5), st.booleans())
+ITEMS = [["Key", "Name"], *[[f"K{n}", f"Item {n}"] for n in range(6)]]
+
+
+def _content(lines: list[tuple[str, int, bool]]):
+    """A To Do-like tab: a bold header; per line a text, a number, a date format on flagged lines, a row link
+    formula to the line's item (found by key), a link to the item's cell, and a web link on some."""
+    from datetime import date
+
+    from sheetsync.model.layout import RowRef, TabContent, TabLayout
+
+    rows: list[list[Any]] = [["Item", "Units", "Since", "Where", "Key"]]
+    layout = TabLayout(frozen_rows=1, bold={(1, c) for c in range(1, 6)}, widths={1: 20})
+    # both kinds of line on every rendering, so the tab's look holds and only lines go
+    for n, (name, units, dated) in enumerate([("Opening", 0, True), ("Opening", 1, False), *lines], start=2):
+        key = f"K{units}"
+        where = RowRef("Items", key, units + 2, row=units + 2, col=2, key_col=1, resolved=True)
+        rows.append([f"{name} {units}", units, date(2026, 11, 1 + units) if dated else "-", where, key])
+        if dated:
+            layout.number_formats[(n, 3)] = "d mmm yyyy"
+        layout.links[(n, 5)] = f"'Items'!A{units + 2}"
+        if name == "Stud":
+            layout.links[(n, 1)] = f"https://example.com/{units}"
+    return TabContent("Summary", rows, layout)
+
+
+def _look(emulator: SheetsEmulator, key: str) -> list[list[Any]]:
+    """Every cell of the tab as entered: value and format, trailing blanks dropped."""
+    sheet = emulator.spreadsheet(key)
+    body = emulator.handle(
+        "GET", f"/v4/spreadsheets/{key}", {"includeGridData": ["true"], "ranges": ["Summary"]}, None
+    )[1]
+    del sheet
+    out = []
+    for row in body["sheets"][0]["data"][0].get("rowData", []):
+        cells = [(c.get("userEnteredValue"), c.get("userEnteredFormat")) for c in row.get("values", [])]
+        while cells and cells[-1] == (None, None):
+            cells.pop()
+        out.append(cells)
+    while out and not out[-1]:
+        out.pop()
+    return json.loads(re.sub(r"gid=\d+", "gid=*", json.dumps(out)))  # the two spreadsheets' tab ids differ
+
+
+_EDIT = st.tuples(st.sampled_from(["insert", "delete", "change", "move"]), st.integers(0, 30), _LINE)
+
+
+def _edited(lines: list[Any], edits: list[tuple[str, int, Any]]) -> list[Any]:
+    """Lines after a person's kind of edits: lines added, dropped, changed or moved, anywhere."""
+    out = list(lines)
+    for op, at, line in edits:
+        if op == "insert" or not out:
+            out.insert(at % (len(out) + 1), line)
+        elif op == "delete":
+            out.pop(at % len(out))
+        elif op == "change":
+            out[at % len(out)] = line
+        else:
+            out.insert(at % len(out), out.pop((at * 7) % len(out)))
+    return out
+
+
+@given(st.lists(_LINE, max_size=14), st.lists(_EDIT, max_size=6))
+@settings(max_examples=30, deadline=None)
+def test_a_tab_rendered_line_by_line_looks_as_if_rendered_whole(emulator, before, edits):
+    """Lines added, dropped, moved or changed between two renderings: the tab sent only its changed lines
+    ends up cell for cell (values and formats) as a tab rendered whole from scratch."""
+    from sheetsync.backends.base import WriteBatch
+    from sheetsync.backends.gsheets.backend import GoogleSheetsBackend as Google
+
+    def backend(key: str) -> Google:
+        return Google(f"gsheets:{key}", FAST, session=EndpointSession(emulator.endpoint))
+
+    kept = emulator.create_spreadsheet("kept", {"Sheet1": [], "Items": ITEMS})
+    first = backend(kept)
+    first.read(first.tab_names())
+    first.write(WriteBatch(contents=[_content(before)]))
+    second = backend(kept)
+    second.read(second.tab_names())
+    emulator.reset_requests()
+    after = _edited(before, edits)
+    second.write(WriteBatch(contents=[_content(after)]))
+    sent = [
+        r["updateCells"]
+        for q in emulator.requests
+        if q.kind.endswith("batchUpdate") and q.body and "requests" in q.body
+        for r in q.body["requests"]
+        if "updateCells" in r
+    ]
+    assert not [
+        c for c in sent if c.get("range") == {"sheetId": c.get("range", {}).get("sheetId")}
+    ]  # no whole-tab clear
+    fresh = emulator.create_spreadsheet("fresh", {"Sheet1": [], "Items": ITEMS})
+    whole = backend(fresh)
+    whole.read(whole.tab_names())
+    whole.write(WriteBatch(contents=[_content(after)]))
+    assert _look(emulator, kept) == _look(emulator, fresh)

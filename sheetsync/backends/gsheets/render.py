@@ -7,17 +7,18 @@ growth, hidden and frozen settings, formulas the demo means as formulas) goes in
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ...model.a1 import column_letter, quote_sheet_name, sheet_ref, split_ref
+from ...model.a1 import column_letter, parse_cell, quote_sheet_name, sheet_ref, split_ref
 from ...model.grid import SheetView
 from ...model.layout import FILLS, ChartSpec, ColumnLook, NewTab, RowRef, TabContent, TabLayout
 from ...model.values import Formula, date_to_serial
@@ -120,6 +121,7 @@ class Renderer:
         self.current_values = current_values
         self.out = Rendered()
         self._growth: dict[str, tuple[int, int]] = {}  # title -> rows, cols needed
+        self._formula_cells: set[tuple[int, int]] = set()  # of the whole tab being rendered
 
     def render(self, batch: WriteBatch) -> Rendered:
         for new in batch.new_tabs:
@@ -368,7 +370,12 @@ class Renderer:
 
     # -- whole tabs ------------------------------------------------------------------------
     def _content(self, content: TabContent) -> None:
-        """Rewrite a whole job-owned tab: values, then the layout's formats, widths and charts."""
+        """Rewrite a whole job-owned tab: values, then the layout's formats, widths and charts.
+
+        When the tab was last rendered here with the same look (widths, charts, panes, the kinds of row
+        formats, where its links point), only the lines that changed are sent: lines that moved keep their
+        place by inserting and deleting rows around them, as a person editing would.
+        """
         layout = content.layout
         width = max((len(r) for r in content.rows), default=0)
         height = len(content.rows)
@@ -378,17 +385,20 @@ class Renderer:
         grid_w = max(width, max((len(r) for r in old), default=0))
         grid_h = max(height, len(old))
         formats = _CellFormats()
-        grid = self._content_values(content, grid_w, grid_h, formats)
+        shown: dict[int, dict[int, Any]] = {}
+        refs: list[RowRef] = []
+        grid = self._content_values(content, grid_w, grid_h, formats, shown, refs)
         self._layout_formats(layout, formats)
         updates = formats.updates()
-        digest = _layout_digest(updates, layout)
-        if known is not None and known.layout == digest:  # the same formats as last time: send changed rows only
-            self._need(content.name, grid_h, grid_w)
-            for first, block in _changed_rows(grid, old):
-                self.out.values.append(
-                    {"range": sheet_ref(content.name, first, 1, grid_w, len(block)), "values": block}
-                )
-            return
+        self._formula_cells = set(formats.formulas)
+        digest = self._layout_digest(updates, content, {ref.tab for ref in refs})
+        if known is not None and known.layout == digest:
+            keys = [_line_key(grid[r - 1], shown.get(r)) for r in range(1, height + 1)]
+            for r, _ in layout.links:  # a line linking to a web page may show only a name: always send it
+                if "://" in layout.links[(r, _)] and r <= height:
+                    keys[r - 1] = object()
+            if self._aligned(content, known, grid, grid_w, updates, old, keys):
+                return
         info, _ = self._content_sheet(content, width, height)
         if grid_h and grid_w:
             self.out.values.append({"range": sheet_ref(content.name, 1, 1, grid_w, grid_h), "values": grid})
@@ -398,6 +408,136 @@ class Renderer:
             self.out.requests.append({"addChart": {"chart": chart_json(spec, info.sheet_id)}})
         self._need(content.name, grid_h, grid_w)
         self._remember_layout(info, digest, known is not None and known.layout is not None)
+
+    def _aligned(
+        self,
+        content: TabContent,
+        info: SheetInfo,
+        grid: list[list[Any]],
+        grid_w: int,
+        updates: list[tuple[tuple[int, int], dict[str, Any], str]],
+        old: list[list[Any]],
+        new_keys: list[Any],
+    ) -> bool:
+        """Send only the lines that differ from the tab as read; False when that cannot be done safely.
+
+        Lines are matched by what they show (a link formula by the text it shows), so a line that moved
+        down because lines were added above it is not sent again. A matched line keeps the formats it
+        has; that is right because the layout digest held: every kind of row format and every link target
+        is as last rendered, and a line's formats follow from what it shows.
+        """
+        height = len(content.rows)
+        old_keys = [_line_key(line) for line in old]
+        ops = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
+        deleted = sum(i2 - i1 - (j2 - j1) for _, i1, i2, j1, j2 in ops if i2 - i1 > j2 - j1)
+        if info.rows - deleted < content.layout.frozen_rows + 2:
+            return False  # Google refuses to delete every unfrozen row: rewrite whole
+        rewrite: set[int] = set()  # lines (as numbered after this write) to send
+        cleared: set[int] = set()  # rows past the last line that held lines before
+        requests: list[dict[str, Any]] = []
+        for tag, i1, i2, j1, j2 in reversed(ops):  # from the bottom up, so the rows above keep their numbers
+            if tag == "equal":
+                continue
+            kept, wanted = i2 - i1, j2 - j1
+            rewrite.update(range(j1 + 1, j2 + 1))
+            if wanted > kept and i2 < len(old):  # at the end, the blank rows past the lines take them
+                requests.append(self._dimension("insertDimension", info, i2, i2 + wanted - kept))
+            elif kept > wanted:
+                if i2 == len(old) and j2 == height:  # the tail: empty the rows, keep the grid's size
+                    cleared.update(range(j2 + 1, j2 + 1 + kept - wanted))
+                else:
+                    requests.append(self._dimension("deleteDimension", info, i1 + wanted, i2))
+        info.rows += sum(
+            r["insertDimension"]["range"]["endIndex"] - r["insertDimension"]["range"]["startIndex"]
+            for r in requests
+            if "insertDimension" in r
+        )
+        info.rows -= sum(
+            r["deleteDimension"]["range"]["endIndex"] - r["deleteDimension"]["range"]["startIndex"]
+            for r in requests
+            if "deleteDimension" in r
+        )
+        self.out.requests.extend(requests)
+        for first, last in _runs_of(rewrite | cleared):
+            self.out.requests.append(
+                {
+                    "updateCells": {
+                        "range": {"sheetId": info.sheet_id, "startRowIndex": first - 1, "endRowIndex": last},
+                        "fields": "userEnteredFormat,note",
+                    }
+                }
+            )
+        self._format_runs(info, [u for u in updates if u[0][0] in rewrite])
+        blank = [""] * grid_w
+        lines = {r: grid[r - 1] for r in rewrite} | dict.fromkeys(cleared, blank)
+        for first, last in _runs_of(lines):
+            block = [lines[r] for r in range(first, last + 1)]
+            self.out.values.append({"range": sheet_ref(content.name, first, 1, grid_w, len(block)), "values": block})
+        self._need(content.name, max([height, *cleared]), grid_w)
+        return True
+
+    @staticmethod
+    def _dimension(kind: str, info: SheetInfo, start: int, end: int) -> dict[str, Any]:
+        """An insertDimension or deleteDimension of rows [start, end) (0-based, as the API counts)."""
+        span = {"sheetId": info.sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": end}
+        if kind == "insertDimension":
+            return {kind: {"range": span, "inheritFromBefore": start > 0}}
+        return {kind: {"range": span}}
+
+    def _layout_digest(
+        self, updates: list[tuple[tuple[int, int], dict[str, Any], str]], content: TabContent, formula_tabs: set[str]
+    ) -> str:
+        """What a whole tab's look depends on beyond its own lines; while it holds, a line that shows the
+        same as before needs nothing sent, because a line's formats and links follow from what it shows
+        (a To Do line shows its key, action id and row; a summary line the key it links to).
+
+        It covers widths, charts, panes, the kinds of cell formats (links and formulas aside), and what
+        the links rest on: for a row-link formula, its tab's id and header row (a moved key column changes
+        every formula); for a link to a cell ('SKUs!A12'), the linked column of its tab as read (a sort
+        moves every row, so the whole tab is rendered again).
+        """
+        layout = content.layout
+        lines: dict[int, list[Any]] = {}
+        for (row, col), data, fields in updates:
+            if "link" not in fields and "userEnteredValue" not in fields:
+                lines.setdefault(row, []).append([col, fields, data])
+        kinds = sorted({json.dumps(line, sort_keys=True) for line in lines.values()})  # the kinds of line there are
+        linked: dict[str, set[int]] = {}
+        for (row, col), target in layout.links.items():
+            if "://" in target or target.startswith("mailto:") or (row, col) in self._formula_cells:
+                continue
+            tab, cell = split_ref(target)
+            try:
+                linked.setdefault(tab, set()).add(parse_cell(cell or "")[1])
+            except ValueError:
+                continue
+        rests: list[Any] = [[tab, self._sheet_id(tab), self._tab(tab)[:1]] for tab in sorted(formula_tabs)]
+        for tab, cols in sorted(linked.items()):
+            values = self._tab(tab)
+            rests += [
+                [tab, self._sheet_id(tab), c, [_at(values, r, c) for r in range(1, len(values) + 1)]] for c in cols
+            ]
+        text = json.dumps(
+            [
+                RENDERING,
+                kinds,
+                sorted(layout.widths.items()),
+                [repr(c) for c in layout.charts],
+                layout.frozen_rows,
+                layout.hidden,
+                rests,
+            ],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _tab(self, tab: str) -> list[list[Any]]:
+        return list(self.current_values.get(tab) or [])
+
+    def _sheet_id(self, tab: str) -> int | None:
+        info = self.sheets.get(tab)
+        return info.sheet_id if info else None
 
     def _content_sheet(self, content: TabContent, width: int, height: int) -> tuple[SheetInfo, list[list[Any]]]:
         """The tab to render into and the values it holds: a new tab, or the old one cleared of its last rendering."""
@@ -477,8 +617,17 @@ class Renderer:
             )
         info.layout = digest
 
-    def _content_values(self, content: TabContent, grid_w: int, grid_h: int, formats: _CellFormats) -> list[list[Any]]:
-        """The whole grid's RAW values; formulas and date formats go to `formats`."""
+    def _content_values(
+        self,
+        content: TabContent,
+        grid_w: int,
+        grid_h: int,
+        formats: _CellFormats,
+        shown: dict[int, dict[int, Any]],
+        refs: list[RowRef],
+    ) -> list[list[Any]]:
+        """The whole grid's RAW values; formulas and date formats go to `formats`, and what each formula
+        will show to `shown` (a row link's text; any other formula's is not known: the line always goes)."""
         height = len(content.rows)
         grid_values = []
         for r in range(1, grid_h + 1):
@@ -486,9 +635,12 @@ class Renderer:
             values: list[Any] = []
             for c in range(1, grid_w + 1):
                 value = line[c - 1] if c <= len(line) else None
+                text: Any = _UNKNOWN
                 if isinstance(value, RowRef):
-                    value = self._row_link(value)
+                    refs.append(value)
+                    text, value = value.text, self._row_link(value)
                 if isinstance(value, Formula):
+                    shown.setdefault(r, {})[c] = text
                     formats.formulas[(r, c)] = str(value)
                     values.append(None)  # null leaves the cell to the formula written by updateCells
                     continue
@@ -622,39 +774,49 @@ class _CellFormats:
         return out
 
 
-def _layout_digest(updates: list[tuple[tuple[int, int], dict[str, Any], str]], layout: TabLayout) -> str:
-    """What a whole-tab rendering sends besides values: cell formats and formulas, widths, charts, panes."""
-    text = json.dumps(
-        [updates, sorted(layout.widths.items()), [repr(c) for c in layout.charts], layout.frozen_rows, layout.hidden],
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+_UNKNOWN = object()  # what a formula shows when sheetsync cannot tell: never equal to a line as read
+RENDERING = 2  # bump when the way a whole tab is rendered changes, so every such tab is rendered again once
 
 
-def _changed_rows(grid: list[list[Any]], old: list[list[Any]]) -> list[tuple[int, list[list[Any]]]]:
-    """(first row, rows) runs of the grid's rows that differ from the tab as read (null cells are formulas)."""
-    out: list[tuple[int, list[list[Any]]]] = []
-    for r, line in enumerate(grid, start=1):
-        have = old[r - 1] if r <= len(old) else []
-        same = all(v is None or _same_value(v, have[c] if c < len(have) else None) for c, v in enumerate(line))
-        if same:
-            continue
-        if out and out[-1][0] + len(out[-1][1]) == r:
-            out[-1][1].append(line)
+def _line_key(line: list[Any], shown: Mapping[int, Any] | None = None) -> tuple[Any, ...] | object:
+    """What a line shows, as a sheet reads it back: numbers as numbers, blanks as None, trailing blanks off.
+    A formula cell counts by what it shows (`shown`); a line with a formula of unknown result is unique."""
+    cells = []
+    for c, value in enumerate(line, start=1):
+        if shown and c in shown:
+            value = shown[c]
+            if value is _UNKNOWN:
+                return object()
+        cells.append(_cell_key(value))
+    while cells and cells[-1] is None:
+        cells.pop()
+    return tuple(cells)
+
+
+def _cell_key(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    return str(value)
+
+
+def _at(values: list[list[Any]], row: int, col: int) -> Any:
+    line = values[row - 1] if row <= len(values) else []
+    return line[col - 1] if col <= len(line) else None
+
+
+def _runs_of(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) runs."""
+    out: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
         else:
-            out.append((r, [line]))
+            out.append((row, row))
     return out
-
-
-def _same_value(new: Any, have: Any) -> bool:
-    if new == "" or have in (None, ""):
-        return new == "" and have in (None, "")
-    if isinstance(new, bool) or isinstance(have, bool):
-        return new is have
-    if isinstance(new, (int, float)) and isinstance(have, (int, float)):
-        return float(new) == float(have)
-    return new == have
 
 
 def _deep_update(target: dict[str, Any], part: Mapping[str, Any]) -> None:
