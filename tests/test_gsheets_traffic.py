@@ -195,15 +195,8 @@ def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
     again = Renderer(sheets, NOTE_PREFIX, {"Summary": rows}).render(
         WriteBatch(contents=[TabContent("Summary", changed, layout)])
     )
-    # the changed line alone: its formats cleared (it has none of its own), its values sent
-    assert again.requests == [
-        {
-            "updateCells": {
-                "range": {"sheetId": 7, "startRowIndex": 20, "endRowIndex": 21},
-                "fields": "userEnteredFormat,note",
-            }
-        }
-    ]
+    # every cell's format as last rendered: the changed line's values alone (and where the lines are now)
+    assert [next(iter(r)) for r in again.requests] == ["updateDeveloperMetadata"]
     assert again.values == [{"range": "'Summary'!A21:B21", "values": [["Ring 20", 999]]}]
 
     added = [*changed[:5], ["Ring new", 7], ["Ring newer", 8], *changed[5:]]
@@ -213,6 +206,7 @@ def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
     inserts = [r["insertDimension"]["range"] for r in grown.requests if "insertDimension" in r]
     assert inserts == [{"sheetId": 7, "dimension": "ROWS", "startIndex": 5, "endIndex": 7}]  # rows 6 and 7
     assert grown.values == [{"range": "'Summary'!A6:B7", "values": [["Ring new", 7], ["Ring newer", 8]]}]
+    assert "updateDeveloperMetadata" in [next(iter(r)) for r in grown.requests]  # where the formats are now
 
     bolder = TabLayout(frozen_rows=1, bold={(1, 1), (1, 2), (2, 1)}, widths={1: 20})
     relaid = Renderer(sheets, NOTE_PREFIX, {"Summary": changed}).render(
@@ -222,6 +216,27 @@ def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
     assert "updateDeveloperMetadata" in kinds and any(
         r.get("updateCells", {}).get("fields") == "userEnteredFormat,note" for r in relaid.requests
     )  # other formats: the tab is cleared and formatted again
+
+
+def test_lines_a_person_moved_are_not_rewritten_in_place_over_other_lines_formats():
+    """Sorted by a person since the last rendering, the rows carry their own formats: a changed line is sent
+    with its formats, never only its values onto a row formatted for another line."""
+    from sheetsync.backends.base import WriteBatch
+    from sheetsync.backends.gsheets.render import Renderer, SheetInfo
+    from sheetsync.model.layout import TabContent, TabLayout
+
+    def content(rows):
+        layout = TabLayout(frozen_rows=1, bold={(1, 1), (1, 2)}, number_formats={(2, 2): "0.0%"})
+        return TabContent("Summary", rows, layout)
+
+    rows = [["Product", "Rate"], ["Ring", 0.5], ["Hoop", 3]]
+    sheets = {"Summary": SheetInfo(7, "Summary", rows=100, cols=26)}
+    Renderer(sheets, NOTE_PREFIX, {}).render(WriteBatch(contents=[content(rows)]))
+    sorted_by_person = [rows[0], rows[2], rows[1]]  # Hoop's row (plain) is now row 2, Ring's (0.0%) row 3
+    changed = [rows[0], ["Ring", 0.25], ["Hoop", 4]]  # both lines change: in place would look as cheap
+    again = Renderer(sheets, NOTE_PREFIX, {"Summary": sorted_by_person}).render(WriteBatch(contents=[content(changed)]))
+    formats = [r["repeatCell"] if "repeatCell" in r else r.get("updateCells") for r in again.requests]
+    assert any(f and "numberFormat" in json.dumps(f) for f in formats)  # Ring's line goes with its percent
 
 
 def test_a_big_value_write_goes_in_one_request_per_payload_limit():
@@ -433,9 +448,9 @@ def _edited(lines: list[Any], edits: list[tuple[str, int, Any]]) -> list[Any]:
     return out
 
 
-@given(st.lists(_LINE, max_size=14), st.lists(_EDIT, max_size=6))
-@settings(max_examples=30, deadline=None)
-def test_a_tab_rendered_line_by_line_looks_as_if_rendered_whole(emulator, before, edits):
+@given(st.lists(_LINE, max_size=14), st.lists(_EDIT, max_size=6), st.sampled_from([None, 0, 1]))
+@settings(max_examples=40, deadline=None)
+def test_a_tab_rendered_line_by_line_looks_as_if_rendered_whole(emulator, before, edits, sort_by):
     """Lines added, dropped, moved or changed between two renderings: the tab sent only its changed lines
     ends up cell for cell (values and formats) as a tab rendered whole from scratch."""
     from sheetsync.backends.base import WriteBatch
@@ -448,6 +463,10 @@ def test_a_tab_rendered_line_by_line_looks_as_if_rendered_whole(emulator, before
     first = backend(kept)
     first.read(first.tab_names())
     first.write(WriteBatch(contents=[_content(before)]))
+    if sort_by is not None:  # a person sorts the lines (rows move with their formats) before the next run
+        sheet_id = emulator.sheet_properties(kept, "Summary")["sheetId"]
+        sort = {"range": {"sheetId": sheet_id, "startRowIndex": 1}, "sortSpecs": [{"dimensionIndex": sort_by}]}
+        emulator.handle("POST", f"/v4/spreadsheets/{kept}:batchUpdate", {}, {"requests": [{"sortRange": sort}]})
     second = backend(kept)
     second.read(second.tab_names())
     emulator.reset_requests()

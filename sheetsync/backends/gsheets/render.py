@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -391,13 +391,26 @@ class Renderer:
         self._layout_formats(layout, formats)
         updates = formats.updates()
         self._formula_cells = set(formats.formulas)
-        digest = self._layout_digest(updates, content, {ref.tab for ref in refs})
-        if known is not None and known.layout == digest:
-            keys = [_line_key(grid[r - 1], shown.get(r)) for r in range(1, height + 1)]
-            for r, _ in layout.links:  # a line linking to a web page may show only a name: always send it
-                if "://" in layout.links[(r, _)] and r <= height:
+        # Three digests: the look (what matched lines rest on), every cell's format where it is, and the
+        # lines as rendered. With the same look only changed lines go; with all three as last rendered (no
+        # one moved the lines since), a changed line's values alone, in place, keeping its cells' formats.
+        keys = [_line_key(grid[r - 1], shown.get(r)) for r in range(1, height + 1)]
+        look = self._layout_digest(updates, content, {ref.tab for ref in refs}) + _exact_digest(updates)
+        digest = look + _lines_digest(keys)
+        if known is not None and known.layout and known.layout[:16] == look[:16]:
+            old_keys = [_line_key(line) for line in old]
+            for r, c in layout.links:  # a line linking to a web page may show only a name: always send it
+                if "://" in layout.links[(r, c)] and r <= height:
                     keys[r - 1] = object()
-            if self._aligned(content, known, grid, grid_w, updates, old, keys):
+            ops = difflib.SequenceMatcher(None, old_keys, keys, autojunk=False).get_opcodes()
+            if known.layout == look + _lines_digest(old_keys):
+                in_place = _changed_lines(keys, old_keys, len(grid))
+                if len(in_place) <= sum(j2 - j1 for tag, _, _, j1, j2 in ops if tag != "equal"):
+                    self._changed_values(content.name, grid, grid_w, in_place)
+                    self._remember_layout(known, digest, True)
+                    return
+            if self._aligned(content, known, grid, grid_w, updates, len(old), ops):
+                self._remember_layout(known, digest, True)
                 return
         info, _ = self._content_sheet(content, width, height)
         if grid_h and grid_w:
@@ -409,6 +422,13 @@ class Renderer:
         self._need(content.name, grid_h, grid_w)
         self._remember_layout(info, digest, known is not None and known.layout is not None)
 
+    def _changed_values(self, name: str, grid: list[list[Any]], grid_w: int, changed: list[int]) -> None:
+        """Every cell's format is as last rendered: send the values of the lines that differ, in place."""
+        for first, last in _runs_of(changed):
+            block = [grid[r - 1] for r in range(first, last + 1)]
+            self.out.values.append({"range": sheet_ref(name, first, 1, grid_w, len(block)), "values": block})
+        self._need(name, len(grid), grid_w)
+
     def _aligned(
         self,
         content: TabContent,
@@ -416,8 +436,8 @@ class Renderer:
         grid: list[list[Any]],
         grid_w: int,
         updates: list[tuple[tuple[int, int], dict[str, Any], str]],
-        old: list[list[Any]],
-        new_keys: list[Any],
+        old_height: int,
+        ops: Sequence[tuple[str, int, int, int, int]],
     ) -> bool:
         """Send only the lines that differ from the tab as read; False when that cannot be done safely.
 
@@ -427,8 +447,6 @@ class Renderer:
         is as last rendered, and a line's formats follow from what it shows.
         """
         height = len(content.rows)
-        old_keys = [_line_key(line) for line in old]
-        ops = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
         deleted = sum(i2 - i1 - (j2 - j1) for _, i1, i2, j1, j2 in ops if i2 - i1 > j2 - j1)
         if info.rows - deleted < content.layout.frozen_rows + 2:
             return False  # Google refuses to delete every unfrozen row: rewrite whole
@@ -440,10 +458,10 @@ class Renderer:
                 continue
             kept, wanted = i2 - i1, j2 - j1
             rewrite.update(range(j1 + 1, j2 + 1))
-            if wanted > kept and i2 < len(old):  # at the end, the blank rows past the lines take them
+            if wanted > kept and i2 < old_height:  # at the end, the blank rows past the lines take them
                 requests.append(self._dimension("insertDimension", info, i2, i2 + wanted - kept))
             elif kept > wanted:
-                if i2 == len(old) and j2 == height:  # the tail: empty the rows, keep the grid's size
+                if i2 == old_height and j2 == height:  # the tail: empty the rows, keep the grid's size
                     cleared.update(range(j2 + 1, j2 + 1 + kept - wanted))
                 else:
                     requests.append(self._dimension("deleteDimension", info, i1 + wanted, i2))
@@ -591,6 +609,8 @@ class Renderer:
 
     def _remember_layout(self, info: SheetInfo, digest: str, recorded: bool) -> None:
         """Keep the digest of what was just rendered in the spreadsheet's developer metadata."""
+        if info.layout == digest:
+            return
         key = LAYOUT_KEY + str(info.sheet_id)
         if recorded:
             self.out.requests.append(
@@ -775,7 +795,7 @@ class _CellFormats:
 
 
 _UNKNOWN = object()  # what a formula shows when sheetsync cannot tell: never equal to a line as read
-RENDERING = 2  # bump when the way a whole tab is rendered changes, so every such tab is rendered again once
+RENDERING = 3  # bump when the way a whole tab is rendered changes, so every such tab is rendered again once
 
 
 def _line_key(line: list[Any], shown: Mapping[int, Any] | None = None) -> tuple[Any, ...] | object:
@@ -801,6 +821,25 @@ def _cell_key(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return float(value)
     return str(value)
+
+
+def _changed_lines(keys: list[Any], old_keys: list[Any], height: int) -> list[int]:
+    """Rows (1-based, up to `height`) whose line differs from the line as read at the same place."""
+    return [
+        r
+        for r in range(1, height + 1)
+        if (keys[r - 1] if r <= len(keys) else ()) != (old_keys[r - 1] if r <= len(old_keys) else ())
+    ]
+
+
+def _lines_digest(keys: Sequence[Any]) -> str:
+    """The lines as they show (see `_line_key`), in order."""
+    return hashlib.sha256(json.dumps(keys, default=str).encode()).hexdigest()[:16]
+
+
+def _exact_digest(updates: list[tuple[tuple[int, int], dict[str, Any], str]]) -> str:
+    """Every cell's format and formula, where it is."""
+    return hashlib.sha256(json.dumps(updates, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _at(values: list[list[Any]], row: int, col: int) -> Any:
