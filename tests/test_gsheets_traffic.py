@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sheetsync import run
 from sheetsync.backends.gsheets.backend import MAX_PAYLOAD, EndpointSession, GoogleSheetsBackend
 from sheetsync.model.a1 import column_letter
-from sheetsync.model.layout import NOTE_PREFIX
+from sheetsync.model.layout import NOTE_PREFIX, RowRef
 from sheetsync.testing import SheetsEmulator
 
 DATA_TABS = ("SKUs", "Returns", "Influencers", "Gifts")
@@ -487,3 +487,60 @@ def test_a_tab_rendered_line_by_line_looks_as_if_rendered_whole(emulator, before
     whole.read(whole.tab_names())
     whole.write(WriteBatch(contents=[_content(after)]))
     assert _look(emulator, kept) == _look(emulator, fresh)
+
+
+@pytest.mark.slow
+def test_to_do_sent_line_by_line_stays_right_after_a_person_sorts_and_ticks_it(emulator, config, demo_rows):
+    """To Do after a person sorted it, ticked a line and renamed products (new lines in its middle): every
+    line's link still finds its own row, its date is still a date, and the tick stays on its line."""
+    key = demo_spreadsheet(emulator, config, _bigger(demo_rows, 2))
+    _run(emulator, config, key)
+    todo = emulator.values(key, "To Do")
+    head = todo[0]
+    done, line_id = head.index("Done"), head.index("Action ID")
+    ticked = todo[3][line_id]
+    emulator.set_values(key, f"'To Do'!{column_letter(done + 1)}4", [["x"]])
+    sheet_id = emulator.sheet_properties(key, "To Do")["sheetId"]
+    sort = {"range": {"sheetId": sheet_id, "startRowIndex": 1}, "sortSpecs": [{"dimensionIndex": head.index("To Do")}]}
+    emulator.handle("POST", f"/v4/spreadsheets/{key}:batchUpdate", {}, {"requests": [{"sortRange": sort}]})
+    skus = emulator.values(key, "SKUs")
+    col = skus[0].index("Product Name")
+    for row in range(2, len(skus), 9):
+        emulator.set_values(key, f"SKUs!{column_letter(col + 1)}{row + 1}", [[f"{skus[row][col]} II"]])
+    wanted: list[Any] = []
+    original = GoogleSheetsBackend.write
+
+    def write(self, batch):  # what the run means To Do to hold, as it hands it to the backend
+        wanted.extend(c for c in batch.contents if c.name == "To Do")
+        return original(self, batch)
+
+    GoogleSheetsBackend.write = write  # type: ignore[method-assign]
+    try:
+        requests, _, result = _run(emulator, config, key)
+    finally:
+        GoogleSheetsBackend.write = original  # type: ignore[method-assign]
+    assert result.wrote and not result.conflicts and len(wanted) == 1
+    sent = [r for q in requests if q.kind == "batchUpdate" for r in q.body["requests"]]
+    assert not any(r.get("updateCells", {}).get("range") == {"sheetId": sheet_id} for r in sent)  # line by line
+
+    after = emulator.values(key, "To Do")
+    body = emulator.handle("GET", f"/v4/spreadsheets/{key}", {"includeGridData": ["true"], "ranges": ["'To Do'"]}, None)
+    grid = body[1]["sheets"][0]["data"][0]["rowData"]
+    assert after[0] == head and len(grid) >= len(after)
+    due, where, row_key = head.index("Due"), head.index("Where"), head.index("Key")
+    lines = 0
+    for r, line in enumerate(after[1:], start=1):
+        cells = grid[r].get("values", [])
+        formula = cells[where].get("userEnteredValue", {}).get("formulaValue", "") if len(cells) > where else ""
+        if formula:
+            lines += 1
+            assert f'MATCH("{line[row_key]}"' in formula, (r + 1, line, formula)  # its own row, not another line's
+        if isinstance(line[due] if len(line) > due else None, (int, float)):
+            assert cells[due]["userEnteredFormat"]["numberFormat"]["type"] == "DATE", (r + 1, cells[due])
+    assert lines > 10
+    still = [line for line in after[1:] if len(line) > line_id and line[line_id] == ticked]
+    assert still and all(line[done] == "x" for line in still)
+    from sheetsync.backends.gsheets.render import _line_key, api_value
+
+    shown = [_line_key([str(v) if isinstance(v, RowRef) else api_value(v) for v in line]) for line in wanted[0].rows]
+    assert [_line_key(line) for line in after] == shown  # every line the run meant, in its order, none lost
