@@ -112,7 +112,8 @@ def test_first_run_rerun_and_small_change(emulator, config, demo_rows):
     yardstick = _values_read(emulator, key)
     # At this size _Meta, the whole tabs and the tail of _Log weigh more than at M or L (see the benchmark)
     assert sum(session.received) < 14.0 * yardstick, (session.received, yardstick)
-    assert sum(session.sent) < 0.75 * yardstick, session.sent
+    # To Do and the summaries line by line: 11% of that read here (55% when they went whole, at c0fd5f7)
+    assert sum(session.sent) < 0.2 * yardstick, (sum(session.sent), yardstick)
 
 
 @pytest.mark.slow
