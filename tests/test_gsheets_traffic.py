@@ -219,6 +219,35 @@ def test_a_whole_tab_with_the_same_formats_sends_only_changed_rows():
     )  # other formats: the tab is cleared and formatted again
 
 
+def test_a_tab_whose_lines_move_puts_its_charts_back_with_their_ranges():
+    """Rows inserted or deleted around a chart's ranges move them on Google (or not, past a range's end):
+    the charts go back with the ranges the job gave them."""
+    from sheetsync.backends.base import WriteBatch
+    from sheetsync.backends.gsheets.render import Renderer, SheetInfo
+    from sheetsync.model.layout import ChartSpec, TabContent, TabLayout
+
+    chart = ChartSpec("bar", "Units", "D2", "A2:A6", ("B2:B6",))
+    rows = [["Product", "Units"], *[[f"Ring {n}", n] for n in range(1, 9)]]
+    sheets = {"Summary": SheetInfo(7, "Summary", rows=100, cols=26)}
+
+    def render(old, new):
+        return Renderer(sheets, NOTE_PREFIX, {"Summary": old} if old else {}).render(
+            WriteBatch(contents=[TabContent("Summary", new, TabLayout(frozen_rows=1, charts=[chart]))])
+        )
+
+    render(None, rows)
+    sheets["Summary"].charts = [55]  # as the next run's metadata read finds it
+    changed = [r for r in rows if r[0] != "Ring 3"] + [["Ring 9", 9]]  # a line leaves inside the range
+    kinds = [next(iter(r)) for r in render(rows, changed).requests]
+    assert "deleteDimension" in kinds
+    assert kinds[0] == "deleteEmbeddedObject" and kinds.count("addChart") == 1
+    assert kinds.index("addChart") > kinds.index("deleteDimension")
+    in_place = [[r[0], r[1] * 2] if r[0] == "Ring 8" else r for r in changed]
+    sheets["Summary"].charts = [56]
+    kinds = [next(iter(r)) for r in render(changed, in_place).requests]
+    assert "addChart" not in kinds and "deleteEmbeddedObject" not in kinds  # nothing moved: the chart stays
+
+
 def test_lines_a_person_moved_are_not_rewritten_in_place_over_other_lines_formats():
     """Sorted by a person since the last rendering, the rows carry their own formats: a changed line is sent
     with its formats, never only its values onto a row formatted for another line."""

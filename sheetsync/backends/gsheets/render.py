@@ -475,6 +475,12 @@ class Renderer:
             for r in requests
             if "deleteDimension" in r
         )
+        if requests and (info.charts or content.layout.charts):
+            # Google stretches or shrinks a chart's ranges as rows move around them, but not when rows go in
+            # just past a range's end: the charts are put back with the ranges the job gave them.
+            requests = [{"deleteEmbeddedObject": {"objectId": c}} for c in info.charts] + requests
+            requests += [{"addChart": {"chart": chart_json(spec, info.sheet_id)}} for spec in content.layout.charts]
+            info.charts = []
         self.out.requests.extend(requests)
         for first, last in _runs_of(rewrite | cleared):
             self.out.requests.append(
