@@ -372,9 +372,9 @@ class Renderer:
     def _content(self, content: TabContent) -> None:
         """Rewrite a whole job-owned tab: values, then the layout's formats, widths and charts.
 
-        When the tab was last rendered here with the same look (widths, charts, panes, the kinds of row
-        formats, where its links point), only the lines that changed are sent: lines that moved keep their
-        place by inserting and deleting rows around them, as a person editing would.
+        When the tab was last rendered here with the same look (widths, charts, panes, the kinds of line
+        formats, what its links rest on), only the lines that changed are sent: lines that stay keep their
+        rows, and rows are inserted and deleted around them, as a person editing would.
         """
         layout = content.layout
         width = max((len(r) for r in content.rows), default=0)
@@ -443,8 +443,7 @@ class Renderer:
 
         Lines are matched by what they show (a link formula by the text it shows), so a line that moved
         down because lines were added above it is not sent again. A matched line keeps the formats it
-        has; that is right because the layout digest held: every kind of row format and every link target
-        is as last rendered, and a line's formats follow from what it shows.
+        has: the look digest held (see `_layout_digest`), and a line's formats follow from what it shows.
         """
         height = len(content.rows)
         deleted = sum(i2 - i1 - (j2 - j1) for _, i1, i2, j1, j2 in ops if i2 - i1 > j2 - j1)
