@@ -444,11 +444,9 @@ def _content(lines: list[tuple[str, int, bool]]):
 
 def _look(emulator: SheetsEmulator, key: str) -> list[list[Any]]:
     """Every cell of the tab as entered: value and format, trailing blanks dropped."""
-    sheet = emulator.spreadsheet(key)
     body = emulator.handle(
         "GET", f"/v4/spreadsheets/{key}", {"includeGridData": ["true"], "ranges": ["Summary"]}, None
     )[1]
-    del sheet
     out = []
     for row in body["sheets"][0]["data"][0].get("rowData", []):
         cells = [(c.get("userEnteredValue"), c.get("userEnteredFormat")) for c in row.get("values", [])]
@@ -520,7 +518,9 @@ def test_a_tab_rendered_line_by_line_looks_as_if_rendered_whole(emulator, before
 
 
 @pytest.mark.slow
-def test_to_do_sent_line_by_line_stays_right_after_a_person_sorts_and_ticks_it(emulator, config, demo_rows):
+def test_to_do_sent_line_by_line_stays_right_after_a_person_sorts_and_ticks_it(
+    emulator, config, demo_rows, monkeypatch
+):
     """To Do after a person sorted it, ticked a line and renamed products (new lines in its middle): every
     line's link still finds its own row, its date is still a date, and the tick stays on its line."""
     key = demo_spreadsheet(emulator, config, _bigger(demo_rows, 2))
@@ -544,11 +544,8 @@ def test_to_do_sent_line_by_line_stays_right_after_a_person_sorts_and_ticks_it(e
         wanted.extend(c for c in batch.contents if c.name == "To Do")
         return original(self, batch)
 
-    GoogleSheetsBackend.write = write  # type: ignore[method-assign]
-    try:
-        requests, _, result = _run(emulator, config, key)
-    finally:
-        GoogleSheetsBackend.write = original  # type: ignore[method-assign]
+    monkeypatch.setattr(GoogleSheetsBackend, "write", write)
+    requests, _, result = _run(emulator, config, key)
     assert result.wrote and not result.conflicts and len(wanted) == 1
     sent = [r for q in requests if q.kind == "batchUpdate" for r in q.body["requests"]]
     assert not any(r.get("updateCells", {}).get("range") == {"sheetId": sheet_id} for r in sent)  # line by line

@@ -47,7 +47,7 @@ from ...model.layout import NOTE_PREFIX
 from ...model.system import META
 from ..base import LEASE_SECONDS, Backend, GuardScope, WriteBatch
 from .lease import Lease, check_free, claim_ranges, confirm, release_ranges
-from .render import GROW_HEADROOM, LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, grid_range, hex_of
+from .render import GROW_HEADROOM, LAYOUT_KEY, PIXELS_PER_CHAR, Renderer, SheetInfo, grid_range, hex_of, row_runs
 from .retry import RETRY_STATUSES, Attempts, Exhausted, RetryableStatus, RetryPolicy, call_with_retries, summary
 
 log = logging.getLogger("sheetsync.google")
@@ -413,7 +413,7 @@ class GoogleSheetsBackend(Backend):
             if col is not None:
                 letter = column_letter(col)
                 out.append(f"{tab}!{letter}2:{letter}")
-        for first, last in _runs(sorted(r for r in scope.rows if r > 1)):
+        for first, last in row_runs(r for r in scope.rows if r > 1):
             out.append(f"{tab}!{first}:{last}")
         if scope.end:
             out.append(f"{tab}!{scope.end}:{max(scope.end, info.rows)}")
@@ -550,17 +550,6 @@ def _effective(cell: Mapping[str, Any]) -> Any:
     if "errorValue" in value:
         return _ERROR_TEXT.get(value["errorValue"].get("type", "ERROR"), "#ERROR!")
     return None
-
-
-def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) runs of consecutive rows."""
-    out: list[tuple[int, int]] = []
-    for row in rows:
-        if out and out[-1][1] == row - 1:
-            out[-1] = (out[-1][0], row)
-        else:
-            out.append((row, row))
-    return out
 
 
 def _found_last(data: TabData, start: int) -> bool:

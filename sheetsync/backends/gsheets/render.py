@@ -121,7 +121,6 @@ class Renderer:
         self.current_values = current_values
         self.out = Rendered()
         self._growth: dict[str, tuple[int, int]] = {}  # title -> rows, cols needed
-        self._formula_cells: set[tuple[int, int]] = set()  # of the whole tab being rendered
 
     def render(self, batch: WriteBatch) -> Rendered:
         for new in batch.new_tabs:
@@ -390,12 +389,12 @@ class Renderer:
         grid = self._content_values(content, grid_w, grid_h, formats, shown, refs)
         self._layout_formats(layout, formats)
         updates = formats.updates()
-        self._formula_cells = set(formats.formulas)
         # Three digests: the look (what matched lines rest on), every cell's format where it is, and the
         # lines as rendered. With the same look only changed lines go; with all three as last rendered (no
         # one moved the lines since), a changed line's values alone, in place, keeping its cells' formats.
         keys = [_line_key(grid[r - 1], shown.get(r)) for r in range(1, height + 1)]
-        look = self._layout_digest(updates, content, {ref.tab for ref in refs}) + _exact_digest(updates)
+        look = self._layout_digest(updates, content, formats.formulas.keys(), {ref.tab for ref in refs})
+        look += _exact_digest(updates)
         digest = look + _lines_digest(keys)
         if known is not None and known.layout and known.layout[:16] == look[:16]:
             old_keys = [_line_key(line) for line in old]
@@ -424,7 +423,7 @@ class Renderer:
 
     def _changed_values(self, name: str, grid: list[list[Any]], grid_w: int, changed: list[int]) -> None:
         """Every cell's format is as last rendered: send the values of the lines that differ, in place."""
-        for first, last in _runs_of(changed):
+        for first, last in row_runs(changed):
             block = [grid[r - 1] for r in range(first, last + 1)]
             self.out.values.append({"range": sheet_ref(name, first, 1, grid_w, len(block)), "values": block})
         self._need(name, len(grid), grid_w)
@@ -459,21 +458,13 @@ class Renderer:
             rewrite.update(range(j1 + 1, j2 + 1))
             if wanted > kept and i2 < old_height:  # at the end, the blank rows past the lines take them
                 requests.append(self._dimension("insertDimension", info, i2, i2 + wanted - kept))
+                info.rows += wanted - kept
             elif kept > wanted:
                 if i2 == old_height and j2 == height:  # the tail: empty the rows, keep the grid's size
                     cleared.update(range(j2 + 1, j2 + 1 + kept - wanted))
                 else:
                     requests.append(self._dimension("deleteDimension", info, i1 + wanted, i2))
-        info.rows += sum(
-            r["insertDimension"]["range"]["endIndex"] - r["insertDimension"]["range"]["startIndex"]
-            for r in requests
-            if "insertDimension" in r
-        )
-        info.rows -= sum(
-            r["deleteDimension"]["range"]["endIndex"] - r["deleteDimension"]["range"]["startIndex"]
-            for r in requests
-            if "deleteDimension" in r
-        )
+                    info.rows -= kept - wanted
         if requests and (info.charts or content.layout.charts):
             # Google stretches or shrinks a chart's ranges as rows move around them, but not when rows go in
             # just past a range's end: the charts are put back with the ranges the job gave them.
@@ -481,7 +472,7 @@ class Renderer:
             requests += [{"addChart": {"chart": chart_json(spec, info.sheet_id)}} for spec in content.layout.charts]
             info.charts = []
         self.out.requests.extend(requests)
-        for first, last in _runs_of(rewrite | cleared):
+        for first, last in row_runs(rewrite | cleared):
             self.out.requests.append(
                 {
                     "updateCells": {
@@ -493,7 +484,7 @@ class Renderer:
         self._format_runs(info, [u for u in updates if u[0][0] in rewrite])
         blank = [""] * grid_w
         lines = {r: grid[r - 1] for r in rewrite} | dict.fromkeys(cleared, blank)
-        for first, last in _runs_of(lines):
+        for first, last in row_runs(lines):
             block = [lines[r] for r in range(first, last + 1)]
             self.out.values.append({"range": sheet_ref(content.name, first, 1, grid_w, len(block)), "values": block})
         self._need(content.name, max([height, *cleared]), grid_w)
@@ -508,7 +499,11 @@ class Renderer:
         return {kind: {"range": span}}
 
     def _layout_digest(
-        self, updates: list[tuple[tuple[int, int], dict[str, Any], str]], content: TabContent, formula_tabs: set[str]
+        self,
+        updates: list[tuple[tuple[int, int], dict[str, Any], str]],
+        content: TabContent,
+        formula_cells: Iterable[tuple[int, int]],
+        formula_tabs: set[str],
     ) -> str:
         """What a whole tab's look depends on beyond its own lines; while it holds, a line that shows the
         same as before needs nothing sent, because a line's formats and links follow from what it shows
@@ -526,8 +521,9 @@ class Renderer:
                 lines.setdefault(row, []).append([col, fields, data])
         kinds = sorted({json.dumps(line, sort_keys=True) for line in lines.values()})  # the kinds of line there are
         linked: dict[str, set[int]] = {}
-        for (row, col), target in layout.links.items():
-            if "://" in target or target.startswith("mailto:") or (row, col) in self._formula_cells:
+        formulas = set(formula_cells)  # a link on a formula cell is the formula's own (see _layout_formats)
+        for where, target in layout.links.items():
+            if "://" in target or target.startswith("mailto:") or where in formulas:
                 continue
             tab, cell = split_ref(target)
             try:
@@ -556,7 +552,7 @@ class Renderer:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _tab(self, tab: str) -> list[list[Any]]:
-        return list(self.current_values.get(tab) or [])
+        return self.current_values.get(tab) or []
 
     def _sheet_id(self, tab: str) -> int | None:
         info = self.sheets.get(tab)
@@ -852,8 +848,8 @@ def _at(values: list[list[Any]], row: int, col: int) -> Any:
     return line[col - 1] if col <= len(line) else None
 
 
-def _runs_of(rows: Iterable[int]) -> list[tuple[int, int]]:
-    """Consecutive row numbers as (first, last) runs."""
+def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Row numbers as (first, last) runs of consecutive rows."""
     out: list[tuple[int, int]] = []
     for row in sorted(rows):
         if out and out[-1][1] == row - 1:
