@@ -64,6 +64,21 @@ def test_rows_are_frozen_and_with_writes_makes_new_ones(orders):
     assert later.row("A-1").read_raw("Note") is None  # what the guard compares against stays as read
     assert tab.row("A-1")["Note"] is None  # the original tab is untouched
 
+def test_what_a_later_job_records_as_read_is_the_row_as_read_not_as_written(orders):
+    # Later jobs see a tab with earlier jobs' writes; what they record as read (for the guard) must stay the
+    # workbook as read, whichever copy of the row or tab computed it first.
+    _, tab = orders
+    first = tab.read_of("A-1")
+    later = tab.with_writes({2: {"Note": "late", "Stock": 4}, 3: {"Note": "soon"}})
+    assert later.read_of("A-1") == first
+    assert later.read_of("A-2") == tab.read_of("A-2")
+    assert later.row("A-1").fingerprint() == tab.row("A-1").fingerprint()
+    assert later.read_of_row(later.row("A-1")).prints == tab.read_of_row(tab.row("A-1")).prints
+    assert later.read_of_row(later.row("A-1")).after == ("Note", "Stock")  # but it knows what it waits for
+    fresh = tab.with_writes({2: {"Note": "late"}})  # a copy made before anything was asked of the original
+    assert fresh.row("A-1").printed == tab.row("A-1").printed
+    assert "late" not in fresh.row("A-1").printed
+
 
 # --- change sets --------------------------------------------------------------------------------------
 

@@ -143,7 +143,7 @@ def test_formula_results_survive_a_save_for_readers_that_do_not_recalculate(book
     cfg, path, margin = book
     result = run(cfg, now)
     assert result.cells_written > 0
-    frame = pd.read_excel(path, sheet_name="SKUs")
+    frame = pd.read_excel(path, sheet_name="SKUs", engine="openpyxl")
     assert list(frame["Margin"]) == [900, 700]
     cached = openpyxl.load_workbook(path, data_only=True)["SKUs"]
     assert [cached.cell(r, margin).value for r in (2, 3)] == [900, 700]

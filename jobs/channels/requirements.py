@@ -68,11 +68,14 @@ class Needs:
     policy: ExportPolicy = field(init=False)
     reference: Reference = field(init=False)
     chart: Mapping[str, Decimal] = field(init=False)
+    certificate_min_carat: Decimal = field(init=False)
+    _common: tuple[Any, list[Need]] = field(init=False, default=(None, []))  # the last row's: asked per channel
 
     def __post_init__(self) -> None:
         self.policy = self.config.policy(ExportPolicy)
         self.reference = load_reference(self.config)
         self.chart = uk_chart(self.config)
+        self.certificate_min_carat = Decimal(str(self.config.policy("validate.certificate_min_carat", 0.5)))
 
     def market(self, channel: str) -> str:
         markets = self.policy.channel_markets
@@ -87,7 +90,9 @@ class Needs:
 
     def of(self, row: Any, channel: str) -> list[Need]:
         """Every need of `channel` for the row, common ones first."""
-        return common(self, row) + CHANNEL_NEEDS.get(channel, _none)(self, row, channel)
+        if self._common[0] is not row:
+            self._common = (row, common(self, row))
+        return self._common[1] + CHANNEL_NEEDS.get(channel, _none)(self, row, channel)
 
 
 def hallmark(row: Any, ref: Reference) -> Hallmark:
@@ -120,9 +125,9 @@ def common(n: Needs, row: Any) -> list[Need]:
 
 def _certificate_need(n: Needs, row: Any) -> Need | None:
     """A natural diamond from [policies.validate] certificate_min_carat needs its grading report."""
-    minimum = Decimal(str(n.config.policy("validate.certificate_min_carat", 0.5)))
     carat = row.get("Carat Weight")
-    if row.get("Stone") != "Diamond" or row.get("Stone Origin") != "Natural" or carat is None or carat < minimum:
+    natural = row.get("Stone") == "Diamond" and row.get("Stone Origin") == "Natural"
+    if not natural or carat is None or carat < n.certificate_min_carat:
         return None
     return Need("certificate", row.get("Certificate") is not None)
 

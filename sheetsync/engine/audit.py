@@ -309,7 +309,10 @@ def append_rows(
             have.append(header)
             batch.cells.append(CellWrite(tab, 1, cols[header], header))
     start = len(data.values) + 1 if data is not None else 2
-    for offset, values in enumerate(rows):
-        for header, value in zip(headers, values):
-            if value is not None and value != "":
-                batch.cells.append(CellWrite(tab, start + offset, cols[header], to_cell(value)))
+    where = [cols[header] for header in headers]
+    batch.cells.extend(
+        CellWrite(tab, row, col, to_cell(value))
+        for row, values in enumerate(rows, start=start)
+        for col, value in zip(where, values)
+        if value is not None and value != ""
+    )

@@ -24,6 +24,7 @@ class RowFinder:
         self._by_column: dict[tuple[str, str], dict[str, list[int]]] = {}
         self._prints: dict[tuple[str, int], str] = {}
         self._by_key: dict[str, dict[str | None, list[Row]]] = {}
+        self._changed: dict[tuple[RowRead, ...], str | None] = {}
 
     def find(self, tab: str, sheet_row: int, key: str) -> int | str:
         """The row now, or why the row cannot be written to (a sentence for the conflict message).
@@ -86,6 +87,8 @@ class RowFinder:
         read = typed.by_sheet_row.get(sheet_row) if typed is not None else None
         if index is None or index.schema is None or read is None:
             return None
+        if self._printed(tab, index, row) == read.printed:  # every cell as read (the usual case)
+            return None
         before = {h: cell_norm(v) for h, v in read.as_read().items() if h != column}
         after = {h: cell_norm(v) for h, v in index.cells(row).items() if h != column}
         if before == after:
@@ -101,8 +104,15 @@ class RowFinder:
             self._by_key[tab] = rows
         return self._by_key[tab].get(match_text(key), [])
 
-    def changed(self, reads: Iterable[RowRead]) -> str | None:
-        """Why rows a value was computed from are no longer as read (None: they are), for the conflict message."""
+    def changed(self, reads: tuple[RowRead, ...]) -> str | None:
+        """Why rows a value was computed from are no longer as read (None: they are), for the conflict message.
+
+        Asked once per set of reads: the writes to one row mostly share theirs."""
+        if reads not in self._changed:
+            self._changed[reads] = self._why_changed(reads)
+        return self._changed[reads]
+
+    def _why_changed(self, reads: Iterable[RowRead]) -> str | None:
         for read in reads:
             index = self.indexes.get(read.tab)
             if index is None or index.schema is None:

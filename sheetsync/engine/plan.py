@@ -375,7 +375,9 @@ def same_grid(current: list[list[Any]], rows: list[list[Any]]) -> bool:
     if len(wanted) != len(current):
         return False
     for have, want in zip(current, wanted):
-        if len(have) != len(want) or not all(same_cell(None, h, _as_read(h, w), _OPTS) for h, w in zip(have, want)):
+        if len(have) != len(want) or not all(
+            (type(h) is type(w) and h == w) or same_cell(None, h, _as_read(h, w), _OPTS) for h, w in zip(have, want)
+        ):
             return False
     return True
 

@@ -145,13 +145,13 @@ class KeyIndex:
 
     def cells(self, sheet_row: int) -> dict[str, Any]:
         """Every schema column's cell of a row now, by header (None for a column the tab no longer has)."""
-        assert self.schema is not None
         cells = self._by_row[sheet_row].cells
-        out = {}
-        for column in self.schema.columns:
-            col = self.columns.get(column.folded)
-            out[column.header] = cells[col - 1] if col is not None and col - 1 < len(cells) else None
-        return out
+        return {h: cells[col - 1] if col is not None and col - 1 < len(cells) else None for h, col in self._schema_cols}
+
+    @cached_property
+    def _schema_cols(self) -> list[tuple[str, int | None]]:
+        assert self.schema is not None
+        return [(column.header, self.columns.get(column.folded)) for column in self.schema.columns]
 
     def col(self, header: str) -> int | None:
         """The 1-based column of a header, matched as headers are (case and spacing ignored)."""

@@ -66,7 +66,7 @@ class Column:
     def regex(self) -> re.Pattern:
         return re.compile(self.pattern or ".*")
 
-    @property
+    @cached_property
     def folded(self) -> str:
         return fold(self.header)
 
@@ -115,6 +115,11 @@ class Schema:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @cached_property
+    def person_headers(self) -> tuple[str, ...]:
+        """The columns people own (what identifies a row at write time, with its key)."""
+        return tuple(c.header for c in self.columns if c.owner == "person")
 
     @property
     def key_column(self) -> Column:

@@ -54,6 +54,8 @@ class Row:
     repeated: bool = False  # another row holds the same key (a pasted copy, a typo): see `fingerprint`
     # raw cells that earlier jobs of this run write (what later jobs see)
     written: Mapping[str, Any] = field(repr=False, default_factory=lambda: _EMPTY)
+    # what is made from the cells as read (fingerprint, printed), shared by the row's copies with writes
+    as_read_cache: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def header(self, name: str) -> str:
         """The schema's spelling of a column name given in any case or spacing; UnknownColumn if none."""
@@ -96,26 +98,27 @@ class Row:
     def has_key(self) -> bool:
         return not is_fallback(self.key)
 
-    @cached_property
-    def _fingerprint(self) -> dict[str, Any]:
-        return {
-            c.header: cell_norm(self.read_raw(c.header))
-            for c in self.schema.columns
-            if c.owner == "person" and c.header in self.columns
-        }
-
     def fingerprint(self) -> dict[str, Any]:
         """The person-owned cells as read, by header: with the key, what identifies this row at write time."""
-        return self._fingerprint
+        if "fingerprint" not in self.as_read_cache:
+            cells, width, columns = self.cells, len(self.cells), self.columns
+            self.as_read_cache["fingerprint"] = {
+                h: cell_norm(cells[columns[h] - 1] if columns[h] <= width else None)
+                for h in self.schema.person_headers
+                if h in columns
+            }
+        return self.as_read_cache["fingerprint"]
 
     def as_read(self) -> dict[str, Any]:
         """Every schema column's cell as read, by header: what each write to the row was computed from."""
         return {c.header: self.read_raw(c.header) for c in self.schema.columns}
 
-    @cached_property
+    @property
     def printed(self) -> str:
         """`as_read()` as one comparable text (`print_text`), made once per row however many writes read it."""
-        return print_text(self.as_read())
+        if "printed" not in self.as_read_cache:
+            self.as_read_cache["printed"] = print_text(self.as_read())
+        return self.as_read_cache["printed"]
 
     @property
     def shown_key(self) -> str | None:
@@ -127,7 +130,7 @@ class Row:
         values = dict(self.values)
         values.update(writes)
         written = {**self.written, **{h: to_cell(v) for h, v in writes.items()}}
-        return replace(
+        return replace(  # `as_read_cache` goes along: writes leave the cells as read as they were
             self,
             values=MappingProxyType(values),
             written=MappingProxyType(written),
@@ -176,7 +179,9 @@ class Tab:
 
     @cached_property
     def _holding(self) -> dict[str, dict[str, list[Row]]]:
-        return {}  # column -> matched text -> the rows holding it, filled as asked (see read_of)
+        # column -> matched text -> the rows holding it as read, filled as asked (see read_of); shared with the
+        # tab's copies with writes, whose rows hold the same cells as read (`printed` is all read_of takes)
+        return {}
 
     def read_of(self, key: Any, column: str | None = None) -> RowRead:
         """What a value computed from the rows whose `column` (default: the key) holds `key` depends on:
@@ -242,7 +247,9 @@ class Tab:
         if not writes:
             return self
         rows = tuple(row.with_writes(writes[row.sheet_row]) if row.sheet_row in writes else row for row in self.rows)
-        return replace(self, rows=rows)
+        tab = replace(self, rows=rows)
+        tab.__dict__["_holding"] = self._holding  # rows by their cells as read: the same in every copy
+        return tab
 
     def frame(self):
         """The tab as a typed pandas DataFrame (schema columns, plus `_row` the sheet row number)."""
