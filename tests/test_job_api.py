@@ -64,6 +64,7 @@ def test_rows_are_frozen_and_with_writes_makes_new_ones(orders):
     assert later.row("A-1").read_raw("Note") is None  # what the guard compares against stays as read
     assert tab.row("A-1")["Note"] is None  # the original tab is untouched
 
+
 def test_what_a_later_job_records_as_read_is_the_row_as_read_not_as_written(orders):
     # Later jobs see a tab with earlier jobs' writes; what they record as read (for the guard) must stay the
     # workbook as read, whichever copy of the row or tab computed it first.
