@@ -50,3 +50,23 @@ def test_the_validate_benchmark_runs_on_a_small_catalog():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "x parse-only baseline" in done.stdout and "problems found by the rules: 0" not in done.stdout
+
+
+@pytest.mark.slow
+def test_the_run_benchmark_measures_google_on_the_emulator_at_size_s(tmp_path):
+    out = tmp_path / "figures.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "S", "--backends", "google"]
+        + ["--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    entry = json.loads(out.read_text())["sizes"]["S"]["google"]
+    runs = entry["runs"]
+    assert runs["identical rerun"]["cells"] == 0 and runs["first run"]["cells"] > 0
+    for run in runs.values():
+        assert run["requests"] > 0 and run["received"] > 0 and 0 < run["emulator"] < run["wall"]
+    assert entry["gspread"]["loop"]["requests"] > runs["first run"]["requests"]
+    assert "gspread-dataframe" in done.stdout and "emulator s" in done.stdout

@@ -292,3 +292,24 @@ def test_drive_create_get_delete(emulator: SheetsEmulator) -> None:
     assert set(fetched) == {"id", "name", "createdTime"}
     assert requests.delete(f"{drive}/{created['id']}", timeout=5).status_code == 204
     assert api(emulator, "GET", created["id"]).status_code == 404
+
+
+def test_a_mask_for_the_grid_dimensions_only_gives_them_as_the_whole_grid_masked_would(
+    emulator: SheetsEmulator, key: str
+) -> None:
+    emulator.set_note(key, "Orders", 2, 1, "checked")
+    dims = "sheets(properties(title),data(columnMetadata(pixelSize),rowMetadata(pixelSize)))"
+    only = api(emulator, "GET", key, params={"fields": dims}).json()
+    whole = api(emulator, "GET", key, params={"includeGridData": "true"}).json()
+    data = whole["sheets"][0]["data"][0]
+    assert "rowData" in data  # the cells are there to be left out
+    assert only["sheets"][0]["data"] == [
+        {
+            "columnMetadata": [{"pixelSize": c["pixelSize"]} for c in data["columnMetadata"]],
+            "rowMetadata": [{"pixelSize": r["pixelSize"]} for r in data["rowMetadata"]],
+        }
+    ]
+    cells = "sheets(data(rowData(values(note))))"
+    assert api(emulator, "GET", key, params={"fields": cells}).json()["sheets"][0]["data"][0]["rowData"][1] == {
+        "values": [{"note": "checked"}, {}]  # a cell with a value but no note keeps its place
+    }

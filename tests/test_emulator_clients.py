@@ -657,3 +657,39 @@ def test_api_client_formula_render(service: Any, sh: gspread.Spreadsheet) -> Non
     got = service.values().batchGet(spreadsheetId=sh.id, ranges=["Sheet1!A1"], valueRenderOption="FORMULA").execute()
     assert got["valueRanges"][0]["values"] == [["=Prices!B2+1"]]
     assert service.values().get(spreadsheetId=sh.id, range="Sheet1!A1").execute()["values"] == [["11"]]
+
+
+def test_formulas_show_every_write_though_computed_once_before_the_next_read(
+    ws: gspread.Worksheet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sheetsync.testing import formula
+
+    ws.update([[1], [2], ["=A1+A2"]], "A1", value_input_option=ValueInputOption.user_entered)
+    passes: list[int] = []
+    real = formula.Recalculation.run
+    monkeypatch.setattr(formula.Recalculation, "run", lambda self: (passes.append(1), real(self))[1])
+    ws.update([[5]], "A1")
+    ws.batch_update([{"range": "A2", "values": [[10]]}])
+    ws.batch_clear(["B1"])
+    ws.format("A1", {"backgroundColor": {"red": 1}})  # a batchUpdate that reads no result
+    assert passes == []  # writes alone compute nothing yet
+    assert ws.acell("A3").value == "15"  # the read sees every write
+    assert ws.acell("A3").value == "15" and len(passes) == 1  # once, however many writes and reads
+    answer = ws.update([[7]], "A1", include_values_in_response=True)
+    assert answer["updatedData"]["values"] == [["7"]]
+    assert ws.get("A3", value_render_option=ValueRenderOption.unformatted) == [[17]]
+
+
+def test_a_sort_after_a_write_sorts_by_what_formulas_show_now(service: Any, sh: gspread.Spreadsheet) -> None:
+    ws = sh.sheet1
+    ws.update(
+        [["=D1", "pear"], ["=D2", "fig"], ["=D3", "kiwi"]], "A1", value_input_option=ValueInputOption.user_entered
+    )
+    ws.update([[3], [1], [2]], "D1")
+    ws.update([[0]], "D3")  # kiwi's result goes from 2 to 0 just before the sort, with no read between
+    grid = {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 2}
+    service.batchUpdate(
+        spreadsheetId=sh.id,
+        body={"requests": [{"sortRange": {"range": grid, "sortSpecs": [{"dimensionIndex": 0}]}}]},
+    ).execute()
+    assert ws.col_values(2) == ["kiwi", "fig", "pear"]  # 0, 1, 3: not by the results before the last write

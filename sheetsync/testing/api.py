@@ -8,7 +8,7 @@ from typing import Any
 from . import drive
 from .batch_update import apply_batch
 from .errors import ApiError, bad_request
-from .formula import recalculate
+from .formula import mark_stale, settle
 from .render import spreadsheet_json
 from .requests_features import metadata_matches
 from .schema import check_body, check_query
@@ -98,11 +98,12 @@ def _create(state: EmulatorState, params: dict[str, str], query: Query, body: An
 
 
 def _batch_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    book = state.book(params["id"])
+    book = state.book(params["id"], settled=False)  # apply_batch computes formulas first if a request reads them
     draft, replies = apply_batch(book, body, state.user_email)
     state.replace(draft)
     response: dict[str, Any] = {"spreadsheetId": draft.spreadsheet_id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
+        settle(draft)
         response["updatedSpreadsheet"] = spreadsheet_json(
             draft, state.user_email, body.get("responseRanges") or [], bool(body.get("responseIncludeGridData")), None
         )
@@ -123,6 +124,7 @@ def _values_batch_get(state: EmulatorState, params: dict[str, str], query: Query
 def _with_values(book: Spreadsheet, response: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """Add updatedData when includeValuesInResponse asks for it."""
     if str(options.get("includeValuesInResponse")).lower() == "true" and "updatedRange" in response:
+        settle(book)  # what formulas show once the write landed
         box, _ = resolve(book, response["updatedRange"])
         response["updatedData"] = value_range(
             box,
@@ -140,11 +142,14 @@ def _value_range_body(body: Any, where: str = "data") -> None:
 
 
 def _values_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    book = state.book(params["id"])
+    book = state.book(params["id"], settled=False)
     _value_range_body(body)
     user_entered = _input_option(_one(query, "valueInputOption"))
     check_body_range(book, params["range"], body.get("range"))
-    response = write_values(book, params["range"], body.get("values"), body.get("majorDimension"), user_entered)
+    response = write_values(
+        book, params["range"], body.get("values"), body.get("majorDimension"), user_entered, recalc=False
+    )
+    mark_stale(book)
     return 200, _with_values(book, response, _flat(query))
 
 
@@ -162,11 +167,11 @@ def _values_append(state: EmulatorState, params: dict[str, str], query: Query, b
 
 
 def _values_clear(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    return 200, clear_values(state.book(params["id"]), params["range"])
+    return 200, clear_values(state.book(params["id"], settled=False), params["range"])
 
 
 def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    book = state.book(params["id"])
+    book = state.book(params["id"], settled=False)
     check_body(
         "BatchUpdateValuesRequest",
         {
@@ -178,7 +183,7 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
         },
     )
     user_entered = _input_option(body.get("valueInputOption"))
-    draft = book.snapshot()  # all ranges or none, like Google
+    draft = book.snapshot(_written_sheets(book, body.get("data") or []))  # all ranges or none, like Google
     responses = [
         write_values(
             draft,
@@ -191,7 +196,7 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
         )
         for i, item in enumerate(body.get("data") or [])
     ]
-    recalculate(draft)
+    mark_stale(draft)
     state.replace(draft)
     responses = [_with_values(draft, r, body) for r in responses]
     counted = [r for r in responses if "updatedCells" in r]
@@ -207,10 +212,19 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
     return 200, result
 
 
+def _written_sheets(book: Spreadsheet, data: list[Any]) -> list[Any] | None:
+    """The sheets a values write's ranges fall in (None: every sheet, when a range does not resolve here; the
+    write itself then says why)."""
+    try:
+        return [resolve(book, item.get("range", ""), clip=False)[0].sheet for item in data]
+    except (ApiError, AttributeError):
+        return None
+
+
 def _values_batch_clear(state: EmulatorState, params: dict[str, str], query: Query, body: Any) -> tuple[int, Any]:
-    book = state.book(params["id"])
+    book = state.book(params["id"], settled=False)
     check_body("BatchClearValuesRequest", body)
-    draft = book.snapshot()
+    draft = book.snapshot(_written_sheets(book, [{"range": text} for text in body.get("ranges") or []]))
     cleared = [clear_values(draft, text)["clearedRange"] for text in body.get("ranges") or []]
     state.replace(draft)
     return 200, {"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared}

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import requests_cells, requests_dimensions, requests_features, requests_sheets
 from .errors import ApiError, bad_request
-from .formula import recalculate
+from .formula import mark_stale, settle
 from .requests_common import Context
 from .schema import check_body, schema
 from .sheets_model import Spreadsheet
@@ -19,6 +19,49 @@ HANDLERS: dict[str, Handler] = {
     **requests_dimensions.HANDLERS,
     **requests_features.HANDLERS,
 }
+
+
+# Requests that never read what a formula shows: a batch of only these leaves formulas to be computed before
+# the next read (formula.settle), as values writes do.
+BLIND_TO_RESULTS = frozenset(
+    {
+        "updateCells",
+        "repeatCell",
+        "insertDimension",
+        "deleteDimension",
+        "appendDimension",
+        "moveDimension",
+        "updateDimensionProperties",
+        "insertRange",
+        "deleteRange",
+        "addSheet",
+        "deleteSheet",
+        "updateSheetProperties",
+        "updateSpreadsheetProperties",
+        "mergeCells",
+        "unmergeCells",
+        "updateBorders",
+        "addConditionalFormatRule",
+        "updateConditionalFormatRule",
+        "deleteConditionalFormatRule",
+        "addProtectedRange",
+        "updateProtectedRange",
+        "deleteProtectedRange",
+        "createDeveloperMetadata",
+        "updateDeveloperMetadata",
+        "deleteDeveloperMetadata",
+        "addNamedRange",
+        "updateNamedRange",
+        "deleteNamedRange",
+        "setDataValidation",
+        "addChart",
+        "updateChartSpec",
+        "deleteEmbeddedObject",
+        "addBanding",
+        "updateBanding",
+        "deleteBanding",
+    }
+)
 
 
 def flatten_requests(requests: Any) -> list[Any]:
@@ -38,11 +81,13 @@ def apply_batch(book: Spreadsheet, body: dict[str, Any], owner: str) -> tuple[Sp
     """Apply the body's requests to a copy; the caller swaps it in only if every request succeeded."""
     requests = flatten_requests(body.get("requests"))
     check_body("BatchUpdateSpreadsheetRequest", {**body, "requests": requests})
+    if not all(isinstance(r, dict) and set(r) <= BLIND_TO_RESULTS for r in requests):
+        settle(book)  # sorting, finding, pasting values or sizing to text reads what formulas show
     draft = book.snapshot()
     replies = [_apply_one(draft, index, request, Context(owner)) for index, request in enumerate(requests)]
     for sheet in draft.sheets:
         sheet.prune()
-    recalculate(draft)
+    mark_stale(draft)  # computed before the next read (formula.settle)
     draft.touch()
     return draft, replies
 

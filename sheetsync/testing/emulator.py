@@ -39,6 +39,8 @@ class RequestRecord:
     body: Any
     query: dict[str, list[str]] = field(default_factory=dict)
     status: int | None = None
+    began: float = 0.0  # time.perf_counter() when the answer began (system-wide on Linux: comparable across processes)
+    seconds: float = 0.0  # spent answering (the added latency left out)
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,7 @@ class SheetsEmulator:
         return self.state.sheet_properties(key, tab)
 
     def spreadsheet(self, key: str) -> Spreadsheet:
-        """The live model object (advanced use; take care, it is shared with the server)."""
+        """The live model object, its formulas computed (advanced use; take care, it is shared with the server)."""
         return self.state.book(key)
 
     def client(self) -> Any:
@@ -320,7 +322,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.emulator._fire(HookEvent(record.kind, "before", method, record.path, record.spreadsheet_id))
         if self.emulator.latency:
             time.sleep(self.emulator.latency)
+        record.began = time.perf_counter()
         status, body, headers = self._answer(method, raw_path, query, record, payload)
+        record.seconds = time.perf_counter() - record.began
         if status is None:
             return
         record.status = status

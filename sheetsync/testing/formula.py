@@ -302,8 +302,22 @@ def from_library(result: Any) -> Value | None:
 
 def recalculate(book: Any) -> None:
     """Recompute every formula in the spreadsheet (Google recalculates on every change)."""
+    book.formulas_stale = False
     if any(cell.formula is not None for sheet in book.sheets for cell in sheet.cells.values()):
         Recalculation(book).run()
+
+
+def mark_stale(book: Any) -> None:
+    """Values changed: formulas are recomputed by the next `settle`, before anything reads a result. What a
+    client sees is the same as recomputing on every change (the results depend only on the cells), but
+    several writes in a row with no read between them cost one recalculation."""
+    book.formulas_stale = True
+
+
+def settle(book: Any) -> None:
+    """Recompute formulas if values changed since they were last computed."""
+    if book.formulas_stale:
+        recalculate(book)
 
 
 _CELL_REF = re.compile(r"(?<![\w.!$'])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w(])")

@@ -127,10 +127,13 @@ def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def grid_data(box: Box, cell_mask: Mask | None = None, locale: str | None = None) -> dict[str, Any]:
-    """GridData for a box: rowData trimmed after the last non-empty row and cell."""
+def grid_data(
+    box: Box, cell_mask: Mask | None = None, locale: str | None = None, with_cells: bool = True
+) -> dict[str, Any]:
+    """GridData for a box: rowData trimmed after the last non-empty row and cell (none when `with_cells` is
+    False: a field mask asking for the grid's dimensions only)."""
     rendered: dict[int, dict[int, dict[str, Any]]] = {}
-    for (r, c), cell in box.sheet.cells.items():
+    for (r, c), cell in box.sheet.cells.items() if with_cells else ():
         if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
             data = cell_json(cell, cell_mask, locale)
             if data:
@@ -173,11 +176,13 @@ def spreadsheet_json(
         fields is not None and mask_wants(mask, "sheets", "data") and mask is not None
     )
     sheets = [s for s in book.sheets if not boxes or any(b.sheet is s for b in boxes)]
+    cells = _wants_cells(mask)
     result = {
         "spreadsheetId": book.spreadsheet_id,
         "properties": {**book.properties, "defaultFormat": DEFAULT_FORMAT, "spreadsheetTheme": SPREADSHEET_THEME},
         "sheets": [
-            _sheet_json(book, s, [b for b in boxes if b.sheet is s], want_grid, owner, _cell_mask(mask)) for s in sheets
+            _sheet_json(book, s, [b for b in boxes if b.sheet is s], want_grid, owner, _cell_mask(mask), cells)
+            for s in sheets
         ],
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
@@ -188,6 +193,16 @@ def spreadsheet_json(
     if book.developer_metadata:
         result["developerMetadata"] = [m for m in book.developer_metadata if m.get("location", {}).get("spreadsheet")]
     return apply_mask(result, mask)
+
+
+def _wants_cells(mask: Mask | None) -> bool:
+    """Whether a fields mask can keep any of sheets.data.rowData (not when it names other parts of data only)."""
+    node: Any = mask
+    for name in ("sheets", "data"):
+        if not isinstance(node, dict) or "*" in node:
+            return True
+        node = node.get(name)
+    return not isinstance(node, dict) or "*" in node or "rowData" in node
 
 
 def _cell_mask(mask: Mask | None) -> Mask | None:
@@ -201,12 +216,18 @@ def _cell_mask(mask: Mask | None) -> Mask | None:
 
 
 def _sheet_json(
-    book: Spreadsheet, sheet: Sheet, boxes: list[Box], want_grid: bool, owner: str, cell_mask: Mask | None = None
+    book: Spreadsheet,
+    sheet: Sheet,
+    boxes: list[Box],
+    want_grid: bool,
+    owner: str,
+    cell_mask: Mask | None = None,
+    cells: bool = True,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(book, sheet)}
     if want_grid:
         boxes = boxes or [Box(sheet, 0, sheet.rows, 0, sheet.cols)]
-        out["data"] = [grid_data(box, cell_mask, book.properties.get("locale")) for box in boxes]
+        out["data"] = [grid_data(box, cell_mask, book.properties.get("locale"), cells) for box in boxes]
     if sheet.protected:
         out["protectedRanges"] = [protected_range_json(book, sheet, p, owner) for p in sheet.protected]
     if sheet.charts:

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import secrets
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,6 +152,9 @@ class Spreadsheet:
     accessible: bool = True  # False: exists but belongs to someone else (403)
     named_ranges: list[dict[str, Any]] = field(default_factory=list)  # NamedRange JSON, range with sheetId
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    # Values were written since formulas were last computed: they are computed before anything reads the
+    # spreadsheet (see formula.settle), so a run's several writes in a row cost one recalculation, not one each.
+    formulas_stale: bool = False
 
     def touch(self) -> None:
         """Record a modification time, as Drive's modifiedTime does."""
@@ -162,17 +166,22 @@ class Spreadsheet:
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
-    def snapshot(self) -> Spreadsheet:
-        """A copy that batchUpdate edits, swapped in only if every request succeeds (much faster than deepcopy)."""
+    def snapshot(self, only: Iterable[Sheet] | None = None) -> Spreadsheet:
+        """A copy that batchUpdate edits, swapped in only if every request succeeds (much faster than deepcopy).
+
+        `only`: the sheets the edit can change (a values write's ranges); the others are shared with this
+        spreadsheet, which is replaced by the copy or discarded."""
+        copied = None if only is None else {id(sheet) for sheet in only}
         return Spreadsheet(
             self.spreadsheet_id,
             clone_json(self.properties),
-            [s.copy() for s in self.sheets],
+            [s.copy() if copied is None or id(s) in copied else s for s in self.sheets],
             self.created,
             self.modified,
             self.accessible,
             clone_json(self.named_ranges),
             clone_json(self.developer_metadata),
+            self.formulas_stale,
         )
 
 

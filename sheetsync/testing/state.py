@@ -8,7 +8,7 @@ from typing import Any
 from .a1 import format_range
 from .cellvalues import Cell, python_value
 from .errors import ApiError
-from .formula import recalculate
+from .formula import recalculate, settle
 from .render import sheet_properties
 from .sheets_model import (
     DEFAULT_COLS,
@@ -35,14 +35,17 @@ class EmulatorState:
         self.lock = threading.RLock()
         self.books: dict[str, Spreadsheet] = {}
 
-    def book(self, key: str) -> Spreadsheet:
-        """The spreadsheet for key, or Google's 404 / 403."""
+    def book(self, key: str, *, settled: bool = True) -> Spreadsheet:
+        """The spreadsheet for key, or Google's 404 / 403; its formulas computed unless `settled` is False (a
+        call that only writes values, and leaves them to be computed before the next read)."""
         with self.lock:
             book = self.books.get(key)
-        if book is None:
-            raise ApiError(404, "Requested entity was not found.")
-        if not book.accessible:
-            raise ApiError(403, "The caller does not have permission")
+            if book is None:
+                raise ApiError(404, "Requested entity was not found.")
+            if not book.accessible:
+                raise ApiError(403, "The caller does not have permission")
+            if settled:
+                settle(book)
         return book
 
     def add(self, book: Spreadsheet) -> str:

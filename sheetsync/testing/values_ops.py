@@ -8,7 +8,7 @@ from typing import Any
 from .a1 import A1Range, column_letters, format_range
 from .cellvalues import rendered_value
 from .errors import bad_request, field_violation
-from .formula import recalculate
+from .formula import mark_stale, recalculate
 from .sheets_model import Box, Sheet, Spreadsheet, grid_limits_error, resolve, shift_dimension
 from .userinput import apply_input
 
@@ -164,7 +164,7 @@ def clear_values(book: Spreadsheet, text: str) -> dict[str, Any]:
         if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
             cell.clear_value()
     box.sheet.prune()
-    recalculate(book)
+    mark_stale(book)  # computed before the next read (formula.settle)
     book.touch()
     return {"spreadsheetId": book.spreadsheet_id, "clearedRange": box.a1()}
 
