@@ -255,7 +255,7 @@ def test_a_fix_saved_in_libreoffice_clears_the_note_and_fill(book, now, tmp_path
     run(cfg, now)
     cell = openpyxl.load_workbook(path)["SKUs"].cell(3, purity)
     assert cell.comment is None and _fill(cell) == ""
-    assert list(pd.read_excel(path, sheet_name="SKUs")["Margin"]) == [900, 700]
+    assert list(pd.read_excel(path, sheet_name="SKUs", engine="openpyxl")["Margin"]) == [900, 700]
 
 
 @pytest.mark.slow
