@@ -8,7 +8,7 @@ from typing import Any
 from . import drive
 from .batch_update import apply_batch
 from .errors import ApiError, bad_request
-from .formula import mark_stale, settle
+from .formula import settle
 from .render import spreadsheet_json
 from .requests_features import metadata_matches
 from .schema import check_body, check_query
@@ -146,10 +146,7 @@ def _values_update(state: EmulatorState, params: dict[str, str], query: Query, b
     _value_range_body(body)
     user_entered = _input_option(_one(query, "valueInputOption"))
     check_body_range(book, params["range"], body.get("range"))
-    response = write_values(
-        book, params["range"], body.get("values"), body.get("majorDimension"), user_entered, recalc=False
-    )
-    mark_stale(book)
+    response = write_values(book, params["range"], body.get("values"), body.get("majorDimension"), user_entered)
     return 200, _with_values(book, response, _flat(query))
 
 
@@ -192,11 +189,9 @@ def _values_batch_update(state: EmulatorState, params: dict[str, str], query: Qu
             item.get("majorDimension"),
             user_entered,
             f"data[{i}].values",
-            recalc=False,
         )
         for i, item in enumerate(body.get("data") or [])
     ]
-    mark_stale(draft)
     state.replace(draft)
     responses = [_with_values(draft, r, body) for r in responses]
     counted = [r for r in responses if "updatedCells" in r]

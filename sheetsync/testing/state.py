@@ -8,7 +8,7 @@ from typing import Any
 from .a1 import format_range
 from .cellvalues import Cell, python_value
 from .errors import ApiError
-from .formula import recalculate, settle
+from .formula import mark_stale, settle
 from .render import sheet_properties
 from .sheets_model import (
     DEFAULT_COLS,
@@ -64,7 +64,7 @@ class EmulatorState:
             book.sheets = []
             for index, (name, rows) in enumerate(tabs.items()):
                 book.sheets.append(_sheet_with_rows(name, 0 if index == 0 else new_numeric_id(), rows))
-        recalculate(book)
+        mark_stale(book)
         return self.add(book)
 
     def add_foreign_spreadsheet(self, key: str | None) -> str:
@@ -82,7 +82,7 @@ class EmulatorState:
                     book.sheets[book.sheets.index(old)] = fresh
                 else:
                     book.sheets.append(fresh)
-            recalculate(book)
+            mark_stale(book)
             book.touch()
 
     def _sheet(self, key: str, tab: str) -> Sheet:
@@ -116,14 +116,14 @@ class EmulatorState:
                 for j, raw in enumerate(row):
                     apply_input(sheet.cell(at_row - 1 + i, j), raw, True, book.properties.get("locale"))
             sheet.prune()
-            recalculate(book)
+            mark_stale(book)
             book.touch()
 
     def delete_rows(self, key: str, tab: str, first_row: int, last_row: int) -> None:
         with self.lock:
             book = self.book(key)
             shift_dimension(book, self._sheet(key, tab), 0, first_row - 1, -(last_row - first_row + 1))
-            recalculate(book)
+            mark_stale(book)
             book.touch()
 
     def notes(self, key: str, tab: str) -> dict[tuple[int, int], str]:

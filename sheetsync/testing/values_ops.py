@@ -8,7 +8,7 @@ from typing import Any
 from .a1 import A1Range, column_letters, format_range
 from .cellvalues import rendered_value
 from .errors import bad_request, field_violation
-from .formula import mark_stale, recalculate
+from .formula import mark_stale
 from .sheets_model import Box, Sheet, Spreadsheet, grid_limits_error, resolve, shift_dimension
 from .userinput import apply_input
 
@@ -102,9 +102,8 @@ def write_values(
     major: str | None,
     user_entered: bool,
     field_name: str = "data.values",
-    recalc: bool = True,
 ) -> dict[str, Any]:
-    """values.update for one range; returns an UpdateValuesResponse (recalc=False: the caller recalculates)."""
+    """values.update for one range; returns an UpdateValuesResponse (formulas computed before the next read)."""
     box, parsed = resolve(book, text, clip=False)
     rows = _as_rows(values, major, field_name)
     height, width = len(rows), max((len(row) for row in rows), default=0)
@@ -120,8 +119,7 @@ def write_values(
                 if cells[at].is_blank():  # only the cells written can have become blank (pruning the whole
                     del cells[at]  # sheet per range made a many-range write quadratic)
                 written += 1
-    if recalc:
-        recalculate(book)
+    mark_stale(book)
     book.touch()
     response: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     if height and width:
