@@ -7,10 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheetsync.testing import SheetsEmulator
+from sheetsync.testing.cellvalues import Cell
 from sheetsync.testing.formula import shift_formula
 from sheetsync.testing.numfmt import render
+from sheetsync.testing.sheets_model import new_sheet
 from sheetsync.testing.userinput import parse_user_entered
 
 
@@ -102,3 +106,21 @@ def test_python_api_row_edits_recompute_formulas(emulator: SheetsEmulator) -> No
     assert emulator.values(key, "T") == [[10, 11]]
     emulator.insert_rows(key, "T", 1, [["=5*5"]])
     assert emulator.values(key, "T")[0] == [25]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stored=st.sets(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=60),
+    rows=st.tuples(st.integers(0, 40), st.integers(0, 40)),
+    cols=st.tuples(st.integers(0, 12), st.integers(0, 12)),
+)
+def test_the_cells_within_a_box_are_the_stored_cells_inside_it_by_either_path(
+    stored: set[tuple[int, int]], rows: tuple[int, int], cols: tuple[int, int]
+) -> None:
+    """Small boxes are visited position by position, large ones by scanning the stored cells: same answer."""
+    sheet = new_sheet("S", 0, rows=50, cols=15)
+    sheet.cells = {k: Cell(f"{k}") for k in stored}
+    (r0, r1), (c0, c1) = sorted(rows), sorted(cols)
+    found = sheet.cells_within(r0, r1, c0, c1)
+    assert {k: cell.value for k, cell in found} == {k: f"{k}" for k in stored if r0 <= k[0] < r1 and c0 <= k[1] < c1}
+    assert len(found) == len({k for k, _ in found})

@@ -55,6 +55,15 @@ def _run(emulator: SheetsEmulator, config, key: str) -> tuple[list[Any], Countin
     return list(emulator.requests), session, result
 
 
+def _run_with(emulator: SheetsEmulator, config, key: str, hook) -> tuple[list[Any], Counting, Any]:
+    """A run with `hook` seeing each request (a person editing while it runs)."""
+    emulator.add_hook(hook)
+    try:
+        return _run(emulator, config, key)
+    finally:
+        emulator._hooks.remove(hook)
+
+
 def _values_read(emulator: SheetsEmulator, key: str) -> int:
     """Bytes of one UNFORMATTED values read of the data tabs: the yardstick of a small change's download."""
     session = Counting(emulator.endpoint)
@@ -165,11 +174,7 @@ def test_guard_finds_a_row_moved_outside_what_it_reread(emulator, config, demo_r
             width = max(len(r) for r in grid)
             emulator.set_values(key, "SKUs!A2", [r + [""] * (width - len(r)) for r in body])
 
-    emulator.add_hook(sort_once)
-    try:
-        _, _, result = _run(emulator, config, key)
-    finally:
-        emulator._hooks.remove(sort_once)
+    _, _, result = _run_with(emulator, config, key, sort_once)
     assert moved["done"]
     assert not [p for p in result.conflicts if p.key == values[1][values[0].index("SKU")]]
     after = emulator.values(key, "SKUs")
@@ -571,3 +576,35 @@ def test_to_do_sent_line_by_line_stays_right_after_a_person_sorts_and_ticks_it(
 
     shown = [_line_key([str(v) if isinstance(v, RowRef) else api_value(v) for v in line]) for line in wanted[0].rows]
     assert [_line_key(line) for line in after] == shown  # every line the run meant, in its order, none lost
+
+
+@pytest.mark.slow
+def test_the_copy_log_is_reread_by_its_end_and_a_row_typed_there_meanwhile_is_kept(emulator, config, demo_rows):
+    """Rows are only added to the Copy Log: the guard reads its header and last rows, not its Entry column, and
+    a row a person types under the last one during the run stays, with the run's new rows after it."""
+    key = demo_spreadsheet(emulator, config, demo_rows)
+    _run(emulator, config, key)
+    skus = emulator.values(key, "SKUs")
+    status = skus[0].index("Description Status")
+    row = next(n for n, line in enumerate(skus[1:], start=2) if len(line) > status and line[status] == "Drafting")
+    emulator.set_values(key, f"SKUs!{column_letter(status + 1)}{row}", [["Brief"]])
+    log = emulator.values(key, "Copy Log")
+    typed = ["CL-99999", "a person's own line"]
+    done = {"typed": False}
+
+    def type_a_line(event):  # before the guard's re-read (after the metadata and values reads and the lease)
+        if event.kind == "get" and event.phase == "before" and not done["typed"] and len(emulator.requests) > 2:
+            done["typed"] = True
+            emulator.set_values(key, f"'Copy Log'!A{len(log) + 1}", [typed])
+
+    requests_made, _, result = _run_with(emulator, config, key, type_a_line)
+    assert done["typed"]
+    guard = next(r for r in requests_made if r.kind == "get" and r.query.get("ranges"))
+    copy_log = [r for r in guard.query["ranges"] if r.startswith("'Copy Log'")]
+    assert copy_log and "'Copy Log'!A2:A" not in copy_log, copy_log
+    assert not result.conflicts
+    after = emulator.values(key, "Copy Log")
+    assert after[: len(log)] == log
+    assert after[len(log)][:2] == typed
+    added = after[len(log) + 1 :]
+    assert [line[:2] for line in added] == [[added[0][0], skus[row - 1][skus[0].index("SKU")]]], added

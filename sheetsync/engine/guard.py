@@ -226,6 +226,8 @@ def guard_scopes(plan: Plan, tabs: Mapping[str, Tab], data: Mapping[str, TabData
             continue  # rows are added after its end, which only a whole read finds
         held = frozenset(rows.values()) | read_keys.get(name, set())
         end = max(2, len(data[name].values) - END_ROWS + 1) if name in ends else 0
+        if end and not held and not columns:
+            key_col = None  # rows are only added (the Copy Log): its end is all the guard needs of it
         scopes[name] = GuardScope(key_col, frozenset(rows), held, columns=columns, end=end)
     return scopes
 

@@ -222,12 +222,7 @@ class Recalculation:
             return self._ranges[where]
         grid = np.empty((max(r1 - r0, 1), max(c1 - c0, 1)), dtype=object)
         grid.fill(EMPTY)  # np.full would store a plain-str copy, and the library tests EMPTY by identity
-        if (r1 - r0) * (c1 - c0) <= len(target.cells):  # visit whichever is fewer: the box or the stored cells
-            found = [
-                ((r, c), target.cells[(r, c)]) for r in range(r0, r1) for c in range(c0, c1) if (r, c) in target.cells
-            ]
-        else:
-            found = [(k, cell) for k, cell in list(target.cells.items()) if r0 <= k[0] < r1 and c0 <= k[1] < c1]
+        found = target.cells_within(r0, r1, c0, c1)
         settled = True
         for (r, c), cell in found:
             if cell.formula is not None:

@@ -133,11 +133,10 @@ def grid_data(
     """GridData for a box: rowData trimmed after the last non-empty row and cell (none when `with_cells` is
     False: a field mask asking for the grid's dimensions only)."""
     rendered: dict[int, dict[int, dict[str, Any]]] = {}
-    for (r, c), cell in box.sheet.cells.items() if with_cells else ():
-        if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
-            data = cell_json(cell, cell_mask, locale)
-            if data:
-                rendered.setdefault(r - box.r0, {})[c - box.c0] = data
+    for (r, c), cell in box.sheet.cells_within(box.r0, box.r1, box.c0, box.c1) if with_cells else ():
+        data = cell_json(cell, cell_mask, locale)
+        if data:
+            rendered.setdefault(r - box.r0, {})[c - box.c0] = data
     out: dict[str, Any] = {}
     if box.r0:
         out["startRow"] = box.r0

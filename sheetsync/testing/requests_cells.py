@@ -207,8 +207,8 @@ def merge_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[s
         if (pr1 - pr0) * (pc1 - pc0) < 2:
             continue
         sheet.merges.append({"startRowIndex": pr0, "endRowIndex": pr1, "startColumnIndex": pc0, "endColumnIndex": pc1})
-        for (r, c), cell in sheet.cells.items():
-            if pr0 <= r < pr1 and pc0 <= c < pc1 and (r, c) != (pr0, pc0):
+        for (r, c), cell in sheet.cells_within(pr0, pr1, pc0, pc1):
+            if (r, c) != (pr0, pc0):
                 cell.clear_value()
     return {}
 
@@ -262,7 +262,7 @@ def copy_paste(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[st
     cols_out = max(width, (e1 - e0) // width * width) if width else 0
     if d0 + rows_out > dst_sheet.rows or e0 + cols_out > dst_sheet.cols:
         raise bad_request("Invalid paste: the pasted data exceeds the grid limits of the sheet.")
-    sources = {k: v.copy() for k, v in src_sheet.cells.items() if s0 <= k[0] < s1 and t0 <= k[1] < t1}
+    sources = {k: v.copy() for k, v in src_sheet.cells_within(s0, s1, t0, t1)}
     for i in range(rows_out):
         for j in range(cols_out):
             di, dj = i % height, j % width

@@ -44,8 +44,13 @@ def insert_dimension(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> d
 def _inherit(sheet: Sheet, axis: int, source: int, targets: range) -> None:
     """Copy formats, number formats and the pixel size from one row/column onto the new ones."""
     meta = sheet.row_meta if axis == 0 else sheet.col_meta
-    for (r, c), cell in list(sheet.cells.items()):
-        if (r if axis == 0 else c) != source or not (cell.format or cell.number_format):
+    line = (
+        sheet.cells_within(source, source + 1, 0, sheet.cols)
+        if axis == 0
+        else sheet.cells_within(0, sheet.rows, source, source + 1)
+    )
+    for (r, c), cell in line:
+        if not (cell.format or cell.number_format):
             continue
         for t in targets:
             target = sheet.cell(t, c) if axis == 0 else sheet.cell(r, t)

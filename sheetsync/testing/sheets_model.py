@@ -87,6 +87,15 @@ class Sheet:
         """The cell if it exists, without creating it."""
         return self.cells.get((row, col))
 
+    def cells_within(self, r0: int, r1: int, c0: int, c1: int) -> list[tuple[tuple[int, int], Cell]]:
+        """The stored cells in rows r0..r1-1 and columns c0..c1-1 (half-open), visiting whichever is fewer: the
+        box's positions or the stored cells (a request of many narrow ranges would otherwise scan the whole
+        sheet once per range)."""
+        cells = self.cells
+        if (r1 - r0) * (c1 - c0) <= len(cells):
+            return [((r, c), cells[(r, c)]) for r in range(r0, r1) for c in range(c0, c1) if (r, c) in cells]
+        return [(k, cell) for k, cell in cells.items() if r0 <= k[0] < r1 and c0 <= k[1] < c1]
+
     def prune(self) -> None:
         """Drop cells that carry nothing, so trimming and bounds stay cheap."""
         for key in [key for key, cell in self.cells.items() if cell.is_blank()]:

@@ -16,8 +16,8 @@ from .userinput import apply_input
 def _matrix(box: Box, render: str, date_render: str, locale: str | None) -> list[list[Any]]:
     """Rows of rendered values inside box, with trailing blanks and rows trimmed."""
     rows: dict[int, dict[int, Any]] = {}
-    for (r, c), cell in box.sheet.cells.items():
-        if box.r0 <= r < box.r1 and box.c0 <= c < box.c1 and cell.has_value():
+    for (r, c), cell in box.sheet.cells_within(box.r0, box.r1, box.c0, box.c1):
+        if cell.has_value():
             value = rendered_value(cell, render, date_render, locale)
             if value != "":
                 rows.setdefault(r - box.r0, {})[c - box.c0] = value
@@ -158,9 +158,8 @@ def _check_fits(box: Box, parsed: A1Range, text: str, height: int, width: int) -
 def clear_values(book: Spreadsheet, text: str) -> dict[str, Any]:
     """values.clear: values and formulas go, formats and notes stay."""
     box, _ = resolve(book, text)
-    for (r, c), cell in box.sheet.cells.items():
-        if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
-            cell.clear_value()
+    for _, cell in box.sheet.cells_within(box.r0, box.r1, box.c0, box.c1):
+        cell.clear_value()
     box.sheet.prune()
     mark_stale(book)  # computed before the next read (formula.settle)
     book.touch()
@@ -174,9 +173,7 @@ def _filled(sheet: Sheet, r: int, c: int) -> bool:
 
 def find_table(sheet: Sheet, box: Box) -> tuple[int, int, int, int] | None:
     """The 'table' values.append extends: the data region around the first filled cell in box."""
-    filled = sorted(
-        k for k, cell in sheet.cells.items() if cell.has_value() and box.r0 <= k[0] < box.r1 and box.c0 <= k[1] < box.c1
-    )
+    filled = sorted(k for k, cell in sheet.cells_within(box.r0, box.r1, box.c0, box.c1) if cell.has_value())
     if not filled:
         return None
     r0, c0 = filled[0]
