@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sheetsync.backends.base import CellWrite, NoteWrite, WriteBatch
+from sheetsync.backends.base import CellWrite, NoteWrite, RowsWrite, WriteBatch
 from sheetsync.backends.gsheets import GoogleSheetsBackend
 from sheetsync.backends.memory import MemoryBackend
 from sheetsync.backends.xlsx import XlsxBackend
@@ -111,6 +111,24 @@ def test_every_value_type_round_trips(book: Book):
     assert data.values[0] == headers
     for col, (name, value) in enumerate(SAMPLES, start=1):
         assert _same(data.cell(2, col), value), (name, data.cell(2, col), value)
+
+
+def test_row_blocks_land_under_their_columns_beside_single_cells(book: Book):
+    """A RowsWrite (the audit's log lines) writes each value under its column, skips blanks (a cell already
+    there stays) and stores values as single cells would be (Decimal as a number, a tuple as text)."""
+    book.write(WriteBatch(new_tabs=[NewTab("Log", ["Time", "Kind", "Value", "Said"])]))
+    book.write(WriteBatch(cells=[CellWrite("Log", 3, 2, "kept")]))
+    block = RowsWrite(
+        "Log", 2, (4, 1, 3), [["first", "09:00", Decimal("2.50")], [("a", "b"), "09:01", None], ["", "09:02", 7]]
+    )
+    batch = WriteBatch(cells=[CellWrite("Log", 5, 2, "single")], rows=[block])
+    assert batch and batch.cell_count == 4
+    book.write(batch)
+    values = book.read("Log").values
+    assert values[1] == ["09:00", None, 2.5, "first"]
+    assert values[2] == ["09:01", "kept", None, "a, b"]
+    assert values[3] == ["09:02", None, 7]
+    assert values[4] == [None, "single"]
 
 
 def test_formula_looking_text_stays_text(book: Book):

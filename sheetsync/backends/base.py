@@ -14,6 +14,7 @@ from typing import Any
 
 from ..model.grid import TabData
 from ..model.layout import NewTab, TabContent
+from ..model.values import to_cell
 
 NOTE_AUTHOR = "sheetsync"
 LEASE_SECONDS = 900  # a run holding the workbook longer than this is presumed dead
@@ -59,6 +60,26 @@ class GuardScope:
     end: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class RowsWrite:
+    """Rows written from `first_row` down, `rows[i][j]` (as `to_cell` stores it) into column `cols[j]`; None and
+    "" are written as nothing.
+
+    What the audit appends: one of these holds a run's log lines instead of one CellWrite per logged cell
+    (millions on a first run of a large workbook)."""
+
+    tab: str
+    first_row: int
+    cols: tuple[int, ...]
+    rows: Sequence[Sequence[Any]]
+
+    def cells(self) -> Iterator[CellWrite]:
+        for row, values in enumerate(self.rows, start=self.first_row):
+            for col, value in zip(self.cols, values):
+                if value is not None and value != "":
+                    yield CellWrite(self.tab, row, col, to_cell(value))
+
+
 @dataclass
 class WriteBatch:
     """Everything one run writes, applied by the backend in as few requests as it can."""
@@ -67,13 +88,20 @@ class WriteBatch:
     cells: list[CellWrite] = field(default_factory=list)
     notes: list[NoteWrite] = field(default_factory=list)
     contents: list[TabContent] = field(default_factory=list)
+    rows: list[RowsWrite] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.new_tabs or self.cells or self.notes or self.contents)
+        return bool(self.new_tabs or self.cells or self.notes or self.contents or self.rows)
+
+    def every_cell(self) -> Iterator[CellWrite]:
+        """The cells written one by one, then those of the row blocks (made as they are asked for)."""
+        yield from self.cells
+        for block in self.rows:
+            yield from block.cells()
 
     @property
     def cell_count(self) -> int:
-        return len(self.cells) + sum(len(c.rows) for c in self.contents)
+        return len(self.cells) + sum(len(c.rows) for c in self.contents) + sum(len(b.rows) for b in self.rows)
 
 
 class Backend(ABC):

@@ -93,7 +93,7 @@ class MemoryBackend(Backend):
             tab.looks.update(new.looks)
             if new.freeze is not None:
                 tab.frozen = new.freeze
-        for cell in batch.cells:
+        for cell in batch.every_cell():
             self._tab(cell.tab, cell)
             _put(self.tabs[cell.tab].values, cell.row, cell.col, cell.value)
         for note in batch.notes:

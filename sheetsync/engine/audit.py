@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..backends.base import CellWrite, WriteBatch
+from ..backends.base import CellWrite, RowsWrite, WriteBatch
 from ..model.a1 import a1
 from ..model.changes import CellChange
 from ..model.grid import TabData
@@ -310,9 +310,4 @@ def append_rows(
             batch.cells.append(CellWrite(tab, 1, cols[header], header))
     start = len(data.values) + 1 if data is not None else 2
     where = [cols[header] for header in headers]
-    batch.cells.extend(
-        CellWrite(tab, row, col, to_cell(value))
-        for row, values in enumerate(rows, start=start)
-        for col, value in zip(where, values)
-        if value is not None and value != ""
-    )
+    batch.rows.append(RowsWrite(tab, start, tuple(where), rows))

@@ -287,7 +287,7 @@ class Renderer:
     # -- values --------------------------------------------------------------------------
     def _cells(self, batch: WriteBatch) -> None:
         by_row: dict[tuple[str, int], dict[int, Any]] = {}
-        for cell in batch.cells:
+        for cell in batch.every_cell():
             info = self._info(cell.tab)
             self._need(cell.tab, cell.row, cell.col)
             if isinstance(cell.value, Formula):

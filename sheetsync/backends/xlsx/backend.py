@@ -107,7 +107,7 @@ class XlsxBackend(Backend):
         grown: dict[str, set[int]] = {}
         sheets: dict[str, Worksheet] = {}
         column_looks: dict[tuple[str, int], tuple[int, bool] | None] = {}
-        for cell in batch.cells:
+        for cell in batch.every_cell():
             sheet = sheets.get(cell.tab) or sheets.setdefault(cell.tab, _sheet(book, cell.tab))
             target = sheet.cell(cell.row, cell.col)
             _set_value(target, cell.value)
@@ -201,10 +201,10 @@ class XlsxBackend(Backend):
 
     def _results(self, book: openpyxl.Workbook, batch: WriteBatch) -> dict[str, dict[tuple[int, int], Any]]:
         """Each formula's result to keep in the file: as read, or recomputed where this batch changed its inputs."""
-        written = {(c.tab, c.row, c.col) for c in batch.cells}
+        written = {(c.tab, c.row, c.col) for c in batch.every_cell()}
         replaced = {content.name for content in batch.contents}
         formulas = {tab: dict(cells) for tab, cells in self._formulas.items() if tab not in replaced}
-        for cell in batch.cells:
+        for cell in batch.every_cell():
             if isinstance(cell.value, Formula):
                 formulas.setdefault(cell.tab, {})[(cell.row, cell.col)] = str(cell.value)
         changed: dict[str, set[tuple[int, int]]] = {}
