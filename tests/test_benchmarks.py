@@ -70,3 +70,5 @@ def test_the_run_benchmark_measures_google_on_the_emulator_at_size_s(tmp_path):
         assert run["requests"] > 0 and run["received"] > 0 and 0 < run["emulator"] < run["wall"]
     assert entry["gspread"]["loop"]["requests"] > runs["first run"]["requests"]
     assert "gspread-dataframe" in done.stdout and "emulator s" in done.stdout
+    # the download yardsticks: every tab of the workbook as the runs left it, and the four data tabs within it
+    assert entry["one values read of every tab"] > entry["one values read of the data tabs"] > 0
